@@ -1,0 +1,80 @@
+using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.Users;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AccessTokenPanel.Domain.Data;
+
+/// <summary>
+/// The one EF Core model: Identity, tokens, audit and settings. It names no provider; the host
+/// derives one context per provider so each keeps its own migrations.
+/// </summary>
+public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelUser>(options)
+{
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<PanelSettings> Settings => Set<PanelSettings>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Instants are stored as UTC DateTime (not DateTimeOffset) so that expiry comparisons and
+        // sorting translate on SQLite as on SQL Server; reads come back marked as UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<PanelUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(200);
+            user.Property(u => u.ExternalId).HasMaxLength(200);
+            user.HasIndex(u => u.ExternalId);
+        });
+
+        builder.Entity<AccessToken>(token =>
+        {
+            token.ToTable("AccessTokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.OwnerId).HasMaxLength(450);
+            token.Property(t => t.Name).HasMaxLength(TokenRules.MaxNameLength);
+            token.Property(t => t.ApiType).HasConversion<string>().HasMaxLength(20);
+            token.Property(t => t.DelegatedRole).HasMaxLength(100);
+            token.Property(t => t.SecretHash).HasMaxLength(32).IsFixedLength();
+            token.Property(t => t.Hint).HasMaxLength(40);
+            token.Property(t => t.LastUsedFrom).HasMaxLength(64);
+            token.Property(t => t.RevokedById).HasMaxLength(450);
+            token.HasIndex(t => t.SecretHash).IsUnique();
+            token.HasIndex(t => new { t.OwnerId, t.Name });
+            token.HasIndex(t => t.ParentTokenId);
+            token.HasOne<PanelUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("AuditEntries");
+            entry.Property(e => e.ActorId).HasMaxLength(450);
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.SubjectType).HasMaxLength(64);
+            entry.Property(e => e.SubjectId).HasMaxLength(450);
+            entry.Property(e => e.Details).HasMaxLength(2000);
+            entry.HasIndex(e => e.OccurredAt);
+        });
+
+        builder.Entity<PanelSettings>(settings =>
+        {
+            settings.ToTable("Settings");
+            settings.Property(s => s.Id).ValueGeneratedNever();
+            settings.Property(s => s.OrganizationName).HasMaxLength(200);
+        });
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

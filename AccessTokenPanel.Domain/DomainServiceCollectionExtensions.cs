@@ -1,0 +1,24 @@
+using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Domain.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AccessTokenPanel.Domain;
+
+public static class DomainServiceCollectionExtensions
+{
+    /// <summary>Registers the domain services. The host registers <c>PanelDbContext</c> with its provider.</summary>
+    public static IServiceCollection AddPanelDomain(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<AuditLog>();
+        services.AddScoped<SettingsStore>();
+        services.AddScoped<PermissionResolver>();
+        services.AddScoped<TokenIssuer>();
+        services.AddScoped<TokenValidator>();
+        services.AddScoped<TokenRevoker>();
+        return services;
+    }
+}

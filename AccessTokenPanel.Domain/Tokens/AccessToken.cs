@@ -1,0 +1,43 @@
+namespace AccessTokenPanel.Domain.Tokens;
+
+/// <summary>
+/// An issued token. Holds the SHA-256 of the secret and a non-secret hint, never the secret itself.
+/// All instants are UTC.
+/// </summary>
+public class AccessToken
+{
+    public Guid Id { get; set; }
+    public required string OwnerId { get; set; }
+    public required string Name { get; set; }
+    public ApiType ApiType { get; set; }
+
+    /// <summary>The delegated panel role; set for Configuration API tokens only.</summary>
+    public string? DelegatedRole { get; set; }
+
+    public required byte[] SecretHash { get; set; }
+
+    /// <summary>A short non-secret reminder of the secret, e.g. <c>atp_rest_…x7Qa</c>.</summary>
+    public required string Hint { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public string? RevokedById { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+    public string? LastUsedFrom { get; set; }
+
+    /// <summary>The token this one was issued with (programmatic issuance); revoking it revokes this one.</summary>
+    public Guid? ParentTokenId { get; set; }
+
+    public TokenStatus StatusAt(DateTime utcNow) =>
+        RevokedAt is not null ? TokenStatus.Revoked
+        : ExpiresAt <= utcNow ? TokenStatus.Expired
+        : TokenStatus.Active;
+}
+
+public enum TokenStatus
+{
+    Active,
+    Expired,
+    Revoked,
+}

@@ -1,0 +1,37 @@
+namespace AccessTokenPanel.Domain.Tokens;
+
+/// <summary>
+/// Something a caller got wrong. <see cref="Code"/> is stable (the API's problem type, the UI's
+/// switch), <see cref="Field"/> names the input it belongs to, <see cref="Message"/> is for people.
+/// </summary>
+public sealed record TokenError(string Code, string Field, string Message);
+
+public static class TokenErrorCodes
+{
+    public const string NameRequired = "name-required";
+    public const string NameTooLong = "name-too-long";
+    public const string NameTaken = "name-taken";
+    public const string ApiUnknown = "api-unknown";
+    public const string ApiDisabled = "api-disabled";
+    public const string ApiNotPermitted = "api-not-permitted";
+    public const string RoleRequired = "role-required";
+    public const string RoleNotApplicable = "role-not-applicable";
+    public const string RoleUnknown = "role-unknown";
+    public const string RoleNotDelegable = "role-not-delegable";
+    public const string ExpiryRequired = "expiry-required";
+    public const string DaysOutOfRange = "days-out-of-range";
+    public const string DateInPast = "date-in-past";
+    public const string ExpiryBeyondMaximum = "expiry-beyond-maximum";
+    public const string OwnerUnknown = "owner-unknown";
+    public const string OwnerDisabled = "owner-disabled";
+}
+
+public static class TokenFields
+{
+    public const string Name = "Name";
+    public const string Api = "Api";
+    public const string Role = "DelegatedRole";
+    public const string Days = "Days";
+    public const string Date = "ExpirationDate";
+    public const string Owner = "Owner";
+}

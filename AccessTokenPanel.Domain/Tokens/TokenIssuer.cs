@@ -1,0 +1,119 @@
+using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Domain.Tokens;
+
+/// <summary>Checks a request against the domain rules and the token policy, then issues the token.</summary>
+public sealed class TokenIssuer(
+    PanelDbContext db,
+    SettingsStore settingsStore,
+    PermissionResolver permissions,
+    AuditLog audit,
+    TimeProvider time)
+{
+    public async Task<IssueTokenResult> IssueAsync(IssueTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var errors = new List<TokenError>();
+
+        var owner = await db.Users.AsNoTracking()
+            .Where(u => u.Id == request.OwnerId)
+            .Select(u => new { u.IsDisabled })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (owner is null)
+        {
+            return IssueTokenResult.Failed([new(TokenErrorCodes.OwnerUnknown, TokenFields.Owner, "The token's owner does not exist.")]);
+        }
+        if (owner.IsDisabled)
+        {
+            return IssueTokenResult.Failed([new(TokenErrorCodes.OwnerDisabled, TokenFields.Owner, "The token's owner is disabled.")]);
+        }
+
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length == 0)
+        {
+            errors.Add(new(TokenErrorCodes.NameRequired, TokenFields.Name, "Enter a name for the token."));
+        }
+        else if (name.Length > TokenRules.MaxNameLength)
+        {
+            errors.Add(new(TokenErrorCodes.NameTooLong, TokenFields.Name, $"The name must be at most {TokenRules.MaxNameLength} characters."));
+        }
+        else if (await db.AccessTokens.AnyAsync(
+            t => t.OwnerId == request.OwnerId && t.Name == name && t.RevokedAt == null && t.ExpiresAt > now, cancellationToken))
+        {
+            errors.Add(new(TokenErrorCodes.NameTaken, TokenFields.Name, "You already have an active token with this name."));
+        }
+
+        var settings = await settingsStore.GetAsync(cancellationToken);
+        var ownerPermissions = await permissions.GetPermissionsAsync(request.OwnerId, cancellationToken);
+        if (!Enum.IsDefined(request.ApiType))
+        {
+            errors.Add(new(TokenErrorCodes.ApiUnknown, TokenFields.Api, "Choose Configuration API, SCIM API or REST API."));
+        }
+        else if (!settings.Allows(request.ApiType))
+        {
+            errors.Add(new(TokenErrorCodes.ApiDisabled, TokenFields.Api, $"The token policy does not allow {request.ApiType.DisplayName()} tokens."));
+        }
+        else if (request.ApiType == ApiType.Scim && !ownerPermissions.Contains(Permission.UsersWrite))
+        {
+            // A SCIM token provisions users, so only someone who may manage users can hold one.
+            errors.Add(new(TokenErrorCodes.ApiNotPermitted, TokenFields.Api, "SCIM API tokens need the permission to manage users."));
+        }
+
+        var role = request.DelegatedRole?.Trim();
+        if (request.ApiType == ApiType.Configuration)
+        {
+            if (string.IsNullOrEmpty(role))
+            {
+                errors.Add(new(TokenErrorCodes.RoleRequired, TokenFields.Role, "Choose the role this Configuration API token acts with."));
+            }
+            else if (PanelRoles.Find(role) is not { } panelRole)
+            {
+                errors.Add(new(TokenErrorCodes.RoleUnknown, TokenFields.Role, $"There is no role named '{role}'."));
+            }
+            else if (!PanelRoles.CanDelegate(ownerPermissions, panelRole))
+            {
+                errors.Add(new(TokenErrorCodes.RoleNotDelegable, TokenFields.Role, $"You can only delegate a role whose permissions you hold; you do not hold all of {panelRole.Name}."));
+            }
+        }
+        else if (!string.IsNullOrEmpty(role))
+        {
+            errors.Add(new(TokenErrorCodes.RoleNotApplicable, TokenFields.Role, "Only Configuration API tokens carry a delegated role."));
+        }
+
+        var (expiresAt, expiryError) = ExpiryPolicy.Resolve(request.Expiry, now, settings.MaxLifetimeDays);
+        if (expiryError is not null)
+        {
+            errors.Add(expiryError);
+        }
+
+        if (errors.Count > 0)
+        {
+            return IssueTokenResult.Failed(errors);
+        }
+
+        var secret = TokenSecret.Generate(request.ApiType);
+        var token = new AccessToken
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            OwnerId = request.OwnerId,
+            Name = name,
+            ApiType = request.ApiType,
+            DelegatedRole = request.ApiType == ApiType.Configuration ? role : null,
+            SecretHash = TokenSecret.Hash(secret),
+            Hint = TokenSecret.Hint(secret),
+            CreatedAt = now,
+            ExpiresAt = expiresAt!.Value,
+            ParentTokenId = request.ParentTokenId,
+        };
+        db.AccessTokens.Add(token);
+        audit.Record(request.ActorId ?? request.OwnerId, AuditActions.TokenCreated, "token", token.Id.ToString(),
+            $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}), expires {token.ExpiresAt:u}"
+            + (token.DelegatedRole is null ? "" : $", role {token.DelegatedRole}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return IssueTokenResult.Success(token, secret);
+    }
+}

@@ -1,0 +1,34 @@
+namespace AccessTokenPanel.Domain.Tokens;
+
+/// <summary>Why a presented secret was accepted or refused (for logs and RFC 6750 errors).</summary>
+public enum TokenValidationStatus
+{
+    Valid,
+    Missing,
+    Malformed,
+    ChecksumMismatch,
+    WrongApi,
+    Unknown,
+    Expired,
+    Revoked,
+    OwnerDisabled,
+}
+
+public sealed record TokenValidationResult(TokenValidationStatus Status, AccessToken? Token = null)
+{
+    public bool IsValid => Status == TokenValidationStatus.Valid;
+
+    public string Description => Status switch
+    {
+        TokenValidationStatus.Valid => "The token is valid.",
+        TokenValidationStatus.Missing => "No token was presented.",
+        TokenValidationStatus.Malformed => "The token is malformed.",
+        TokenValidationStatus.ChecksumMismatch => "The token's checksum does not match; it was mistyped or altered.",
+        TokenValidationStatus.WrongApi => "The token was issued for another API.",
+        TokenValidationStatus.Unknown => "The token is not known.",
+        TokenValidationStatus.Expired => "The token has expired.",
+        TokenValidationStatus.Revoked => "The token was revoked.",
+        TokenValidationStatus.OwnerDisabled => "The token's owner is disabled.",
+        _ => Status.ToString(),
+    };
+}

@@ -1,0 +1,78 @@
+using AccessTokenPanel.Domain.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace AccessTokenPanel.Tests.Infrastructure;
+
+/// <summary>
+/// The real app over real HTTP, on its own SQLite file in a temp folder, with a clock the test
+/// moves and every log line captured. <see cref="StartKestrel"/> gives a real port for a browser.
+/// </summary>
+public class PanelAppFactory : WebApplicationFactory<Program>
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("atp-app-").FullName;
+
+    public PanelAppFactory()
+    {
+        DatabasePath = Path.Combine(_folder, "panel.db");
+    }
+
+    public string DatabasePath { get; }
+    public ManualTimeProvider Time { get; } = new();
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>Extra configuration a test class wants (e.g. <c>["Panel:Something"] = "x"</c>).</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    /// <summary>Serves on a real loopback port (for Chromium) and returns the base address.</summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        return ClientOptions.BaseAddress;
+    }
+
+    /// <summary>A scope on the app's services, e.g. to read the database the app wrote.</summary>
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    public async Task<T> WithDbAsync<T>(Func<PanelDbContext, Task<T>> action)
+    {
+        await using var scope = Scope();
+        return await action(scope.ServiceProvider.GetRequiredService<PanelDbContext>());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:ConnectionString",
+            new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        builder.UseSetting("Urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Web.Data.Sqlite;
+using AccessTokenPanel.Web.Data.SqlServer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AccessTokenPanel.Web.Hosting;
+
+internal static class DatabaseSetup
+{
+    public static IServiceCollection AddPanelDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var connectionString = ResolveSqliteDataSource(options.ConnectionString, environment.ContentRootPath);
+                services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(connectionString));
+                services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<SqlServerPanelDbContext>(db => db.UseSqlServer(options.ConnectionString));
+                services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlServerPanelDbContext>());
+                break;
+            default:
+                throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                    [$"Database:Provider must be Sqlite or SqlServer, not '{options.Provider}'."]);
+        }
+        services.AddHealthChecks().AddDbContextCheck<PanelDbContext>("database");
+        return services;
+    }
+
+    /// <summary>Makes a relative SQLite file path absolute under the content root and creates its folder.</summary>
+    internal static string ResolveSqliteDataSource(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var dataSource = builder.DataSource;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            return connectionString;
+        }
+        if (!Path.IsPathRooted(dataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, dataSource));
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Applies migrations and seeds the panel roles and the settings row.</summary>
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Readers do not wait for the writer, and a writer waits for another rather than failing.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in PanelRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role.Name))
+            {
+                var result = await roles.CreateAsync(new IdentityRole(role.Name));
+                if (!result.Succeeded)
+                {
+                    throw new InvalidOperationException($"Could not create role {role.Name}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+                }
+            }
+        }
+        await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,34 @@
+using AccessTokenPanel.Domain;
+using AccessTokenPanel.Web.Components;
+using AccessTokenPanel.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddOperatorSettingsFile(builder.Environment);
+
+builder.Services.AddPanelDomain();
+builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
+builder.Services.AddPanelIdentity();
+builder.Services.AddProblemDetails();
+builder.Services.AddRazorComponents();
+
+var app = builder.Build();
+
+await app.Services.InitializeDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapPanelHealthChecks();
+app.MapRazorComponents<App>();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what the tests need (when it can), runs every test once, and ends
+# with "tests: N passed, N failed, N skipped". Exits non-zero when a test failed or none ran.
+# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Tokens").
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+if ((${#missing[@]})); then
+    if [ "$(id -u)" = 0 ]; then
+        apt_get=(apt-get)
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        apt_get=(sudo apt-get)
+    else
+        echo "The tests need these Debian packages: ${missing[*]}." >&2
+        echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+        echo "tests: 0 passed, 0 failed, 0 skipped"
+        exit 2
+    fi
+    echo "Installing ${missing[*]} ..."
+    "${apt_get[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null \
+        || { echo "apt-get could not install ${missing[*]}" >&2; echo "tests: 0 passed, 0 failed, 0 skipped"; exit 2; }
+fi
+
+dotnet tool restore >/dev/null
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+dotnet test AccessTokenPanel.sln --logger "trx" --results-directory "$results" \
+    --blame-hang-timeout 10m "$@"
+status=$?
+
+passed=0; failed=0; skipped=0; total=0
+for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    value() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+    total=$((total + $(value total)))
+    passed=$((passed + $(value passed)))
+    failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+    skipped=$((skipped + $(value notExecuted)))
+done
+
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then
+    exit 1
+fi
+exit "$status"
