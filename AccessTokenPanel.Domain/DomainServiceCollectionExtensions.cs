@@ -2,6 +2,7 @@ using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.TwoFactor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,6 +20,9 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TokenIssuer>();
         services.AddScoped<TokenValidator>();
         services.AddScoped<TokenRevoker>();
+        services.AddScoped<TimeStepReplayGuard>();
+        services.AddScoped<TotpVerifier>();
+        services.AddScoped<SecondFactorService>();
         return services;
     }
 }
