@@ -1,0 +1,54 @@
+using AccessTokenPanel.Web.Data.Sqlite;
+using AccessTokenPanel.Web.Data.SqlServer;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace AccessTokenPanel.Tests.Persistence;
+
+public class MigrationTests
+{
+    [Fact]
+    public void SqliteMigrationsMatchTheModel()
+    {
+        using var context = new SqliteDesignTimeFactory().CreateDbContext([]);
+        Assert.NotEmpty(context.Database.GetMigrations());
+        Assert.False(context.Database.HasPendingModelChanges(), "Run scripts/regen-migrations.sh: the model changed without a migration.");
+    }
+
+    [Fact]
+    public void SqlServerMigrationsMatchTheModel()
+    {
+        using var context = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        Assert.NotEmpty(context.Database.GetMigrations());
+        Assert.False(context.Database.HasPendingModelChanges(), "Run scripts/regen-migrations.sh: the model changed without a migration.");
+    }
+
+    [Fact]
+    public void SqlServerIdempotentScriptIsGenerated()
+    {
+        // The same script `dotnet ef migrations script --idempotent --context SqlServerPanelDbContext` writes.
+        using var context = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        var script = context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        Assert.Contains("IF NOT EXISTS (", script);
+        Assert.Contains("FROM [__EFMigrationsHistory]", script);
+        Assert.Contains("CREATE TABLE [AccessTokens]", script);
+        Assert.Contains("CREATE UNIQUE INDEX [IX_AccessTokens_SecretHash]", script);
+        Assert.Contains("[SecretHash] binary(32)", script);
+        Assert.Contains("CREATE TABLE [AspNetUsers]", script);
+    }
+
+    [Fact]
+    public void BothProvidersMigrateTheSameTables()
+    {
+        using var sqlite = new SqliteDesignTimeFactory().CreateDbContext([]);
+        using var sqlServer = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        var sqliteTables = sqlite.Model.GetEntityTypes().Select(e => e.GetTableName()).Order();
+        var sqlServerTables = sqlServer.Model.GetEntityTypes().Select(e => e.GetTableName()).Order();
+        Assert.Equal(sqliteTables, sqlServerTables);
+        Assert.Contains("AccessTokens", sqliteTables);
+        Assert.Contains("AuditEntries", sqliteTables);
+        Assert.Contains("Settings", sqliteTables);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccessTokenPanel.Tests.Persistence;
+
+public class TokenPersistenceTests : IAsyncLifetime
+{
+    private readonly SqliteTestDatabase _db = new();
+    private string _ownerId = "";
+
+    public async Task InitializeAsync() =>
+        _ownerId = (await _db.AddUserAsync("owner@example.com", PanelRoles.SuperAdministrator)).Id;
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<IssueTokenResult> IssueAsync(string name, ApiType api = ApiType.Rest, int days = 30)
+    {
+        await using var scope = _db.Scope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenIssuer>().IssueAsync(new IssueTokenRequest(
+            _ownerId, name, api, api == ApiType.Configuration ? PanelRoles.SuperAdministrator : null, TokenExpiry.InDays(days)));
+        Assert.True(result.Succeeded, result.ToString());
+        return result;
+    }
+
+    [Fact]
+    public async Task IssuedTokenStillValidatesAfterTheAppsContextIsReopened()
+    {
+        var issued = await IssueAsync("survives");
+        await _db.ReopenAsync();
+
+        await using var scope = _db.Scope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(issued.Secret, ApiType.Rest);
+        Assert.Equal(TokenValidationStatus.Valid, result.Status);
+        Assert.Equal("survives", result.Token!.Name);
+        Assert.Equal(DateTimeKind.Utc, result.Token.ExpiresAt.Kind);
+        Assert.Equal(issued.Token!.ExpiresAt, result.Token.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task DatabaseFileHoldsNoSecret()
+    {
+        var secrets = new List<string>();
+        foreach (var api in ApiTypes.All)
+        {
+            secrets.Add((await IssueAsync($"t-{api}", api)).Secret!);
+        }
+        await _db.ReopenAsync();
+
+        // Every byte the database keeps: main file plus write-ahead log and shared memory.
+        var dump = new StringBuilder();
+        foreach (var path in Directory.GetFiles(Path.GetDirectoryName(_db.FilePath)!, "panel.db*"))
+        {
+            dump.Append(Encoding.Latin1.GetString(await File.ReadAllBytesAsync(path)));
+        }
+        // And the logical dump: every value of every table as text.
+        await using (var connection = new SqliteConnection(_db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var tables = new List<string>();
+            await using (var list = connection.CreateCommand())
+            {
+                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+                await using var reader = await list.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+            foreach (var table in tables)
+            {
+                await using var select = connection.CreateCommand();
+                select.CommandText = $"SELECT * FROM \"{table}\"";
+                await using var reader = await select.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        dump.Append(reader.IsDBNull(i) ? "" : reader.GetValue(i) is byte[] bytes ? Convert.ToHexString(bytes) : reader.GetValue(i).ToString()).Append('|');
+                    }
+                }
+            }
+        }
+
+        var text = dump.ToString();
+        Assert.Contains("t-Rest", text); // the dump really covers the tokens
+        foreach (var secret in secrets)
+        {
+            var prefix = TokenSecret.PrefixOf(TokenSecret.Check(secret, out var api) == TokenFormatCheck.WellFormed ? api!.Value : ApiType.Rest);
+            Assert.DoesNotContain(secret, text);
+            Assert.DoesNotContain(secret.Substring(prefix.Length, 16), text);
+        }
+    }
+
+    [Fact]
+    public async Task ExpiryQueriesAndSortingTranslateOnSqlite()
+    {
+        await IssueAsync("late", days: 300);
+        await IssueAsync("soon", days: 3);
+        await IssueAsync("middle", days: 60);
+        _db.Time.Advance(TimeSpan.FromDays(5));
+
+        await using var scope = _db.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        var now = _db.Time.GetUtcNow().UtcDateTime;
+        var active = await db.AccessTokens.Where(t => t.ExpiresAt > now).OrderBy(t => t.ExpiresAt).Select(t => t.Name).ToListAsync();
+        Assert.Equal(["middle", "late"], active);
+    }
+}

@@ -1,0 +1,145 @@
+using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccessTokenPanel.Tests.Tokens;
+
+public class TokenRevokerTests : IAsyncLifetime
+{
+    private readonly SqliteTestDatabase _db = new();
+    private string _aliceId = "";
+    private string _bobId = "";
+    private string _policyAdminId = "";
+
+    public async Task InitializeAsync()
+    {
+        _aliceId = (await _db.AddUserAsync("alice@example.com", PanelRoles.ReadOnly)).Id;
+        _bobId = (await _db.AddUserAsync("bob@example.com", PanelRoles.ReadOnly)).Id;
+        _policyAdminId = (await _db.AddUserAsync("policy@example.com", PanelRoles.TokenPolicyAdministrator)).Id;
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<AccessToken> IssueAsync(string ownerId, string name, Guid? parent = null)
+    {
+        await using var scope = _db.Scope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenIssuer>().IssueAsync(
+            new IssueTokenRequest(ownerId, name, ApiType.Rest, null, TokenExpiry.InDays(30), parent));
+        Assert.True(result.Succeeded, result.ToString());
+        return result.Token!;
+    }
+
+    private async Task<RevokeOutcome> RevokeAsync(Guid id, string actorId)
+    {
+        await using var scope = _db.Scope();
+        return await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(id, actorId);
+    }
+
+    private async Task<AccessToken> LoadAsync(Guid id)
+    {
+        await using var scope = _db.Scope();
+        return await scope.ServiceProvider.GetRequiredService<PanelDbContext>().AccessTokens.AsNoTracking().SingleAsync(t => t.Id == id);
+    }
+
+    [Fact]
+    public async Task OwnerRevokesOwnTokenOnceAndItIsAudited()
+    {
+        var token = await IssueAsync(_aliceId, "mine");
+        _db.Time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(RevokeOutcome.Revoked, await RevokeAsync(token.Id, _aliceId));
+        Assert.Equal(RevokeOutcome.AlreadyRevoked, await RevokeAsync(token.Id, _aliceId));
+
+        var stored = await LoadAsync(token.Id);
+        Assert.Equal(_db.Time.GetUtcNow().UtcDateTime, stored.RevokedAt);
+        Assert.Equal(_aliceId, stored.RevokedById);
+        Assert.Equal(TokenStatus.Revoked, stored.StatusAt(_db.Time.GetUtcNow().UtcDateTime));
+
+        await using var scope = _db.Scope();
+        var revocations = await scope.ServiceProvider.GetRequiredService<PanelDbContext>().AuditEntries
+            .Where(e => e.Action == AuditActions.TokenRevoked).ToListAsync();
+        var entry = Assert.Single(revocations);
+        Assert.Equal(_aliceId, entry.ActorId);
+        Assert.Equal(token.Id.ToString(), entry.SubjectId);
+    }
+
+    [Fact]
+    public async Task SomeoneElsesTokenLooksLikeNoTokenAndStaysActive()
+    {
+        var token = await IssueAsync(_aliceId, "mine");
+
+        Assert.Equal(RevokeOutcome.NotFound, await RevokeAsync(token.Id, _bobId));
+        Assert.Null((await LoadAsync(token.Id)).RevokedAt);
+        Assert.Equal(RevokeOutcome.NotFound, await RevokeAsync(Guid.NewGuid(), _aliceId));
+    }
+
+    [Fact]
+    public async Task HolderOfRevokeAllPermissionRevokesAnyonesToken()
+    {
+        var token = await IssueAsync(_aliceId, "mine");
+        Assert.Equal(RevokeOutcome.Revoked, await RevokeAsync(token.Id, _policyAdminId));
+        Assert.Equal(_policyAdminId, (await LoadAsync(token.Id)).RevokedById);
+    }
+
+    [Fact]
+    public async Task RevokingATokenRevokesTheTokensIssuedWithIt()
+    {
+        var parent = await IssueAsync(_aliceId, "parent");
+        var child = await IssueAsync(_aliceId, "child", parent.Id);
+        var grandchild = await IssueAsync(_aliceId, "grandchild", child.Id);
+        var unrelated = await IssueAsync(_aliceId, "unrelated");
+
+        Assert.Equal(RevokeOutcome.Revoked, await RevokeAsync(parent.Id, _aliceId));
+
+        Assert.NotNull((await LoadAsync(child.Id)).RevokedAt);
+        Assert.NotNull((await LoadAsync(grandchild.Id)).RevokedAt);
+        Assert.Null((await LoadAsync(unrelated.Id)).RevokedAt);
+    }
+
+    [Fact]
+    public async Task RevokeAllTakesEveryLiveTokenOfThatOwnerOnly()
+    {
+        await IssueAsync(_aliceId, "one");
+        await IssueAsync(_aliceId, "two");
+        var bobs = await IssueAsync(_bobId, "bobs");
+
+        int count;
+        await using (var scope = _db.Scope())
+        {
+            count = await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAllAsync(_aliceId, _aliceId);
+        }
+
+        Assert.Equal(2, count);
+        Assert.Null((await LoadAsync(bobs.Id)).RevokedAt);
+        await using var check = _db.Scope();
+        Assert.True(await check.ServiceProvider.GetRequiredService<PanelDbContext>().AccessTokens
+            .Where(t => t.OwnerId == _aliceId).AllAsync(t => t.RevokedAt != null));
+    }
+
+    [Fact]
+    public async Task ObserversHearWhichTokensWereRevoked()
+    {
+        var observer = new RecordingObserver();
+        var parent = await IssueAsync(_aliceId, "parent");
+        var child = await IssueAsync(_aliceId, "child", parent.Id);
+
+        await using (var scope = _db.Scope())
+        {
+            var revoker = ActivatorUtilities.CreateInstance<TokenRevoker>(scope.ServiceProvider, (IEnumerable<ITokenRevocationObserver>)[observer]);
+            await revoker.RevokeAsync(parent.Id, _aliceId);
+        }
+
+        Assert.Equal(new[] { parent.Id, child.Id }.Order(), observer.Revoked.Order());
+    }
+
+    private sealed class RecordingObserver : ITokenRevocationObserver
+    {
+        public List<Guid> Revoked { get; } = [];
+
+        public void OnRevoked(IReadOnlyCollection<Guid> tokenIds) => Revoked.AddRange(tokenIds);
+    }
+}

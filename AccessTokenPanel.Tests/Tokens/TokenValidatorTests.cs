@@ -1,0 +1,119 @@
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccessTokenPanel.Tests.Tokens;
+
+public class TokenValidatorTests : IAsyncLifetime
+{
+    private readonly SqliteTestDatabase _db = new();
+    private string _ownerId = "";
+
+    public async Task InitializeAsync() =>
+        _ownerId = (await _db.AddUserAsync("owner@example.com", PanelRoles.SuperAdministrator)).Id;
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<IssueTokenResult> IssueAsync(ApiType api, int days = 30)
+    {
+        await using var scope = _db.Scope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenIssuer>().IssueAsync(new IssueTokenRequest(
+            _ownerId, $"{api}-{Guid.NewGuid():N}", api, api == ApiType.Configuration ? PanelRoles.ReadOnly : null, TokenExpiry.InDays(days)));
+        Assert.True(result.Succeeded, result.ToString());
+        return result;
+    }
+
+    private async Task<TokenValidationResult> ValidateAsync(string? secret, ApiType api)
+    {
+        await using var scope = _db.Scope();
+        return await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(secret, api);
+    }
+
+    [Theory]
+    [InlineData(ApiType.Configuration)]
+    [InlineData(ApiType.Scim)]
+    [InlineData(ApiType.Rest)]
+    public async Task IssuedSecretIsValidForItsOwnApiOnly(ApiType api)
+    {
+        var issued = await IssueAsync(api);
+
+        var result = await ValidateAsync(issued.Secret, api);
+        Assert.Equal(TokenValidationStatus.Valid, result.Status);
+        Assert.Equal(issued.Token!.Id, result.Token!.Id);
+        Assert.Equal(_ownerId, result.Token.OwnerId);
+
+        foreach (var other in ApiTypes.All.Where(a => a != api))
+        {
+            Assert.Equal(TokenValidationStatus.WrongApi, (await ValidateAsync(issued.Secret, other)).Status);
+        }
+    }
+
+    [Theory]
+    [InlineData(null, TokenValidationStatus.Missing)]
+    [InlineData("", TokenValidationStatus.Missing)]
+    [InlineData("not-a-token", TokenValidationStatus.Malformed)]
+    [InlineData("atp_rest_short", TokenValidationStatus.Malformed)]
+    public async Task GarbageIsRefusedWithItsReason(string? presented, TokenValidationStatus expected)
+    {
+        Assert.Equal(expected, (await ValidateAsync(presented, ApiType.Rest)).Status);
+    }
+
+    [Fact]
+    public async Task ChecksumBrokenSecretIsRefused()
+    {
+        var secret = (await IssueAsync(ApiType.Rest)).Secret!;
+        var altered = secret[..12] + (secret[12] == 'x' ? 'y' : 'x') + secret[13..];
+        Assert.Equal(TokenValidationStatus.ChecksumMismatch, (await ValidateAsync(altered, ApiType.Rest)).Status);
+    }
+
+    [Fact]
+    public async Task WellFormedButNeverIssuedSecretIsUnknown()
+    {
+        Assert.Equal(TokenValidationStatus.Unknown, (await ValidateAsync(TokenSecret.Generate(ApiType.Rest), ApiType.Rest)).Status);
+    }
+
+    [Fact]
+    public async Task SecretStopsWorkingTheMomentItExpires()
+    {
+        var secret = (await IssueAsync(ApiType.Rest, days: 2)).Secret;
+
+        _db.Time.Advance(TimeSpan.FromDays(2) - TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenValidationStatus.Valid, (await ValidateAsync(secret, ApiType.Rest)).Status);
+
+        _db.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenValidationStatus.Expired, (await ValidateAsync(secret, ApiType.Rest)).Status);
+    }
+
+    [Fact]
+    public async Task RevokedSecretIsRefused()
+    {
+        var issued = await IssueAsync(ApiType.Scim);
+        await using (var scope = _db.Scope())
+        {
+            Assert.Equal(RevokeOutcome.Revoked,
+                await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(issued.Token!.Id, _ownerId));
+        }
+        Assert.Equal(TokenValidationStatus.Revoked, (await ValidateAsync(issued.Secret, ApiType.Scim)).Status);
+    }
+
+    [Fact]
+    public async Task DisabledOwnersSecretIsRefusedAndWorksAgainWhenEnabled()
+    {
+        var secret = (await IssueAsync(ApiType.Rest)).Secret;
+        await SetDisabledAsync(true);
+        Assert.Equal(TokenValidationStatus.OwnerDisabled, (await ValidateAsync(secret, ApiType.Rest)).Status);
+        await SetDisabledAsync(false);
+        Assert.Equal(TokenValidationStatus.Valid, (await ValidateAsync(secret, ApiType.Rest)).Status);
+    }
+
+    private async Task SetDisabledAsync(bool disabled)
+    {
+        await using var scope = _db.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        (await db.Users.SingleAsync(u => u.Id == _ownerId)).IsDisabled = disabled;
+        await db.SaveChangesAsync();
+    }
+}
