@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using static AccessTokenPanel.Tests.Account.AccountHttp;
 
 namespace AccessTokenPanel.Tests.Account;
 
@@ -14,22 +15,6 @@ public sealed class SignInFlowTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();
-
-    internal static Dictionary<string, string> Credentials(string email, string password) =>
-        new() { ["Input.Email"] = email, ["Input.Password"] = password };
-
-    internal static async Task<HttpResponseMessage> PasswordStepAsync(FormClient client, string email, string password) =>
-        await client.SubmitAsync("/account/login", Credentials(email, password));
-
-    internal static async Task<HttpResponseMessage> CodeStepAsync(FormClient client, string code) =>
-        await client.SubmitAsync("/account/login/two-factor", new Dictionary<string, string> { ["Input.Code"] = code });
-
-    internal static async Task<string> UserIdAsync(PanelAppFactory factory, string email)
-    {
-        await using var scope = factory.Scope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-        return (await users.FindByEmailAsync(email))!.Id;
-    }
 
     [Fact]
     public async Task PasswordThenOathtoolCodeSignsIn()
