@@ -175,6 +175,19 @@ public sealed class SignInSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/users")).StatusCode);
     }
 
+    [Fact]
+    public async Task SignOutIsNotReachableWithAGet()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "get@example.test", PanelRoles.ReadOnly);
+        using var client = new FormClient(_factory);
+        await SignInAsync(client, user, _factory.Time);
+
+        var get = await client.GetAsync("/account/logout");
+
+        Assert.NotEqual(HttpStatusCode.Redirect, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/users")).StatusCode);
+    }
+
     private static async Task<AngleSharp.Html.Dom.IHtmlDocument> CreateUnenrolledAndGetSignOutFormAsync(FormClient client)
     {
         // An enrolled user's enrollment page has no sign-out form, so build the post by hand with
