@@ -66,4 +66,22 @@ public sealed class SignInFlowTests : IAsyncLifetime
         Assert.Equal("/account/two-factor", FormClient.LocationOf(usersPage));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/two-factor")).StatusCode);
     }
+
+    [Fact]
+    public async Task TwoFactorFlagWithoutAKeyDoesNotCountAsEnrolled()
+    {
+        var user = await CreateUnenrolledUserAsync(_factory, "flag-only@example.test", PanelRoles.SuperAdministrator);
+        await using (var scope = _factory.Scope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
+            Assert.True((await users.SetTwoFactorEnabledAsync((await users.FindByIdAsync(user.Id))!, true)).Succeeded);
+        }
+        using var client = new FormClient(_factory);
+
+        // Identity signs such a user in on the password alone; the panel still demands enrollment.
+        var signIn = await PasswordStepAsync(client, user.Email!, TestUsers.DefaultPassword);
+        Assert.Equal("/account/two-factor", FormClient.LocationOf(signIn));
+        Assert.Equal("/account/two-factor", FormClient.LocationOf(await client.GetAsync("/users")));
+        Assert.Contains("Verification code", await (await client.GetAsync("/account/two-factor")).Content.ReadAsStringAsync());
+    }
 }
