@@ -35,7 +35,7 @@ public sealed class UserManagementTests : IAsyncLifetime
     };
 
     private static Task<HttpResponseMessage> ChangeAsync(FormClient client, string userId, string operation) =>
-        client.SubmitAsync("/users", new Dictionary<string, string> { ["Change.UserId"] = userId }, ("Change.Operation", operation));
+        client.SubmitAsync("/users", new Dictionary<string, string>(), ("Change.Command", $"{operation}:{userId}"));
 
     private Task<int> AuditCountAsync(string action, string subjectId) =>
         _factory.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == action && e.SubjectId == subjectId));
@@ -174,8 +174,7 @@ public sealed class UserManagementTests : IAsyncLifetime
         {
             ["__RequestVerificationToken"] = token,
             ["_handler"] = "user-action",
-            ["Change.UserId"] = target.Id,
-            ["Change.Operation"] = "disable",
+            ["Change.Command"] = "disable:" + target.Id,
         }));
         Assert.Contains(post.StatusCode, new[] { HttpStatusCode.BadRequest, HttpStatusCode.Forbidden });
         Assert.False((await FindAsync(_factory, target.Email)).IsDisabled);
