@@ -141,6 +141,27 @@ public sealed class UserManagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LockedOutUserIsShownAndResettingTheSecondFactorUnlocksThem()
+    {
+        using var admin = await SignedInAsync("root@example.test", PanelRoles.SuperAdministrator);
+        var target = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "locked@example.test", PanelRoles.ReadOnly);
+        using (var guesser = new FormClient(_factory))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await PasswordStepAsync(guesser, target.Email, "wrong-password-" + i);
+            }
+        }
+        var row = (await admin.GetDocumentAsync("/users")).QuerySelectorAll("tr").Single(r => r.TextContent.Contains(target.Email));
+        Assert.Contains("Locked out", row.TextContent);
+
+        await ChangeAsync(admin, target.Id, "reset-2fa");
+
+        using var back = new FormClient(_factory);
+        Assert.Equal("/account/two-factor", FormClient.LocationOf(await PasswordStepAsync(back, target.Email, target.Password)));
+    }
+
+    [Fact]
     public async Task UserAdministratorCannotDisableASuperAdministratorOrThemselves()
     {
         using var admin = await SignedInAsync("useradmin@example.test", PanelRoles.UserAdministrator);
