@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Components;
+using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPanelHealthChecks();
 app.MapRazorComponents<App>();
+app.MapAccountEndpoints();
 
 app.Run();
 
