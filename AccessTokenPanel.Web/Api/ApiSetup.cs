@@ -1,5 +1,6 @@
 using AccessTokenPanel.Web.Api.Configuration;
 using AccessTokenPanel.Web.Api.Rest;
+using AccessTokenPanel.Web.Api.Scim;
 using AccessTokenPanel.Web.Api.Users;
 using AccessTokenPanel.Web.Authentication;
 using AccessTokenPanel.Web.Hosting;
@@ -68,6 +69,7 @@ public static class ApiSetup
     {
         endpoints.MapRestApi();
         endpoints.MapConfigurationApi();
+        endpoints.MapScimApi();
         endpoints.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return endpoints;
     }
