@@ -148,7 +148,7 @@ internal static class ConfigurationApi
     private static SettingsResponse ToResponse(PanelSettings settings) => new(
         new TokenPolicyResponse(settings.MaxLifetimeDays, settings.DefaultExpiryDays,
             ApiTypes.All.Where(settings.Allows).Select(a => a.ToWire()).ToList()),
-        settings.OrganizationName, settings.UpdatedAt);
+        settings.OrganizationName, settings.UpdatedAt == default ? null : settings.UpdatedAt);
 
     private static async Task<Ok<List<UserResponse>>> ListUsersAsync(PanelDbContext db, CancellationToken cancellationToken)
     {

@@ -2,7 +2,8 @@ namespace AccessTokenPanel.Web.Api.Configuration;
 
 public sealed record TokenPolicyResponse(int MaxLifetimeDays, int DefaultExpiryDays, IReadOnlyList<string> AllowedApiTypes);
 
-public sealed record SettingsResponse(TokenPolicyResponse TokenPolicy, string OrganizationName, DateTime UpdatedAt);
+/// <summary>UpdatedAt is null until the settings are first changed.</summary>
+public sealed record SettingsResponse(TokenPolicyResponse TokenPolicy, string OrganizationName, DateTime? UpdatedAt);
 
 /// <summary>Fields left out (null) keep their value.</summary>
 public sealed record SettingsPatch(int? MaxLifetimeDays, int? DefaultExpiryDays, IReadOnlyList<string>? AllowedApiTypes, string? OrganizationName);

@@ -34,5 +34,6 @@ internal static class ScimError
 internal static class ScimJson
 {
     public const string ContentType = "application/scim+json";
-    public static readonly JsonSerializerOptions Options = new() { WriteIndented = false };
+    // Relaxed escaping keeps ETags (W/"...") and non-ASCII names readable; the body is JSON, never HTML.
+    public static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
