@@ -28,7 +28,7 @@ internal static class BenchMain
             case "validate":
                 // In-process toolchain: no separate build of a generated project.
                 BenchmarkRunner.Run<ValidationBenchmarks>(DefaultConfig.Instance
-                    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10)), args.Skip(1).ToArray());
+                    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(20)), args.Skip(1).ToArray());
                 break;
             default:
                 Console.Error.WriteLine("usage: AccessTokenPanel.Bench serve [port] | validate");
