@@ -15,8 +15,8 @@ public sealed class BearerTokenOptions : AuthenticationSchemeOptions;
 /// <c>Authorization: Bearer &lt;secret&gt;</c> for the API route groups. Which API a request is for
 /// comes from the endpoint's <see cref="TokenApiMetadata"/>; the token must be issued for it. The
 /// principal carries the owner, the token and what the token may do right now: the owner's current
-/// permissions, narrowed to the delegated role for Configuration tokens. No cache: one indexed
-/// lookup by hash per request, so a revoked token fails on the very next call.
+/// permissions (SCIM), narrowed to the delegated role (Configuration); REST tokens need none.
+/// No cache: one indexed lookup by hash per request, so a revoked token fails on the very next call.
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<BearerTokenOptions> options,
@@ -52,14 +52,19 @@ public sealed class BearerTokenHandler(
         }
 
         var token = result.Token!;
-        var ownerPermissions = await permissions.GetPermissionsAsync(token.OwnerId, Context.RequestAborted);
-        IEnumerable<string> granted = ownerPermissions;
-        if (token.ApiType == ApiType.Configuration)
+        IEnumerable<string> granted = [];
+        if (token.ApiType != ApiType.Rest)
         {
-            // The delegated role bounds the token, and the owner's current permissions bound the
-            // role: an owner who lost a permission takes it away from their tokens too.
-            var role = PanelRoles.Find(token.DelegatedRole);
-            granted = role is null ? [] : role.Permissions.Where(ownerPermissions.Contains);
+            // REST endpoints only touch the caller's own tokens, so REST tokens skip this query.
+            var ownerPermissions = await permissions.GetPermissionsAsync(token.OwnerId, Context.RequestAborted);
+            granted = ownerPermissions;
+            if (token.ApiType == ApiType.Configuration)
+            {
+                // The delegated role bounds the token, and the owner's current permissions bound the
+                // role: an owner who lost a permission takes it away from their tokens too.
+                var role = PanelRoles.Find(token.DelegatedRole);
+                granted = role is null ? [] : role.Permissions.Where(ownerPermissions.Contains);
+            }
         }
 
         var claims = new List<Claim>

@@ -119,6 +119,23 @@ public class UserTokenApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFact
     }
 
     [Fact]
+    public async Task RepeatedWrongCodesLockTheAccountEvenWithTheRightPassword()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(factory.Services, "code-guesser@example.com");
+        var right = user.CodeAt(factory.Time.GetUtcNow());
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            var guess = ((int.Parse(right) + 1 + i) % 1_000_000).ToString("D6");
+            statuses.Add((await CreateAsync(user, code: guess)).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await CreateAsync(user)).StatusCode);
+    }
+
+    [Fact]
     public async Task DisabledUserGetsNoToken()
     {
         var user = await TestUsers.CreateEnrolledUserAsync(factory.Services, "disabled-cli@example.com");

@@ -16,7 +16,12 @@ internal sealed class BasicCredentials(UserManager<PanelUser> users, SecondFacto
 {
     public const string OtpHeader = "X-OTP";
 
-    public async Task<(PanelUser? User, ProblemHttpResult? Refusal)> VerifyPasswordAsync(HttpContext http)
+    /// <summary>
+    /// The password alone. <paramref name="complete"/> says it is the whole check, so success clears
+    /// the failure count; when a code follows, only the code's success does (or an attacker holding
+    /// the password could try codes for ever).
+    /// </summary>
+    public async Task<(PanelUser? User, ProblemHttpResult? Refusal)> VerifyPasswordAsync(HttpContext http, bool complete = true)
     {
         if (!TryRead(http.Request.Headers.Authorization, out var email, out var password))
         {
@@ -40,13 +45,17 @@ internal sealed class BasicCredentials(UserManager<PanelUser> users, SecondFacto
         {
             return (null, ApiProblems.Problem(StatusCodes.Status403Forbidden, "account-disabled", "Account disabled", "This account is disabled."));
         }
+        if (complete)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
         return (user, null);
     }
 
     /// <summary>Password, then the current TOTP code from <c>X-OTP</c> (each code once; failures count toward lockout).</summary>
     public async Task<(PanelUser? User, ProblemHttpResult? Refusal)> VerifyPasswordAndCodeAsync(HttpContext http)
     {
-        var (user, refusal) = await VerifyPasswordAsync(http);
+        var (user, refusal) = await VerifyPasswordAsync(http, complete: false);
         if (user is null)
         {
             return (null, refusal);
