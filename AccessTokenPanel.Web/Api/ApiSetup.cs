@@ -60,6 +60,31 @@ public static class ApiSetup
                 };
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var scheme = metadata.OfType<TokenApiMetadata>().Any() ? "bearer"
+                    : context.Description.RelativePath?.StartsWith("api/v1/user-token", StringComparison.Ordinal) == true ? "basic"
+                    : null;
+                if (scheme is not null)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
+                }
+                if (operation.OperationId is "CreateUserToken" or "IssueToken")
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = BasicCredentials.OtpHeader,
+                        In = ParameterLocation.Header,
+                        Required = true,
+                        Description = "The current code from the caller's authenticator app (each code works once).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
+                return Task.CompletedTask;
+            });
         });
         return services;
     }

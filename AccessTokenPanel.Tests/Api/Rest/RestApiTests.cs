@@ -173,5 +173,9 @@ public class RestApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory>
         Assert.Contains("/api/config/v1/settings", paths);
         Assert.DoesNotContain(paths, p => p.StartsWith("/scim", StringComparison.Ordinal));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("bearer", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/api/v1/tokens").GetProperty("get").GetProperty("security")[0].TryGetProperty("bearer", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/api/v1/user-token").GetProperty("post").GetProperty("security")[0].TryGetProperty("basic", out _));
+        Assert.Contains(document.GetProperty("paths").GetProperty("/api/v1/tokens").GetProperty("post").GetProperty("parameters").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "X-OTP" && p.GetProperty("in").GetString() == "header");
     }
 }
