@@ -2,9 +2,10 @@
 # Requests per second on loopback: GET /api/v1/tokens with a REST token vs its unauthenticated
 # twin (same query and JSON, no bearer scheme), in one run against one app instance.
 # Usage: bench/run-wrk.sh [threads] [connections] [duration]   (defaults: 2 16 10s)
+# ROUNDS=3 alternates the two endpoints three times (default), so background load hits both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-threads=${1:-2}; connections=${2:-16}; duration=${3:-10s}; port=${PORT:-5192}
+threads=${1:-2}; connections=${2:-16}; duration=${3:-10s}; port=${PORT:-5192}; rounds=${ROUNDS:-3}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
 
 dotnet build -c Release bench/AccessTokenPanel.Bench -v quiet -nologo >/dev/null
@@ -33,7 +34,14 @@ echo "warm-up..."
 wrk -t"$threads" -c"$connections" -d3s "$base/bench/twin/tokens" >/dev/null
 wrk -t"$threads" -c"$connections" -d3s -H "Authorization: Bearer $token" "$base/api/v1/tokens" >/dev/null
 
-echo "== unauthenticated twin: GET /bench/twin/tokens"
-wrk -t"$threads" -c"$connections" -d"$duration" --latency "$base/bench/twin/tokens"
-echo "== token-authenticated: GET /api/v1/tokens (Authorization: Bearer atp_rest_...)"
-wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$base/api/v1/tokens"
+summary=()
+for round in $(seq 1 "$rounds"); do
+    echo "== round $round: unauthenticated twin: GET /bench/twin/tokens"
+    twin=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$base/bench/twin/tokens" | tee /dev/stderr | sed -n 's/^Requests\/sec: *//p')
+    echo "== round $round: token-authenticated: GET /api/v1/tokens (Authorization: Bearer atp_rest_...)"
+    authed=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$base/api/v1/tokens" | tee /dev/stderr | sed -n 's/^Requests\/sec: *//p')
+    summary+=("round $round: twin $twin req/s, token-authenticated $authed req/s")
+done
+echo
+echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%s\n' "${summary[@]}"
