@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain;
+using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Web.Components;
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Hosting;
@@ -11,6 +12,7 @@ builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddPanelIdentity();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorComponents();
+builder.Services.AddPanelApis();
 
 var app = builder.Build();
 
@@ -22,12 +24,14 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
 }
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapPanelHealthChecks();
+app.MapPanelApis();
 app.MapRazorComponents<App>();
 app.MapAccountEndpoints();
 

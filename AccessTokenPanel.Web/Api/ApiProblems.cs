@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AccessTokenPanel.Web.Api;
+
+/// <summary>RFC 9457 problem details for the REST and Configuration APIs, each with a stable <c>code</c>.</summary>
+internal static class ApiProblems
+{
+    public static ProblemHttpResult Problem(int status, string code, string title, string detail)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["code"] = code;
+        return TypedResults.Problem(problem);
+    }
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
+
+    public static ValidationProblem Validation(string code, IDictionary<string, string[]> errors, string detail = "The request has invalid fields.") =>
+        TypedResults.ValidationProblem(errors, detail, extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ValidationProblem Validation(string field, string code, string message) =>
+        Validation(code, new Dictionary<string, string[]> { [field] = [message] }, message);
+
+    /// <summary>Gives the framework's empty 400/415 answers (unreadable JSON, wrong content type) a message.</summary>
+    public static void DescribeBindingFailures(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null || !context.HttpContext.Request.Path.StartsWithSegments("/api"))
+        {
+            return;
+        }
+        problem.Detail = problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => "The request could not be read: send a valid JSON body and parameters of the documented types.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+            StatusCodes.Status405MethodNotAllowed => "This endpoint does not accept that HTTP method.",
+            StatusCodes.Status404NotFound => "There is no such endpoint.",
+            _ => null,
+        };
+    }
+}

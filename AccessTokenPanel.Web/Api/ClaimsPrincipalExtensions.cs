@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using AccessTokenPanel.Web.Authentication;
+
+namespace AccessTokenPanel.Web.Api;
+
+internal static class ClaimsPrincipalExtensions
+{
+    public static string OwnerId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(TokenClaims.Owner) ?? throw new InvalidOperationException("Not a token principal.");
+
+    public static Guid TokenId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(TokenClaims.TokenId) ?? throw new InvalidOperationException("Not a token principal."));
+
+    public static IReadOnlySet<string> TokenPermissions(this ClaimsPrincipal user) =>
+        user.FindAll(TokenClaims.Permission).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>For audit details: which token acted.</summary>
+    public static string ViaToken(this ClaimsPrincipal user, string api) => $"via {api} token {user.TokenId()}";
+}

@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.TwoFactor;
+using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Authentication;
+using AccessTokenPanel.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Web.Api.Rest;
+
+/// <summary><c>/api/v1</c>: the caller's own tokens, with a REST API token.</summary>
+internal static class RestApi
+{
+    public static RouteGroupBuilder MapRestApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("REST API");
+        api.MapUserTokenApi();
+
+        var tokens = api.MapGroup("/tokens").RequireApiToken(ApiType.Rest);
+        tokens.MapGet("/", ListTokensAsync).WithName("ListTokens").WithSummary("Lists the caller's own tokens (never their secrets).");
+        tokens.MapGet("/current", GetCurrentToken).WithName("GetCurrentToken").WithSummary("Describes the token making the call.");
+        tokens.MapGet("/{id:guid}", GetTokenAsync).WithName("GetToken").WithSummary("Describes one of the caller's tokens.");
+        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithName("RevokeToken")
+            .WithSummary("Revokes one of the caller's tokens, and the tokens issued with it.");
+        tokens.MapPost("/", IssueTokenAsync).WithName("IssueToken")
+            .WithSummary("Issues a token for the caller; needs the current authentication code in X-OTP. Revoking the calling token revokes it too.")
+            .RequireRateLimiting(RateLimitPolicies.Credentials);
+        return api;
+    }
+
+    private static async Task<Ok<List<TokenResponse>>> ListTokensAsync(
+        ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var ownerId = user.OwnerId();
+        var now = time.GetUtcNow().UtcDateTime;
+        var tokens = await db.AccessTokens.AsNoTracking().Where(t => t.OwnerId == ownerId)
+            .OrderByDescending(t => t.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(tokens.Select(t => TokenResponse.From(t, now, usage)).ToList());
+    }
+
+    private static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetCurrentToken(
+        ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken) =>
+        GetTokenAsync(user.TokenId(), user, db, usage, time, cancellationToken);
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetTokenAsync(
+        Guid id, ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var ownerId = user.OwnerId();
+        var token = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken);
+        return token is null
+            ? ApiProblems.NotFound("You have no token with this id.")
+            : TypedResults.Ok(TokenResponse.From(token, time.GetUtcNow().UtcDateTime, usage));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(
+        Guid id, ClaimsPrincipal user, PanelDbContext db, TokenRevoker revoker, CancellationToken cancellationToken)
+    {
+        var ownerId = user.OwnerId();
+        // Only the caller's own tokens: someone else's id is answered like an unknown one.
+        if (!await db.AccessTokens.AnyAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken))
+        {
+            return ApiProblems.NotFound("You have no token with this id.");
+        }
+        await revoker.RevokeAsync(id, ownerId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Created<IssuedTokenResponse>, ValidationProblem, ProblemHttpResult>> IssueTokenAsync(
+        IssueTokenBody body, ClaimsPrincipal user, HttpContext http, UserManager<PanelUser> users,
+        SecondFactorService secondFactor, TokenIssuer issuer, TokenUsageRecorder usage, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var owner = await users.FindByIdAsync(user.OwnerId());
+        if (owner is null)
+        {
+            return ApiProblems.NotFound("The token's owner no longer exists.");
+        }
+
+        var apiType = ApiTypeNames.FromWire(body.Api);
+        if (apiType is null)
+        {
+            return ApiProblems.Validation(TokenFields.Api, TokenErrorCodes.ApiUnknown, $"Set api to {ApiTypeNames.Allowed}.");
+        }
+        if (body is { Days: not null, ExpirationDate: not null })
+        {
+            return ApiProblems.Validation(TokenFields.Days, "expiry-ambiguous", "Give either days or expirationDate, not both.");
+        }
+        var expiry = body switch
+        {
+            { Days: { } days } => TokenExpiry.InDays(days),
+            { ExpirationDate: { } date } => TokenExpiry.OnDate(date),
+            _ => null,
+        };
+
+        if (await BasicCredentials.VerifyCodeAsync(owner, http.Request.Headers[BasicCredentials.OtpHeader], secondFactor) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var result = await issuer.IssueAsync(new IssueTokenRequest(
+            owner.Id, body.Name, apiType.Value, body.DelegatedRole, expiry, ParentTokenId: user.TokenId()), cancellationToken);
+        if (!result.Succeeded)
+        {
+            var errors = result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+            return ApiProblems.Validation(result.Errors[0].Code, errors);
+        }
+        http.Response.Headers.CacheControl = "no-store";
+        var token = TokenResponse.From(result.Token!, time.GetUtcNow().UtcDateTime, usage);
+        return TypedResults.Created($"/api/v1/tokens/{token.Id}", new IssuedTokenResponse(token, result.Secret!));
+    }
+}

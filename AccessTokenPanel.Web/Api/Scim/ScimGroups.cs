@@ -1,0 +1,307 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Api.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Web.Api.Scim;
+
+/// <summary>
+/// SCIM Groups are the four panel roles. Their members can be changed (PATCH, PUT), only by a token
+/// whose owner holds every permission of the role; the groups themselves cannot be created or deleted.
+/// </summary>
+internal static partial class ScimGroups
+{
+    private static readonly string[] FilterAttributes = ["displayName", "id", "externalId"];
+
+    public static void MapScimGroups(this RouteGroupBuilder scim)
+    {
+        var groups = scim.MapGroup("/Groups");
+        groups.MapGet("/", ListAsync);
+        groups.MapGet("/{id}", GetAsync);
+        groups.MapPatch("/{id}", PatchAsync);
+        groups.MapPut("/{id}", ReplaceAsync);
+        groups.MapPost("/", () => Fixed());
+        groups.MapDelete("/{id}", (string id) => Fixed());
+    }
+
+    private static ScimResult Fixed() => ScimResult.Error(StatusCodes.Status403Forbidden, null,
+        "The groups are the panel's fixed roles: they cannot be created or deleted, only their members changed.");
+
+    private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
+    {
+        var (filter, error) = ScimFilter.Parse(request.Query["filter"], FilterAttributes);
+        if (error is not null)
+        {
+            return error;
+        }
+        var roles = await db.Roles.AsNoTracking().ToListAsync(cancellationToken);
+        var matching = roles
+            .Where(r => PanelRoles.Find(r.Name) is not null)
+            .Where(r => filter is null || filter.Attribute switch
+            {
+                "displayName" => string.Equals(r.Name, filter.Value, StringComparison.OrdinalIgnoreCase),
+                "id" => r.Id == filter.Value,
+                _ => false,
+            })
+            .OrderBy(r => PanelRoles.All.ToList().FindIndex(p => p.Name == r.Name))
+            .ToList();
+        var (startIndex, count) = ScimRequest.Paging(request);
+        var page = matching.Skip(startIndex - 1).Take(count).ToList();
+        var withMembers = !ExcludesMembers(request);
+        var resources = new List<JsonNode>();
+        foreach (var role in page)
+        {
+            resources.Add(await BuildAsync(db, role, ScimRequest.BaseUrl(request), withMembers, cancellationToken));
+        }
+        return ScimResult.Ok(ScimRequest.ListResponse(matching.Count, startIndex, resources));
+    }
+
+    private static async Task<ScimResult> GetAsync(string id, HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
+    {
+        var role = await FindAsync(db, id, cancellationToken);
+        return role is null
+            ? ScimResult.NotFound("Group", id)
+            : ScimResult.Ok(await BuildAsync(db, role, ScimRequest.BaseUrl(request), !ExcludesMembers(request), cancellationToken));
+    }
+
+    private static async Task<ScimResult> PatchAsync(
+        string id, HttpRequest request, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ScimRequest.ReadAsync(request);
+        if (body is null)
+        {
+            return error!;
+        }
+        if (ScimValues.Get(body, "Operations") is not JsonArray operations)
+        {
+            return ScimResult.BadRequest("invalidSyntax", "A PATCH body needs an Operations array (urn:ietf:params:scim:api:messages:2.0:PatchOp).");
+        }
+        var role = await FindAsync(db, id, cancellationToken);
+        if (role is null)
+        {
+            return ScimResult.NotFound("Group", id);
+        }
+        if (Guard(role, caller) is { } refused)
+        {
+            return refused;
+        }
+
+        foreach (var node in operations)
+        {
+            if (node is not JsonObject operation)
+            {
+                return ScimResult.BadRequest("invalidSyntax", "Each operation must be an object with op, path and value.");
+            }
+            var op = ScimValues.String(ScimValues.Get(operation, "op"))?.ToLowerInvariant();
+            var path = ScimValues.String(ScimValues.Get(operation, "path"));
+            var value = ScimValues.Get(operation, "value");
+            if (path is null && value is JsonObject attributes)
+            {
+                // {"op":"replace","value":{"displayName":..., "members":[...]}}
+                if (ScimValues.String(ScimValues.Get(attributes, "displayName")) is { } name && name != role.Name)
+                {
+                    return ScimResult.BadRequest("mutability", "A group's displayName is its role's name and cannot change.");
+                }
+                path = ScimValues.Has(attributes, "members") ? "members" : null;
+                value = ScimValues.Get(attributes, "members");
+                if (path is null)
+                {
+                    continue;
+                }
+            }
+            path = path is null ? null : ScimRequest.AttributePath(path);
+
+            List<string> ids;
+            bool member;
+            switch (op)
+            {
+                case "add" when IsMembers(path):
+                    (ids, error) = MemberIds(value);
+                    member = true;
+                    break;
+                case "remove" when IsMembers(path):
+                    // Without a value, remove every member (RFC 7644 3.5.2.2).
+                    (ids, error) = value is null ? (await MemberIdsAsync(db, role.Id, cancellationToken), null) : MemberIds(value);
+                    member = false;
+                    break;
+                case "remove" when path is not null && MemberFilterPath().Match(path) is { Success: true } match:
+                    (ids, error) = ([match.Groups["id"].Value], null);
+                    member = false;
+                    break;
+                case "replace" when IsMembers(path):
+                    (ids, error) = MemberIds(value);
+                    if (error is null)
+                    {
+                        foreach (var current in (await MemberIdsAsync(db, role.Id, cancellationToken)).Except(ids))
+                        {
+                            if (await SetMemberAsync(users, accounts, caller, role, current, false) is { } failed)
+                            {
+                                return failed;
+                            }
+                        }
+                    }
+                    member = true;
+                    break;
+                case "add" or "replace" or "remove":
+                    return ScimResult.BadRequest("invalidPath", $"Only members can change on a group, not '{path}'.");
+                default:
+                    return ScimResult.BadRequest("invalidSyntax", $"The operation '{op}' is not add, replace or remove.");
+            }
+            if (error is not null)
+            {
+                return error;
+            }
+            foreach (var userId in ids)
+            {
+                if (await SetMemberAsync(users, accounts, caller, role, userId, member) is { } failed)
+                {
+                    return failed;
+                }
+            }
+        }
+        return ScimResult.NoContent();
+    }
+
+    private static async Task<ScimResult> ReplaceAsync(
+        string id, HttpRequest request, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ScimRequest.ReadAsync(request);
+        if (body is null)
+        {
+            return error!;
+        }
+        var role = await FindAsync(db, id, cancellationToken);
+        if (role is null)
+        {
+            return ScimResult.NotFound("Group", id);
+        }
+        if (ScimValues.String(ScimValues.Get(body, "displayName")) is { } name && name != role.Name)
+        {
+            return ScimResult.BadRequest("mutability", "A group's displayName is its role's name and cannot change.");
+        }
+        if (Guard(role, caller) is { } refused)
+        {
+            return refused;
+        }
+        var (ids, idError) = MemberIds(ScimValues.Get(body, "members") ?? new JsonArray());
+        if (idError is not null)
+        {
+            return idError;
+        }
+        var current = await MemberIdsAsync(db, role.Id, cancellationToken);
+        foreach (var userId in current.Except(ids))
+        {
+            if (await SetMemberAsync(users, accounts, caller, role, userId, false) is { } failed)
+            {
+                return failed;
+            }
+        }
+        foreach (var userId in ids.Except(current))
+        {
+            if (await SetMemberAsync(users, accounts, caller, role, userId, true) is { } failed)
+            {
+                return failed;
+            }
+        }
+        return ScimResult.Ok(await BuildAsync(db, role, ScimRequest.BaseUrl(request), true, cancellationToken));
+    }
+
+    /// <summary>Only someone who holds a role's every permission may change who else holds it.</summary>
+    private static ScimResult? Guard(IdentityRole role, ClaimsPrincipal caller) =>
+        PanelRoles.Find(role.Name) is { } panelRole && PanelRoles.CanDelegate(caller.TokenPermissions(), panelRole)
+            ? null
+            : ScimResult.Error(StatusCodes.Status403Forbidden, null,
+                $"The token's owner does not hold every permission of {role.Name}, so cannot change its members.");
+
+    private static async Task<ScimResult?> SetMemberAsync(
+        UserManager<PanelUser> users, UserAccounts accounts, ClaimsPrincipal caller, IdentityRole role, string userId, bool member)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return ScimResult.BadRequest("invalidValue", $"There is no user {userId}.");
+        }
+        var result = await accounts.SetRoleAsync(user, role.Name!, member, caller.OwnerId(), caller.ViaToken("SCIM"));
+        return result.Succeeded ? null : ScimResult.BadRequest("invalidValue", string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+
+    private static bool IsMembers(string? path) => string.Equals(path, "members", StringComparison.OrdinalIgnoreCase);
+
+    private static (List<string> Ids, ScimResult? Error) MemberIds(JsonNode? value)
+    {
+        var items = value switch
+        {
+            JsonArray array => array.ToList(),
+            JsonObject single => [single],
+            _ => null,
+        };
+        if (items is null)
+        {
+            return ([], ScimResult.BadRequest("invalidValue", "members must be an array of {\"value\": \"<user id>\"}."));
+        }
+        var ids = new List<string>();
+        foreach (var item in items)
+        {
+            if (item is not JsonObject memberObject || ScimValues.String(ScimValues.Get(memberObject, "value")) is not { Length: > 0 } userId)
+            {
+                return ([], ScimResult.BadRequest("invalidValue", "Each member needs a value: the user's id."));
+            }
+            ids.Add(userId);
+        }
+        return (ids, null);
+    }
+
+    private static Task<List<string>> MemberIdsAsync(PanelDbContext db, string roleId, CancellationToken cancellationToken) =>
+        db.UserRoles.Where(ur => ur.RoleId == roleId).Select(ur => ur.UserId).ToListAsync(cancellationToken);
+
+    private static async Task<IdentityRole?> FindAsync(PanelDbContext db, string id, CancellationToken cancellationToken)
+    {
+        var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return role is not null && PanelRoles.Find(role.Name) is not null ? role : null;
+    }
+
+    private static bool ExcludesMembers(HttpRequest request) =>
+        request.Query["excludedAttributes"].ToString().Split(',').Any(a => string.Equals(a.Trim(), "members", StringComparison.OrdinalIgnoreCase));
+
+    private static async Task<JsonObject> BuildAsync(PanelDbContext db, IdentityRole role, string baseUrl, bool withMembers, CancellationToken cancellationToken)
+    {
+        var resource = new JsonObject
+        {
+            ["schemas"] = new JsonArray(ScimSchemas.Group),
+            ["id"] = role.Id,
+            ["displayName"] = role.Name,
+        };
+        if (withMembers)
+        {
+            var members = await (
+                from userRole in db.UserRoles
+                join user in db.Users on userRole.UserId equals user.Id
+                where userRole.RoleId == role.Id
+                orderby user.Email
+                select new { user.Id, user.Email }).ToListAsync(cancellationToken);
+            resource["members"] = new JsonArray(members.Select(m => (JsonNode)new JsonObject
+            {
+                ["value"] = m.Id,
+                ["display"] = m.Email,
+                ["$ref"] = $"{baseUrl}/Users/{m.Id}",
+                ["type"] = "User",
+            }).ToArray());
+        }
+        resource["meta"] = new JsonObject
+        {
+            ["resourceType"] = "Group",
+            ["location"] = $"{baseUrl}/Groups/{role.Id}",
+        };
+        return resource;
+    }
+
+    [GeneratedRegex("""^members\[\s*value\s+eq\s+"(?<id>[^"]+)"\s*\]$""", RegexOptions.IgnoreCase)]
+    private static partial Regex MemberFilterPath();
+}

@@ -1,0 +1,295 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Api.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Web.Api.Scim;
+
+/// <summary>
+/// SCIM Users (RFC 7643 4.1) over panel users: userName is the email, active is the opposite of
+/// disabled, DELETE disables (the account, its audit trail and its tokens' history are kept).
+/// </summary>
+internal static partial class ScimUsers
+{
+    private static readonly string[] FilterAttributes = ["userName", "externalId", "id", "emails.value", "emails", "displayName"];
+
+    public static void MapScimUsers(this RouteGroupBuilder scim)
+    {
+        var users = scim.MapGroup("/Users");
+        users.MapGet("/", ListAsync);
+        users.MapGet("/{id}", GetAsync);
+        users.MapPost("/", CreateAsync);
+        users.MapPut("/{id}", ReplaceAsync);
+        users.MapPatch("/{id}", PatchAsync);
+        users.MapDelete("/{id}", DeleteAsync);
+    }
+
+    private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, UserManager<PanelUser> users, CancellationToken cancellationToken)
+    {
+        var (filter, error) = ScimFilter.Parse(request.Query["filter"], FilterAttributes);
+        if (error is not null)
+        {
+            return error;
+        }
+        IQueryable<PanelUser> query = db.Users.AsNoTracking();
+        if (filter is not null)
+        {
+            var value = filter.Value;
+            query = filter.Attribute switch
+            {
+                "userName" => query.Where(u => u.NormalizedUserName == users.NormalizeName(value)),
+                "externalId" => query.Where(u => u.ExternalId == value),
+                "id" => query.Where(u => u.Id == value),
+                "displayName" => query.Where(u => u.DisplayName == value),
+                _ => query.Where(u => u.NormalizedEmail == users.NormalizeEmail(value)),
+            };
+        }
+        var (startIndex, count) = ScimRequest.Paging(request);
+        var total = await query.CountAsync(cancellationToken);
+        var page = count == 0 ? [] : await query.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .Skip(startIndex - 1).Take(count).ToListAsync(cancellationToken);
+        var resources = await ScimUserRepresentation.BuildAsync(db, page, ScimRequest.BaseUrl(request), cancellationToken);
+        return ScimResult.Ok(ScimRequest.ListResponse(total, startIndex, resources));
+    }
+
+    private static async Task<ScimResult> GetAsync(string id, HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        return user is null
+            ? ScimResult.NotFound("User", id)
+            : ScimResult.Ok(await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken));
+    }
+
+    private static async Task<ScimResult> CreateAsync(
+        HttpRequest request, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken)
+    {
+        var (body, error) = await ScimRequest.ReadAsync(request);
+        if (body is null)
+        {
+            return error!;
+        }
+        var userName = ScimValues.String(ScimValues.Get(body, "userName"))?.Trim();
+        if (string.IsNullOrEmpty(userName))
+        {
+            return ScimResult.BadRequest("invalidValue", "userName is required (the user's email address).");
+        }
+        var email = ScimValues.PrimaryEmail(ScimValues.Get(body, "emails")) ?? userName;
+        if (!email.Contains('@'))
+        {
+            return ScimResult.BadRequest("invalidValue", "userName or a primary email must be an email address.");
+        }
+        var active = ScimValues.Has(body, "active") ? ScimValues.Boolean(ScimValues.Get(body, "active")) : true;
+        if (active is null)
+        {
+            return ScimResult.BadRequest("invalidValue", "active must be true or false.");
+        }
+
+        var (user, result) = await accounts.CreateAsync(new NewUser(email, ScimValues.DisplayName(body),
+            ScimValues.String(ScimValues.Get(body, "externalId")), ScimValues.String(ScimValues.Get(body, "password")), [], active.Value),
+            caller.OwnerId(), caller.ViaToken("SCIM"));
+        if (!result.Succeeded)
+        {
+            return IdentityError(result);
+        }
+        if (!string.Equals(user!.UserName, userName, StringComparison.Ordinal))
+        {
+            result = await accounts.ChangeAsync(user, new UserChange { UserName = userName }, caller.OwnerId(), caller.ViaToken("SCIM"));
+            if (!result.Succeeded)
+            {
+                return IdentityError(result);
+            }
+        }
+        return ScimResult.Created(await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken));
+    }
+
+    private static async Task<ScimResult> ReplaceAsync(
+        string id, HttpRequest request, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ScimRequest.ReadAsync(request);
+        if (body is null)
+        {
+            return error!;
+        }
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return ScimResult.NotFound("User", id);
+        }
+        var userName = ScimValues.String(ScimValues.Get(body, "userName"))?.Trim();
+        if (string.IsNullOrEmpty(userName))
+        {
+            return ScimResult.BadRequest("invalidValue", "userName is required (the user's email address).");
+        }
+        bool? active = null;
+        if (ScimValues.Has(body, "active"))
+        {
+            active = ScimValues.Boolean(ScimValues.Get(body, "active"));
+            if (active is null)
+            {
+                return ScimResult.BadRequest("invalidValue", "active must be true or false.");
+            }
+        }
+        var change = new UserChange
+        {
+            UserName = userName,
+            Email = ScimValues.PrimaryEmail(ScimValues.Get(body, "emails")) ?? (userName.Contains('@') ? userName : null),
+            DisplayName = ScimValues.DisplayName(body) ?? userName,
+            ExternalIdSet = ScimValues.Has(body, "externalId"),
+            ExternalId = ScimValues.String(ScimValues.Get(body, "externalId")),
+            Active = active,
+            Password = ScimValues.String(ScimValues.Get(body, "password")),
+        };
+        return await SaveAsync(user, change, request, caller, accounts, db, cancellationToken);
+    }
+
+    private static async Task<ScimResult> PatchAsync(
+        string id, HttpRequest request, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ScimRequest.ReadAsync(request);
+        if (body is null)
+        {
+            return error!;
+        }
+        if (ScimValues.Get(body, "Operations") is not JsonArray operations)
+        {
+            return ScimResult.BadRequest("invalidSyntax", "A PATCH body needs an Operations array (urn:ietf:params:scim:api:messages:2.0:PatchOp).");
+        }
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return ScimResult.NotFound("User", id);
+        }
+
+        var change = new UserChange();
+        foreach (var node in operations)
+        {
+            if (node is not JsonObject operation)
+            {
+                return ScimResult.BadRequest("invalidSyntax", "Each operation must be an object with op, path and value.");
+            }
+            var op = ScimValues.String(ScimValues.Get(operation, "op"))?.ToLowerInvariant();
+            if (op is not ("add" or "replace" or "remove"))
+            {
+                return ScimResult.BadRequest("invalidSyntax", $"The operation '{op}' is not add, replace or remove.");
+            }
+            var path = ScimValues.String(ScimValues.Get(operation, "path"));
+            var value = ScimValues.Get(operation, "value");
+            if (path is null)
+            {
+                if (op == "remove")
+                {
+                    return ScimResult.BadRequest("noTarget", "A remove operation needs a path.");
+                }
+                if (value is not JsonObject attributes)
+                {
+                    return ScimResult.BadRequest("invalidValue", "Without a path, the value must be an object of attributes.");
+                }
+                foreach (var (attribute, attributeValue) in attributes)
+                {
+                    (change, error) = Apply(change, user, ScimRequest.AttributePath(attribute), attributeValue, remove: false);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+                }
+            }
+            else
+            {
+                (change, error) = Apply(change, user, ScimRequest.AttributePath(path), value, remove: op == "remove");
+                if (error is not null)
+                {
+                    return error;
+                }
+            }
+        }
+        return await SaveAsync(user, change, request, caller, accounts, db, cancellationToken);
+    }
+
+    /// <summary>One PATCH operation on one attribute. Attributes the panel does not keep (title, phone numbers...) are accepted and ignored.</summary>
+    private static (UserChange Change, ScimResult? Error) Apply(UserChange change, PanelUser user, string path, JsonNode? value, bool remove)
+    {
+        switch (path.ToLowerInvariant())
+        {
+            case "active":
+                if (remove)
+                {
+                    return (change, ScimResult.BadRequest("mutability", "active cannot be removed; replace it with true or false."));
+                }
+                return ScimValues.Boolean(value) is { } active
+                    ? (change with { Active = active }, null)
+                    : (change, ScimResult.BadRequest("invalidValue", "active must be true or false."));
+            case "username":
+                return !remove && ScimValues.String(value) is { Length: > 0 } userName
+                    ? (change with { UserName = userName }, null)
+                    : (change, ScimResult.BadRequest("invalidValue", "userName is required and cannot be removed."));
+            case "displayname":
+            case "name.formatted":
+                return (change with { DisplayName = remove ? user.Email ?? user.UserName : ScimValues.String(value) }, null);
+            case "name":
+                return value is JsonObject name && ScimValues.DisplayName(new JsonObject { ["name"] = name.DeepClone() }) is { } formatted
+                    ? (change with { DisplayName = formatted }, null)
+                    : (change, null);
+            case "externalid":
+                return (change with { ExternalIdSet = true, ExternalId = remove ? null : ScimValues.String(value) }, null);
+            case "emails":
+                return !remove && ScimValues.PrimaryEmail(value) is { } email
+                    ? (change with { Email = email }, null)
+                    : (change, remove ? ScimResult.BadRequest("mutability", "The email address cannot be removed.") : null);
+            case "password":
+                return remove ? (change, null) : (change with { Password = ScimValues.String(value) }, null);
+            default:
+                if (EmailValuePath().IsMatch(path))
+                {
+                    return !remove && ScimValues.String(value) is { Length: > 0 } emailValue
+                        ? (change with { Email = emailValue }, null)
+                        : (change, ScimResult.BadRequest("mutability", "The email address cannot be removed."));
+                }
+                if (path.Contains('[') && !path.StartsWith("emails", StringComparison.OrdinalIgnoreCase) && !path.Contains(':'))
+                {
+                    return (change, ScimResult.BadRequest("invalidPath", $"The path '{path}' is not supported."));
+                }
+                return (change, null);
+        }
+    }
+
+    private static async Task<ScimResult> SaveAsync(
+        PanelUser user, UserChange change, HttpRequest request, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var result = await accounts.ChangeAsync(user, change, caller.OwnerId(), caller.ViaToken("SCIM"));
+        if (!result.Succeeded)
+        {
+            return IdentityError(result);
+        }
+        return ScimResult.Ok(await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken));
+    }
+
+    private static async Task<ScimResult> DeleteAsync(
+        string id, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return ScimResult.NotFound("User", id);
+        }
+        var result = await accounts.SetDisabledAsync(user, true, caller.OwnerId(), caller.ViaToken("SCIM"));
+        return result.Succeeded ? ScimResult.NoContent() : IdentityError(result);
+    }
+
+    private static ScimResult IdentityError(IdentityResult result)
+    {
+        var detail = string.Join(" ", result.Errors.Select(e => e.Description));
+        return result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail))
+            ? ScimResult.Error(StatusCodes.Status409Conflict, "uniqueness", detail)
+            : ScimResult.BadRequest("invalidValue", detail);
+    }
+
+    [GeneratedRegex("""^emails(\[[^\]]*\])?\.value$""", RegexOptions.IgnoreCase)]
+    private static partial Regex EmailValuePath();
+}

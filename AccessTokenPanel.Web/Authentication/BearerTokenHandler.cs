@@ -1,0 +1,136 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Web.Api.Scim;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AccessTokenPanel.Web.Authentication;
+
+public sealed class BearerTokenOptions : AuthenticationSchemeOptions;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;secret&gt;</c> for the API route groups. Which API a request is for
+/// comes from the endpoint's <see cref="TokenApiMetadata"/>; the token must be issued for it. The
+/// principal carries the owner, the token and what the token may do right now: the owner's current
+/// permissions (SCIM), narrowed to the delegated role (Configuration); REST tokens need none.
+/// No cache: one indexed lookup by hash per request, so a revoked token fails on the very next call.
+/// </summary>
+public sealed class BearerTokenHandler(
+    IOptionsMonitor<BearerTokenOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    TokenValidator validator,
+    PermissionResolver permissions,
+    TokenUsageRecorder usage,
+    TimeProvider time) : AuthenticationHandler<BearerTokenOptions>(options, loggerFactory, encoder)
+{
+    private TokenValidationResult? _failure;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<TokenApiMetadata>() is not { } endpointApi)
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var presented = ReadBearerToken(Request.Headers.Authorization);
+        if (presented is null)
+        {
+            // RFC 6750 3.1: a request without credentials gets a challenge without an error code.
+            return AuthenticateResult.NoResult();
+        }
+
+        var result = await validator.ValidateAsync(presented, endpointApi.Api, Context.RequestAborted);
+        if (!result.IsValid)
+        {
+            _failure = result;
+            Logger.LogInformation("Refused a {Api} token: {Status}{TokenId}.", endpointApi.Api, result.Status,
+                result.Token is null ? "" : $" (token {result.Token.Id})");
+            return AuthenticateResult.Fail(result.Description);
+        }
+
+        var token = result.Token!;
+        IEnumerable<string> granted = [];
+        if (token.ApiType != ApiType.Rest)
+        {
+            // REST endpoints only touch the caller's own tokens, so REST tokens skip this query.
+            var ownerPermissions = await permissions.GetPermissionsAsync(token.OwnerId, Context.RequestAborted);
+            granted = ownerPermissions;
+            if (token.ApiType == ApiType.Configuration)
+            {
+                // The delegated role bounds the token, and the owner's current permissions bound the
+                // role: an owner who lost a permission takes it away from their tokens too.
+                var role = PanelRoles.Find(token.DelegatedRole);
+                granted = role is null ? [] : role.Permissions.Where(ownerPermissions.Contains);
+            }
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, token.OwnerId),
+            new(TokenClaims.Owner, token.OwnerId),
+            new(TokenClaims.TokenId, token.Id.ToString()),
+            new(TokenClaims.Api, token.ApiType.ToString()),
+        };
+        if (token.DelegatedRole is not null)
+        {
+            claims.Add(new(TokenClaims.DelegatedRole, token.DelegatedRole));
+        }
+        claims.AddRange(granted.Select(p => new Claim(TokenClaims.Permission, p)));
+
+        usage.Record(token.Id, time.GetUtcNow().UtcDateTime, Context.Connection.RemoteIpAddress?.ToString());
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, null));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    private static string? ReadBearerToken(string? authorization)
+    {
+        const string prefix = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var token = authorization[prefix.Length..].Trim();
+        return token.Length == 0 ? null : token;
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        if (_failure is null)
+        {
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Bearer realm=\"{BearerTokenDefaults.Realm}\"");
+            return WriteBodyAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
+                "Send an API token: Authorization: Bearer <token>.");
+        }
+        Response.Headers.Append(HeaderNames.WWWAuthenticate,
+            $"Bearer realm=\"{BearerTokenDefaults.Realm}\", error=\"invalid_token\", error_description=\"{_failure.Description}\"");
+        return WriteBodyAsync(StatusCodes.Status401Unauthorized, "Invalid token", _failure.Description);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var missing = Context.Items[PermissionAuthorizationHandler.MissingPermissionItem] as string;
+        var description = missing is null
+            ? "The token may not call this endpoint."
+            : $"The token does not carry the permission {missing}.";
+        Response.Headers.Append(HeaderNames.WWWAuthenticate,
+            $"Bearer realm=\"{BearerTokenDefaults.Realm}\", error=\"insufficient_scope\", error_description=\"{description}\""
+            + (missing is null ? "" : $", scope=\"{missing}\""));
+        return WriteBodyAsync(StatusCodes.Status403Forbidden, "Insufficient scope", description);
+    }
+
+    private async Task WriteBodyAsync(int status, string title, string detail)
+    {
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<TokenApiMetadata>() is { Api: ApiType.Scim })
+        {
+            await ScimError.WriteAsync(Context, status, null, detail);
+            return;
+        }
+        await Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(Context);
+    }
+}

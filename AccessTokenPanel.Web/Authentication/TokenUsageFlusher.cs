@@ -1,0 +1,70 @@
+using AccessTokenPanel.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AccessTokenPanel.Web.Authentication;
+
+public sealed class TokenUsageOptions
+{
+    public const string Section = "Api:TokenUsage";
+
+    /// <summary>How often recorded token uses are written to the database.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>Writes <see cref="TokenUsageRecorder"/>'s pending uses: one update per used token per interval, and a last one at shutdown.</summary>
+public sealed class TokenUsageFlusher(
+    TokenUsageRecorder recorder,
+    IServiceScopeFactory scopes,
+    IOptions<TokenUsageOptions> options,
+    TimeProvider time,
+    ILogger<TokenUsageFlusher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FlushInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var usages = recorder.Drain();
+        if (usages.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+            foreach (var (tokenId, usage) in usages)
+            {
+                await db.AccessTokens
+                    .Where(t => t.Id == tokenId && (t.LastUsedAt == null || t.LastUsedAt < usage.At))
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(t => t.LastUsedAt, usage.At)
+                        .SetProperty(t => t.LastUsedFrom, usage.From), cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            recorder.Restore(usages);
+            logger.LogWarning(ex, "Could not record the last use of {Count} tokens; will retry.", usages.Count);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccessTokenPanel.Bench;
+
+/// <summary>
+/// In-process validations of a valid REST token, each in its own DI scope (a fresh DbContext, as
+/// per request): the format/checksum gate alone, the validator's indexed lookup, and what the
+/// bearer handler does in total (lookup plus the owner's current permissions).
+/// </summary>
+[MemoryDiagnoser]
+public class ValidationBenchmarks
+{
+    private BenchApp _app = null!;
+    private string _secret = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _app = new BenchApp();
+        _ = _app.Services;
+        _app.SeedAsync().GetAwaiter().GetResult();
+        _secret = _app.RestSecret;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(Description = "format + checksum only")]
+    public TokenFormatCheck FormatAndChecksum() => TokenSecret.Check(_secret, out _);
+
+    [Benchmark(Description = "TokenValidator.ValidateAsync (new scope)")]
+    public async Task<bool> Validate()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(_secret, ApiType.Rest);
+        return result.IsValid ? true : throw new InvalidOperationException(result.Description);
+    }
+
+    [Benchmark(Description = "validate + owner permissions (bearer handler's work)")]
+    public async Task<int> ValidateAndResolvePermissions()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(_secret, ApiType.Rest);
+        var permissions = await scope.ServiceProvider.GetRequiredService<PermissionResolver>().GetPermissionsAsync(result.Token!.OwnerId);
+        return permissions.Count;
+    }
+}
