@@ -6,6 +6,9 @@ using AccessTokenPanel.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettingsFile(builder.Environment);
+// Serve the stylesheet and scripts from the build output in every environment, not only in
+// Development: `dotnet run` runs as Production here (a no-op for a published app).
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);

@@ -6,14 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Tests.Api;
 
-/// <summary>The app for API tests: the credentials rate limit raised so only the rate-limit tests meet it.</summary>
+/// <summary>The app for API tests, with helpers to issue tokens and call with them.</summary>
 public class ApiAppFactory : PanelAppFactory
 {
-    public ApiAppFactory()
-    {
-        Settings["RateLimiting:Credentials:PermitLimit"] = "100000";
-    }
-
     /// <summary>Issues a token through the domain (as the Generate dialog would) and returns its secret.</summary>
     public async Task<string> IssueTokenAsync(string ownerId, ApiType api, string? role = null, int days = 30, string? name = null)
     {

@@ -19,6 +19,8 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     public PanelAppFactory()
     {
         DatabasePath = Path.Combine(_folder, "panel.db");
+        // Tests sign in and send codes far faster than a person; only the rate-limit tests lower this.
+        Settings["RateLimiting:Credentials:PermitLimit"] = "100000";
     }
 
     public string DatabasePath { get; }
