@@ -10,7 +10,7 @@ public static class BearerAuthenticationSetup
     {
         services.AddAuthentication()
             .AddScheme<BearerTokenOptions, BearerTokenHandler>(BearerTokenDefaults.Scheme, displayName: "API token", _ => { });
-        services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, TokenPermissionAuthorizationHandler>();
         services.AddSingleton<TokenUsageRecorder>();
         services.AddOptions<TokenUsageOptions>().BindConfiguration(TokenUsageOptions.Section);
         services.AddSingleton<TokenUsageFlusher>();
@@ -34,5 +34,5 @@ public static class BearerAuthenticationSetup
         where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(policy => policy
             .AddAuthenticationSchemes(BearerTokenDefaults.Scheme)
-            .AddRequirements(new PermissionRequirement(permission)));
+            .AddRequirements(new TokenPermissionRequirement(permission)));
 }

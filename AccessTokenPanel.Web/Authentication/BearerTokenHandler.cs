@@ -114,7 +114,7 @@ public sealed class BearerTokenHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        var missing = Context.Items[PermissionAuthorizationHandler.MissingPermissionItem] as string;
+        var missing = Context.Items[TokenPermissionAuthorizationHandler.MissingPermissionItem] as string;
         var description = missing is null
             ? "The token may not call this endpoint."
             : $"The token does not carry the permission {missing}.";

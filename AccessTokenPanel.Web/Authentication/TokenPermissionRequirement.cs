@@ -4,14 +4,14 @@ using Microsoft.AspNetCore.Authorization;
 namespace AccessTokenPanel.Web.Authentication;
 
 /// <summary>The token must carry this <see cref="Permission"/> (see <see cref="TokenClaims.Permission"/>).</summary>
-public sealed record PermissionRequirement(string Permission) : IAuthorizationRequirement;
+public sealed record TokenPermissionRequirement(string Permission) : IAuthorizationRequirement;
 
-internal sealed class PermissionAuthorizationHandler : AuthorizationHandler<PermissionRequirement>
+internal sealed class TokenPermissionAuthorizationHandler : AuthorizationHandler<TokenPermissionRequirement>
 {
     /// <summary>HttpContext.Items key under which the missing permission is left for the 403 challenge.</summary>
     public const string MissingPermissionItem = "atp:missing-permission";
 
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, TokenPermissionRequirement requirement)
     {
         if (context.User.HasClaim(TokenClaims.Permission, requirement.Permission))
         {
