@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Components;
+using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddPanelIdentity();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorComponents();
+builder.Services.AddTokenScreens();
 
 var app = builder.Build();
 
