@@ -6,6 +6,7 @@ public static class TokenScreens
     {
         services.AddScoped<TokenListReader>();
         services.AddScoped<GenerateTokenHandler>();
+        services.AddScoped<TokenDeletion>();
         return services;
     }
 
