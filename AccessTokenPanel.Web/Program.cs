@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Components;
+using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
 
@@ -30,6 +31,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPanelHealthChecks();
 app.MapRazorComponents<App>();
+app.MapAccountEndpoints();
 
 app.Run();
 

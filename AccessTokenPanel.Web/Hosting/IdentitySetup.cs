@@ -1,5 +1,11 @@
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Components.Account;
+using AccessTokenPanel.Web.Components.Pages.Users;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 namespace AccessTokenPanel.Web.Hosting;
@@ -8,11 +14,83 @@ internal static class IdentitySetup
 {
     public static IServiceCollection AddPanelIdentity(this IServiceCollection services)
     {
-        services.AddAuthentication();
-        services.AddAuthorization();
-        services.AddIdentityCore<PanelUser>()
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<PanelDbContext>();
+        services.AddIdentity<PanelUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Tokens.AuthenticatorTokenProvider = TokenOptions.DefaultAuthenticatorProvider;
+            })
+            .AddEntityFrameworkStores<PanelDbContext>()
+            .AddSignInManager<PanelSignInManager>()
+            .AddClaimsPrincipalFactory<PanelClaimsPrincipalFactory>()
+            // Our RFC 6238 provider replaces Identity's (which allows replay and ignores TimeProvider).
+            .AddTokenProvider<TotpAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "AccessTokenPanel.Auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = AccountPaths.Login;
+            cookie.LogoutPath = AccountPaths.Logout;
+            cookie.AccessDeniedPath = AccountPaths.AccessDenied;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.Events = new CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = SessionValidator.ValidateAsync,
+                OnRedirectToAccessDenied = context =>
+                {
+                    // A signed-in user who has not enrolled TOTP yet is sent to enrollment, not refused.
+                    context.Response.Redirect(PanelClaims.IsEnrolled(context.HttpContext.User)
+                        ? context.RedirectUri
+                        : AccountPaths.EnrollAuthenticator);
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        services.ConfigureExternalCookie(cookie => cookie.Cookie.SameSite = SameSiteMode.Lax);
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, cookie =>
+        {
+            cookie.Cookie.Name = "AccessTokenPanel.TwoFactor";
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+        });
+
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireClaim(PanelClaims.TotpEnrolled, PanelClaims.Enrolled)
+                .Build())
+            .AddPolicy(PanelPolicies.SignedIn, policy => policy.RequireAuthenticatedUser())
+            .AddPermissionPolicies();
+        services.AddScoped<IAuthorizationHandler, PermissionHandler>();
+
+        services.AddScoped<UserAdministration>();
+        services.AddSingleton<FirstRunSetup>();
+        services.AddHostedService<FirstRunSetupAnnouncer>();
         return services;
+    }
+
+    /// <summary>One policy per permission, named by the permission (<c>[Authorize(Policy = Permission.UsersWrite)]</c>).</summary>
+    private static AuthorizationBuilder AddPermissionPolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var permission in Permission.All)
+        {
+            builder.AddPolicy(permission, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireClaim(PanelClaims.TotpEnrolled, PanelClaims.Enrolled)
+                .AddRequirements(new PermissionRequirement(permission)));
+        }
+        return builder;
     }
 }

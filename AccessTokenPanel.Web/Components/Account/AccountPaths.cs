@@ -1,0 +1,22 @@
+namespace AccessTokenPanel.Web.Components.Account;
+
+public static class AccountPaths
+{
+    public const string Login = "/account/login";
+    public const string LoginWithAuthenticator = "/account/login/two-factor";
+    public const string LoginWithRecoveryCode = "/account/login/recovery";
+    public const string Logout = "/account/logout";
+    public const string AccessDenied = "/account/access-denied";
+    public const string EnrollAuthenticator = "/account/two-factor";
+    public const string Setup = "/account/setup";
+
+    /// <summary>The return URL when it stays on this site, otherwise the home page (no open redirect).</summary>
+    public static string LocalOrHome(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.StartsWith("/account/logout", StringComparison.OrdinalIgnoreCase)
+            ? returnUrl
+            : "/";
+
+    public static string WithReturnUrl(string path, string? returnUrl) =>
+        string.IsNullOrEmpty(returnUrl) ? path : $"{path}?returnUrl={Uri.EscapeDataString(returnUrl)}";
+}
