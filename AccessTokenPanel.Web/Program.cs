@@ -6,6 +6,10 @@ using AccessTokenPanel.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettingsFile(builder.Environment);
+// `dotnet run` outside Development (and the test host) does not read the static web assets
+// manifest by itself, so the precompressed app.css.gz/app.js.gz under obj/ are not found and a
+// browser that accepts gzip gets an empty 200. A published app has no manifest: this is a no-op there.
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
