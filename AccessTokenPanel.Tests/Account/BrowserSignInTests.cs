@@ -40,6 +40,19 @@ public sealed class BrowserSignInTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task SignInWorksWithJavaScriptDisabled()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "nojs@example.test", PanelRoles.ReadOnly);
+        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
+        var page = await context.NewPageAsync();
+
+        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+
+        await page.GotoAsync("/users");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task SignedOutVisitorIsSentToSignIn()
     {
         await using var context = await chromium.NewContextAsync(_baseAddress);

@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using static AccessTokenPanel.Tests.Account.AccountHttp;
 
 namespace AccessTokenPanel.Tests.Account;
 
@@ -14,22 +15,6 @@ public sealed class SignInFlowTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();
-
-    internal static Dictionary<string, string> Credentials(string email, string password) =>
-        new() { ["Input.Email"] = email, ["Input.Password"] = password };
-
-    internal static async Task<HttpResponseMessage> PasswordStepAsync(FormClient client, string email, string password) =>
-        await client.SubmitAsync("/account/login", Credentials(email, password));
-
-    internal static async Task<HttpResponseMessage> CodeStepAsync(FormClient client, string code) =>
-        await client.SubmitAsync("/account/login/two-factor", new Dictionary<string, string> { ["Input.Code"] = code });
-
-    internal static async Task<string> UserIdAsync(PanelAppFactory factory, string email)
-    {
-        await using var scope = factory.Scope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-        return (await users.FindByEmailAsync(email))!.Id;
-    }
 
     [Fact]
     public async Task PasswordThenOathtoolCodeSignsIn()
@@ -80,5 +65,23 @@ public sealed class SignInFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, usersPage.StatusCode);
         Assert.Equal("/account/two-factor", FormClient.LocationOf(usersPage));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/two-factor")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoFactorFlagWithoutAKeyDoesNotCountAsEnrolled()
+    {
+        var user = await CreateUnenrolledUserAsync(_factory, "flag-only@example.test", PanelRoles.SuperAdministrator);
+        await using (var scope = _factory.Scope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
+            Assert.True((await users.SetTwoFactorEnabledAsync((await users.FindByIdAsync(user.Id))!, true)).Succeeded);
+        }
+        using var client = new FormClient(_factory);
+
+        // Identity signs such a user in on the password alone; the panel still demands enrollment.
+        var signIn = await PasswordStepAsync(client, user.Email!, TestUsers.DefaultPassword);
+        Assert.Equal("/account/two-factor", FormClient.LocationOf(signIn));
+        Assert.Equal("/account/two-factor", FormClient.LocationOf(await client.GetAsync("/users")));
+        Assert.Contains("Verification code", await (await client.GetAsync("/account/two-factor")).Content.ReadAsStringAsync());
     }
 }

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using AccessTokenPanel.Domain.Users;
+using Microsoft.AspNetCore.Identity;
 
 namespace AccessTokenPanel.Web.Components.Account;
 
@@ -10,6 +12,13 @@ public static class PanelClaims
     public const string Enrolled = "enrolled";
 
     public static bool IsEnrolled(ClaimsPrincipal principal) => principal.HasClaim(TotpEnrolled, Enrolled);
+
+    /// <summary>
+    /// Two-factor on and a key to check codes against. Both are needed: with the flag but no key,
+    /// Identity would sign the user in on the password alone.
+    /// </summary>
+    public static async Task<bool> HasEnrolledAsync(UserManager<PanelUser> users, PanelUser user) =>
+        user.TwoFactorEnabled && !string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(user));
 }
 
 public static class PanelPolicies

@@ -13,7 +13,7 @@ public sealed class PanelClaimsPrincipalFactory(
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PanelUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        if (user.TwoFactorEnabled)
+        if (await PanelClaims.HasEnrolledAsync(UserManager, user))
         {
             identity.AddClaim(new Claim(PanelClaims.TotpEnrolled, PanelClaims.Enrolled));
         }

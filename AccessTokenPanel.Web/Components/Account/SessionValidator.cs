@@ -26,7 +26,7 @@ public static class SessionValidator
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             return;
         }
-        if (PanelClaims.IsEnrolled(context.Principal) != user.TwoFactorEnabled)
+        if (PanelClaims.IsEnrolled(context.Principal) != await PanelClaims.HasEnrolledAsync(signIn.UserManager, user))
         {
             context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(user));
             context.ShouldRenew = true;
