@@ -90,6 +90,11 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
         await page.GotoAsync("/tokens?api=scim");
         await ShotAsync(page, $"{name}-10-no-match");
 
+        await page.GotoAsync("/audit");
+        await ShotAsync(page, $"{name}-12-audit");
+        await page.GotoAsync("/settings");
+        await ShotAsync(page, $"{name}-13-settings");
+
         var emptyContext = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseAddress.ToString(),
