@@ -26,13 +26,15 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Theory]
-    [InlineData(1280, 900, ColorScheme.Light)]
-    [InlineData(390, 844, ColorScheme.Light)]
-    [InlineData(1280, 900, ColorScheme.Dark)]
-    public async Task EveryScreenFitsTheWindow(int width, int height, ColorScheme scheme)
+    [InlineData(1280, 900, ColorScheme.Light, true)]
+    [InlineData(390, 844, ColorScheme.Light, true)]
+    [InlineData(1280, 900, ColorScheme.Dark, true)]
+    [InlineData(1280, 900, ColorScheme.Light, false)]
+    [InlineData(390, 844, ColorScheme.Dark, false)]
+    public async Task EveryScreenFitsTheWindow(int width, int height, ColorScheme scheme, bool javaScript)
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"erin.{width}.{scheme}@example.test".ToLowerInvariant(), PanelRoles.SuperAdministrator);
-        var other = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"frank.{width}.{scheme}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
+        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"erin.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.SuperAdministrator);
+        var other = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"frank.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
         await SeedTokensAsync(user.Id, other.Id);
 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -40,9 +42,10 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
             BaseURL = _baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
+            JavaScriptEnabled = javaScript,
         });
         var page = await context.NewPageAsync();
-        var name = $"{width}-{scheme.ToString().ToLowerInvariant()}";
+        var name = $"{width}-{scheme.ToString().ToLowerInvariant()}{(javaScript ? "" : "-nojs")}";
 
         await page.GotoAsync("/account/login");
         await ShotAsync(page, $"{name}-01-sign-in");
@@ -71,7 +74,10 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
         await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(_factory.Time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("Access token", new() { Exact = true })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true }).ClickAsync();
+        if (javaScript)
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true }).ClickAsync();
+        }
         await ShotAsync(page, $"{name}-06-result");
 
         await page.GotoAsync("/tokens");
@@ -100,9 +106,10 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
             BaseURL = _baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
+            JavaScriptEnabled = javaScript,
         });
         var emptyPage = await emptyContext.NewPageAsync();
-        var newcomer = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"gina.{width}.{scheme}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
+        var newcomer = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"gina.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
         await BrowserSignIn.SignInAsync(emptyPage, newcomer, _factory.Time);
         await emptyPage.GotoAsync("/tokens");
         await ShotAsync(emptyPage, $"{name}-11-empty");
