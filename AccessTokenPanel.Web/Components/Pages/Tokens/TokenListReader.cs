@@ -69,7 +69,8 @@ public sealed class TokenListReader(PanelDbContext db)
             (_, false) => query.OrderBy(x => x.Token.CreatedAt),
             (_, true) => query.OrderByDescending(x => x.Token.CreatedAt),
         };
-        var rows = await sorted.ThenBy(x => x.Token.Id)
+        // Ties (same API, same role) read alphabetically, then stably.
+        var rows = await sorted.ThenBy(x => x.Token.Name).ThenBy(x => x.Token.Id)
             .Skip((page - 1) * TokenListState.PageSize)
             .Take(TokenListState.PageSize)
             .Select(x => new TokenRow(x.Token, x.Email))
