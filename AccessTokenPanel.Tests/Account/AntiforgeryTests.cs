@@ -79,7 +79,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             ["Input.Role"] = PanelRoles.ReadOnly,
             ["Input.Password"] = TestUsers.DefaultPassword,
         }, withAntiforgery: false));
-        await AssertRefusedAsync(client.SubmitAsync("/users", new Dictionary<string, string>(), ("Change.Operation", "disable"), withAntiforgery: false));
+        await AssertRefusedAsync(client.SubmitAsync("/users", new Dictionary<string, string>(), ("Change.Command", "disable:x"), withAntiforgery: false));
 
         Assert.False((await FindAsync(_factory, "target-af@example.test")).IsDisabled);
         Assert.Null(await FindAsync(_factory, "new-af@example.test"));

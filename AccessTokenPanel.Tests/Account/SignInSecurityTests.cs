@@ -121,6 +121,24 @@ public sealed class SignInSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WrongRecoveryCodesCountTowardLockout()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "guess@example.test");
+        using var client = new FormClient(_factory);
+        await PasswordStepAsync(client, user.Email, user.Password);
+        for (var i = 0; i < 4; i++)
+        {
+            var wrong = await client.SubmitAsync("/account/login/recovery", Field("Input.Code", $"WRONG-{i}"));
+            Assert.Contains("not valid or has already been used", await wrong.Content.ReadAsStringAsync());
+        }
+
+        var fifth = await client.SubmitAsync("/account/login/recovery", Field("Input.Code", "WRONG-5"));
+
+        Assert.Contains("locked after too many failed attempts", await fifth.Content.ReadAsStringAsync());
+        Assert.NotNull((await FindAsync(_factory, user.Email)).LockoutEnd);
+    }
+
+    [Fact]
     public async Task DisabledUsersCookieStopsWorkingOnTheNextRequest()
     {
         var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "gone@example.test", PanelRoles.SuperAdministrator);

@@ -21,6 +21,8 @@ public static class BrowserSignIn
         time.Advance(TimeSpan.FromSeconds(30));
         await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(
+            url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 }

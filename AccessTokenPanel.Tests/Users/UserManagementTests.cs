@@ -35,7 +35,7 @@ public sealed class UserManagementTests : IAsyncLifetime
     };
 
     private static Task<HttpResponseMessage> ChangeAsync(FormClient client, string userId, string operation) =>
-        client.SubmitAsync("/users", new Dictionary<string, string> { ["Change.UserId"] = userId }, ("Change.Operation", operation));
+        client.SubmitAsync("/users", new Dictionary<string, string>(), ("Change.Command", $"{operation}:{userId}"));
 
     private Task<int> AuditCountAsync(string action, string subjectId) =>
         _factory.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == action && e.SubjectId == subjectId));
@@ -141,6 +141,27 @@ public sealed class UserManagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LockedOutUserIsShownAndResettingTheSecondFactorUnlocksThem()
+    {
+        using var admin = await SignedInAsync("root@example.test", PanelRoles.SuperAdministrator);
+        var target = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "locked@example.test", PanelRoles.ReadOnly);
+        using (var guesser = new FormClient(_factory))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await PasswordStepAsync(guesser, target.Email, "wrong-password-" + i);
+            }
+        }
+        var row = (await admin.GetDocumentAsync("/users")).QuerySelectorAll("tr").Single(r => r.TextContent.Contains(target.Email));
+        Assert.Contains("Locked out", row.TextContent);
+
+        await ChangeAsync(admin, target.Id, "reset-2fa");
+
+        using var back = new FormClient(_factory);
+        Assert.Equal("/account/two-factor", FormClient.LocationOf(await PasswordStepAsync(back, target.Email, target.Password)));
+    }
+
+    [Fact]
     public async Task UserAdministratorCannotDisableASuperAdministratorOrThemselves()
     {
         using var admin = await SignedInAsync("useradmin@example.test", PanelRoles.UserAdministrator);
@@ -174,8 +195,7 @@ public sealed class UserManagementTests : IAsyncLifetime
         {
             ["__RequestVerificationToken"] = token,
             ["_handler"] = "user-action",
-            ["Change.UserId"] = target.Id,
-            ["Change.Operation"] = "disable",
+            ["Change.Command"] = "disable:" + target.Id,
         }));
         Assert.Contains(post.StatusCode, new[] { HttpStatusCode.BadRequest, HttpStatusCode.Forbidden });
         Assert.False((await FindAsync(_factory, target.Email)).IsDisabled);

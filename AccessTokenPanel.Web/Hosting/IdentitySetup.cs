@@ -58,7 +58,6 @@ internal static class IdentitySetup
                 },
             };
         });
-        services.ConfigureExternalCookie(cookie => cookie.Cookie.SameSite = SameSiteMode.Lax);
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, cookie =>
         {
             cookie.Cookie.Name = "AccessTokenPanel.TwoFactor";

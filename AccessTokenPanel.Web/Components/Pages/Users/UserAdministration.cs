@@ -45,10 +45,15 @@ public sealed class UserAdministration(
             select new { userRole.UserId, role.Name }).ToListAsync(cancellationToken);
         var rolesByUser = roles.ToLookup(r => r.UserId, r => r.Name ?? "");
         var list = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        return list.Select(u => new UserRow(
-            u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, rolesByUser[u.Id].Order().ToList(), u.IsDisabled,
-            u.TwoFactorEnabled, u.LockoutEnd is { } end && end > now, u.CreatedAt)).ToList();
+        var rows = new List<UserRow>(list.Count);
+        foreach (var u in list)
+        {
+            // Identity decides lockout on its own clock; ask it rather than compare here.
+            rows.Add(new UserRow(
+                u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, rolesByUser[u.Id].Order().ToList(), u.IsDisabled,
+                u.TwoFactorEnabled, await users.IsLockedOutAsync(u), u.CreatedAt));
+        }
+        return rows;
     }
 
     public async Task<IReadOnlyList<PanelRole>> AssignableRolesAsync(string actorId) =>
