@@ -185,6 +185,27 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task ConfirmingADeleteThatHappenedMeanwhileSaysItIsAlreadyGone()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "twice@example.test");
+        var token = await ScreenTestData.IssueAsync(_factory.Services, user.Id, "deleted twice");
+        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
+        var page = await context.NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        await page.GotoAsync($"/tokens?delete={token.Id}");
+        await page.GetByLabel("Type yes to confirm", new() { Exact = true }).FillAsync("yes");
+
+        // Deleted from another tab (or this form re-sent after it worked).
+        await using (var scope = _factory.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(token.Id, user.Id);
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("The token \"deleted twice\" had already been deleted.")).ToBeVisibleAsync();
+    }
+
     /// <summary>Opens the dialog, fills it as a person would and returns the secret shown once.</summary>
     private async Task<string> GenerateAsync(IPage page, TestUser user, string name)
     {
