@@ -206,6 +206,53 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         await Assertions.Expect(page.GetByText("The token \"deleted twice\" had already been deleted.")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task DeleteAllMyTokensWarnsAndNeedsYesToo()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "purge@example.test");
+        await ScreenTestData.IssueAsync(_factory.Services, user.Id, "first");
+        await ScreenTestData.IssueAsync(_factory.Services, user.Id, "second");
+        await using var context = await chromium.NewContextAsync(_baseAddress);
+        var page = await context.NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        await page.GotoAsync("/tokens");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete all my tokens", Exact = true }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete all my tokens" });
+        await Assertions.Expect(dialog).ToContainTextAsync("Every one of your access tokens stops working immediately");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Yes, delete", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Nothing was deleted: type yes to confirm.")).ToBeVisibleAsync();
+        Assert.All(await _factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())), t => Assert.Null(t.RevokedAt));
+
+        await dialog.GetByLabel("Type yes to confirm", new() { Exact = true }).FillAsync("yes");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Yes, delete", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("2 tokens were deleted.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("You have no access tokens yet")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("No tokens match these filters")).ToBeVisibleAsync();
+        Assert.All(await _factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())), t => Assert.NotNull(t.RevokedAt));
+    }
+
+    [Fact]
+    public async Task TheGenerateDialogHasItsOwnAddress()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "direct@example.test");
+        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
+        var page = await context.NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+
+        await page.GotoAsync("/tokens/new");
+        await page.GetByLabel("Token name", new() { Exact = true }).FillAsync("bookmarked");
+        await page.GetByLabel("API", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "REST API" });
+        _factory.Time.Advance(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(_factory.Time.GetUtcNow()));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByLabel("Access token", new() { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^atp_rest_"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
+        Assert.Equal("/tokens", new Uri(page.Url).AbsolutePath);
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "bookmarked" })).ToContainTextAsync("in 90 days");
+    }
+
     /// <summary>Opens the dialog, fills it as a person would and returns the secret shown once.</summary>
     private async Task<string> GenerateAsync(IPage page, TestUser user, string name)
     {
