@@ -47,6 +47,8 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : IClassFixt
         var apis = await page.GetByLabel("API", new() { Exact = true }).Locator("option").AllTextContentsAsync();
         Assert.DoesNotContain("SCIM API", apis);
 
+        var garbled = await page.GotoAsync("/audit?page=abc&action=nope");
+        Assert.Equal(200, garbled!.Status);
         await page.GotoAsync("/audit");
         var newest = page.GetByRole(AriaRole.Row).Nth(1);
         await Assertions.Expect(newest).ToContainTextAsync("settings.changed");

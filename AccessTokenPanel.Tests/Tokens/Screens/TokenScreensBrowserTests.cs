@@ -183,6 +183,11 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         // Guessing another user's token id in the URL opens nothing.
         await page.GotoAsync($"/tokens?delete={theirs.Id}");
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+
+        // Hand-edited query strings fall back to the defaults rather than failing.
+        var edited = await page.GotoAsync("/tokens?page=abc&delete=xyz&sort=evil&dir=up&status=bogus&api=soap");
+        Assert.Equal(200, edited!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "mine" })).ToHaveCountAsync(1);
     }
 
     [Fact]
