@@ -112,6 +112,9 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
 
         await page.GetByLabel("Token name", new() { Exact = true }).FillAsync("too long lived");
         await page.GetByLabel("API", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "SCIM API" });
+        // With script, the presets fill the Days field in one click.
+        await page.GetByRole(AriaRole.Button, new() { Name = "180 days", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Days", new() { Exact = true })).ToHaveValueAsync("180");
         await page.GetByLabel("Days", new() { Exact = true }).FillAsync("400");
         await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync("123456");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
