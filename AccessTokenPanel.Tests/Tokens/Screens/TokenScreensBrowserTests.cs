@@ -352,7 +352,11 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     }
 
     // TODO(lead): once the REST API (GET /api/v1/tokens, branch "apis") is merged, call it over HTTP
-    // with the bearer secret here instead of asking TokenValidator directly.
+    // with the bearer secret here instead of asking TokenValidator directly, e.g.
+    //   using var http = new HttpClient { BaseAddress = _baseAddress };
+    //   http.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+    //   var status = (await http.GetAsync("/api/v1/tokens")).StatusCode;
+    //   Assert.Equal(expected == TokenValidationStatus.Valid ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, status);
     private async Task AssertSecretAsync(string secret, TokenValidationStatus expected)
     {
         await using var scope = _factory.Scope();
