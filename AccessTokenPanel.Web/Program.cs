@@ -2,12 +2,14 @@ using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Web.Components;
 using AccessTokenPanel.Web.Components.Account;
+using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettingsFile(builder.Environment);
-// Serve the stylesheet and scripts from the build output in every environment, not only in
-// Development: `dotnet run` runs as Production here (a no-op for a published app).
+// `dotnet run` outside Development (and the test host) does not read the static web assets
+// manifest by itself, so the precompressed app.css.gz/app.js.gz under obj/ are not found and a
+// browser that accepts gzip gets an empty 200. A published app has no manifest: this is a no-op there.
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPanelDomain();
@@ -16,6 +18,7 @@ builder.Services.AddPanelIdentity();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorComponents();
 builder.Services.AddPanelApis();
+builder.Services.AddTokenScreens();
 
 var app = builder.Build();
 

@@ -17,6 +17,44 @@ public sealed class TokenIssuer(
     public async Task<IssueTokenResult> IssueAsync(IssueTokenRequest request, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var (errors, name, role, expiresAt) = await CheckAsync(request, now, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return IssueTokenResult.Failed(errors);
+        }
+
+        var secret = TokenSecret.Generate(request.ApiType);
+        var token = new AccessToken
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            OwnerId = request.OwnerId,
+            Name = name,
+            ApiType = request.ApiType,
+            DelegatedRole = request.ApiType == ApiType.Configuration ? role : null,
+            SecretHash = TokenSecret.Hash(secret),
+            Hint = TokenSecret.Hint(secret),
+            CreatedAt = now,
+            ExpiresAt = expiresAt!.Value,
+            ParentTokenId = request.ParentTokenId,
+        };
+        db.AccessTokens.Add(token);
+        audit.Record(request.ActorId ?? request.OwnerId, AuditActions.TokenCreated, "token", token.Id.ToString(),
+            $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}), expires {token.ExpiresAt:u}"
+            + (token.DelegatedRole is null ? "" : $", role {token.DelegatedRole}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return IssueTokenResult.Success(token, secret);
+    }
+
+    /// <summary>
+    /// The checks <see cref="IssueAsync"/> makes, without issuing: lets a caller report field errors
+    /// before spending the user's one-time step-up code.
+    /// </summary>
+    public async Task<IReadOnlyList<TokenError>> ValidateAsync(IssueTokenRequest request, CancellationToken cancellationToken = default) =>
+        (await CheckAsync(request, time.GetUtcNow().UtcDateTime, cancellationToken)).Errors;
+
+    private async Task<(List<TokenError> Errors, string Name, string? Role, DateTime? ExpiresAt)> CheckAsync(
+        IssueTokenRequest request, DateTime now, CancellationToken cancellationToken)
+    {
         var errors = new List<TokenError>();
 
         var owner = await db.Users.AsNoTracking()
@@ -25,11 +63,11 @@ public sealed class TokenIssuer(
             .SingleOrDefaultAsync(cancellationToken);
         if (owner is null)
         {
-            return IssueTokenResult.Failed([new(TokenErrorCodes.OwnerUnknown, TokenFields.Owner, "The token's owner does not exist.")]);
+            return ([new(TokenErrorCodes.OwnerUnknown, TokenFields.Owner, "The token's owner does not exist.")], "", null, null);
         }
         if (owner.IsDisabled)
         {
-            return IssueTokenResult.Failed([new(TokenErrorCodes.OwnerDisabled, TokenFields.Owner, "The token's owner is disabled.")]);
+            return ([new(TokenErrorCodes.OwnerDisabled, TokenFields.Owner, "The token's owner is disabled.")], "", null, null);
         }
 
         var name = request.Name?.Trim() ?? "";
@@ -90,30 +128,6 @@ public sealed class TokenIssuer(
             errors.Add(expiryError);
         }
 
-        if (errors.Count > 0)
-        {
-            return IssueTokenResult.Failed(errors);
-        }
-
-        var secret = TokenSecret.Generate(request.ApiType);
-        var token = new AccessToken
-        {
-            Id = Guid.CreateVersion7(time.GetUtcNow()),
-            OwnerId = request.OwnerId,
-            Name = name,
-            ApiType = request.ApiType,
-            DelegatedRole = request.ApiType == ApiType.Configuration ? role : null,
-            SecretHash = TokenSecret.Hash(secret),
-            Hint = TokenSecret.Hint(secret),
-            CreatedAt = now,
-            ExpiresAt = expiresAt!.Value,
-            ParentTokenId = request.ParentTokenId,
-        };
-        db.AccessTokens.Add(token);
-        audit.Record(request.ActorId ?? request.OwnerId, AuditActions.TokenCreated, "token", token.Id.ToString(),
-            $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}), expires {token.ExpiresAt:u}"
-            + (token.DelegatedRole is null ? "" : $", role {token.DelegatedRole}"));
-        await db.SaveChangesAsync(cancellationToken);
-        return IssueTokenResult.Success(token, secret);
+        return (errors, name, role, expiresAt);
     }
 }

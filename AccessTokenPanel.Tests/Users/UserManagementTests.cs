@@ -185,7 +185,7 @@ public sealed class UserManagementTests : IAsyncLifetime
 
         var list = await reader.GetDocumentAsync("/users");
         Assert.Contains("target@example.test", list.Body!.TextContent);
-        Assert.Empty(list.QuerySelectorAll("button"));
+        Assert.Empty(list.QuerySelectorAll("main button"));
         var create = await reader.GetAsync("/users/new");
         Assert.StartsWith("/account/access-denied", FormClient.LocationOf(create));
 

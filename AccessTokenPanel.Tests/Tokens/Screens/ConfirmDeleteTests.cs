@@ -1,0 +1,138 @@
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Components.Pages.Tokens;
+using AccessTokenPanel.Web.Components.Shared;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccessTokenPanel.Tests.Tokens.Screens;
+
+/// <summary>The typed-"yes" confirmation: the dialog's rendering (bUnit) and its decision on a real database.</summary>
+public class ConfirmDeleteTests
+{
+    [Fact]
+    public void ConfirmationNamesTheTokenAndAsksToTypeYes()
+    {
+        using var context = new BunitContext();
+        var cut = context.Render<ConfirmDelete>(p => p
+            .Add(c => c.FormName, "delete-token")
+            .Add(c => c.FieldPrefix, "DeleteForm")
+            .Add(c => c.Question, "Delete the token \"ci deploy\"?")
+            .Add(c => c.CancelHref, "tokens"));
+
+        Assert.Contains("ci deploy", cut.Find("p").TextContent);
+        var label = cut.Find("label");
+        Assert.Equal("Type yes to confirm", label.TextContent);
+        var field = cut.Find($"#{label.GetAttribute("for")}");
+        Assert.Equal("DeleteForm.Confirmation", field.GetAttribute("name"));
+        Assert.Equal("Yes, delete", cut.Find("button[type=submit]").TextContent);
+        Assert.Equal("post", cut.Find("form").GetAttribute("method"));
+        Assert.Empty(cut.FindAll(".validation-message"));
+    }
+
+    [Fact]
+    public void ARefusalIsShownBesideTheField()
+    {
+        using var context = new BunitContext();
+        var cut = context.Render<ConfirmDelete>(p => p
+            .Add(c => c.FormName, "delete-token")
+            .Add(c => c.FieldPrefix, "DeleteForm")
+            .Add(c => c.Question, "Delete?")
+            .Add(c => c.CancelHref, "tokens")
+            .Add(c => c.Refusal, ConfirmDelete.RefusalFor("no")));
+
+        var field = cut.Find("input[name='DeleteForm.Confirmation']");
+        Assert.Equal("true", field.GetAttribute("aria-invalid"));
+        var message = cut.Find($"#{field.GetAttribute("aria-describedby")}");
+        Assert.Equal("Nothing was deleted: you typed \"no\", not yes.", message.TextContent);
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("no", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    [InlineData("Yes", false)]
+    [InlineData("YES", false)]
+    [InlineData(" yes", false)]
+    [InlineData("y", false)]
+    public void OnlyExactlyYesConfirms(string? typed, bool confirmed) =>
+        Assert.Equal(confirmed, ConfirmDelete.IsConfirmed(typed));
+
+    [Fact]
+    public async Task TypingYesDeletesTheToken()
+    {
+        await using var db = new SqliteTestDatabase();
+        var (token, owner) = await TokenOfNewUserAsync(db);
+
+        var outcome = await DeleteAsync(db, token, "yes", owner);
+
+        Assert.True(outcome.Deleted);
+        Assert.Contains("was deleted", outcome.Message);
+        Assert.Equal(TokenStatus.Revoked, await StatusAsync(db, token));
+    }
+
+    [Theory]
+    [InlineData("no", "Nothing was deleted: you typed \"no\", not yes.")]
+    [InlineData("", "Nothing was deleted: type yes to confirm.")]
+    [InlineData(null, "Nothing was deleted: type yes to confirm.")]
+    [InlineData("Yes", "Nothing was deleted: you typed \"Yes\", not yes.")]
+    public async Task AnythingButYesDeletesNothingAndSaysSo(string? typed, string message)
+    {
+        await using var db = new SqliteTestDatabase();
+        var (token, owner) = await TokenOfNewUserAsync(db);
+
+        var outcome = await DeleteAsync(db, token, typed, owner);
+
+        Assert.False(outcome.Deleted);
+        Assert.Equal(message, outcome.Message);
+        Assert.Equal(TokenStatus.Active, await StatusAsync(db, token));
+    }
+
+    [Fact]
+    public async Task DeleteAllWithYesRevokesEveryTokenOfTheUserOnly()
+    {
+        await using var db = new SqliteTestDatabase();
+        var owner = await db.AddUserAsync("owner@example.com");
+        var other = await db.AddUserAsync("other@example.com");
+        await ScreenTestData.IssueAsync(db.Services, owner.Id, "one");
+        await ScreenTestData.IssueAsync(db.Services, owner.Id, "two");
+        var othersToken = await ScreenTestData.IssueAsync(db.Services, other.Id, "theirs");
+
+        await using (var scope = db.Scope())
+        {
+            var refused = await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider).DeleteAllAsync(owner.Id, "no", owner.Id);
+            Assert.False(refused.Deleted);
+        }
+        await using (var scope = db.Scope())
+        {
+            var outcome = await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider).DeleteAllAsync(owner.Id, "yes", owner.Id);
+            Assert.Equal("2 tokens were deleted. None of them work any more.", outcome.Message);
+        }
+
+        await using var check = db.Scope();
+        var tokens = await check.ServiceProvider.GetRequiredService<Domain.Data.PanelDbContext>().AccessTokens.ToListAsync();
+        Assert.All(tokens.Where(t => t.OwnerId == owner.Id), t => Assert.NotNull(t.RevokedAt));
+        Assert.Null(tokens.Single(t => t.Id == othersToken.Id).RevokedAt);
+    }
+
+    private static async Task<(AccessToken Token, string OwnerId)> TokenOfNewUserAsync(SqliteTestDatabase db)
+    {
+        var owner = await db.AddUserAsync("owner@example.com");
+        return (await ScreenTestData.IssueAsync(db.Services, owner.Id, "ci deploy"), owner.Id);
+    }
+
+    private static async Task<DeletionOutcome> DeleteAsync(SqliteTestDatabase db, AccessToken token, string? typed, string actorId)
+    {
+        await using var scope = db.Scope();
+        return await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider).DeleteAsync(token.Id, token.Name, typed, actorId);
+    }
+
+    private static async Task<TokenStatus> StatusAsync(SqliteTestDatabase db, AccessToken token)
+    {
+        await using var scope = db.Scope();
+        var stored = await scope.ServiceProvider.GetRequiredService<Domain.Data.PanelDbContext>().AccessTokens.SingleAsync(t => t.Id == token.Id);
+        return stored.StatusAt(db.Time.GetUtcNow().UtcDateTime);
+    }
+}

@@ -1,0 +1,114 @@
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Components.Pages.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccessTokenPanel.Tests.Tokens.Screens;
+
+/// <summary>Filtering, sorting and paging of the token list, translated and run by SQLite.</summary>
+public sealed class TokenListReaderTests : IAsyncLifetime
+{
+    private readonly SqliteTestDatabase _db = new();
+    private string _owner = "";
+    private string _other = "";
+
+    public async Task InitializeAsync()
+    {
+        _owner = (await _db.AddUserAsync("Owner@Example.com", Domain.Permissions.PanelRoles.UserAdministrator)).Id;
+        _other = (await _db.AddUserAsync("someone.else@example.com")).Id;
+        await ScreenTestData.IssueAsync(_db.Services, _owner, "alpha", ApiType.Rest, 90);
+        await ScreenTestData.IssueAsync(_db.Services, _owner, "bravo", ApiType.Scim, 10);
+        var expired = await ScreenTestData.IssueAsync(_db.Services, _owner, "charlie", ApiType.Rest, 30);
+        var revoked = await ScreenTestData.IssueAsync(_db.Services, _owner, "delta", ApiType.Rest, 60);
+        await ScreenTestData.IssueAsync(_db.Services, _other, "echo", ApiType.Rest, 30);
+        await using var scope = _db.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        var now = Now;
+        (await db.AccessTokens.SingleAsync(t => t.Id == expired.Id)).ExpiresAt = now.AddDays(-1);
+        (await db.AccessTokens.SingleAsync(t => t.Id == revoked.Id)).RevokedAt = now;
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private DateTime Now => _db.Time.GetUtcNow().UtcDateTime;
+
+    [Theory]
+    [InlineData(null, "alpha,bravo,charlie")]
+    [InlineData("active", "alpha,bravo")]
+    [InlineData("expired", "charlie")]
+    [InlineData("revoked", "delta")]
+    [InlineData("all", "alpha,bravo,charlie,delta")]
+    public async Task RevokedTokensAreHiddenUnlessTheStatusFilterAsksForThem(string? status, string names)
+    {
+        var page = await ReadAsync(TokenListState.From(status, null, "name", "asc", 1, null), _owner);
+
+        Assert.Equal(names, string.Join(",", page.Rows.Select(r => r.Token.Name)));
+    }
+
+    [Fact]
+    public async Task TheApiFilterKeepsOnlyThatApi()
+    {
+        var page = await ReadAsync(TokenListState.From(null, "scim", null, null, 1, null), _owner);
+
+        Assert.Equal(["bravo"], page.Rows.Select(r => r.Token.Name));
+    }
+
+    [Theory]
+    [InlineData("expires", "asc", "charlie,bravo,alpha")]
+    [InlineData("expires", "desc", "alpha,bravo,charlie")]
+    [InlineData("name", "desc", "charlie,bravo,alpha")]
+    [InlineData("api", "asc", "alpha,charlie,bravo")]
+    public async Task SortingFollowsTheQuery(string sort, string dir, string names)
+    {
+        var page = await ReadAsync(TokenListState.From(null, null, sort, dir, 1, null), _owner);
+
+        Assert.Equal(names, string.Join(",", page.Rows.Select(r => r.Token.Name)));
+    }
+
+    [Fact]
+    public async Task TheInventoryListsEveryOwnerAndFiltersByEmailIgnoringCase()
+    {
+        var all = await ReadAsync(TokenListState.From(null, null, "name", "asc", 1, null), ownerId: null);
+        Assert.Equal("alpha,bravo,charlie,echo", string.Join(",", all.Rows.Select(r => r.Token.Name)));
+        Assert.Equal("someone.else@example.com", all.Rows.Single(r => r.Token.Name == "echo").OwnerEmail);
+
+        var filtered = await ReadAsync(TokenListState.From(null, null, "name", "asc", 1, "owner@EXAMPLE"), ownerId: null);
+        Assert.Equal("alpha,bravo,charlie", string.Join(",", filtered.Rows.Select(r => r.Token.Name)));
+    }
+
+    [Fact]
+    public async Task PagesHoldTwentyAndAPageBeyondTheLastShowsTheLast()
+    {
+        for (var i = 0; i < 22; i++)
+        {
+            await ScreenTestData.IssueAsync(_db.Services, _other, $"bulk {i:00}");
+        }
+
+        var first = await ReadAsync(TokenListState.From(null, null, "name", "asc", 1, null), _other);
+        var beyond = await ReadAsync(TokenListState.From(null, null, "name", "asc", 9, null), _other);
+
+        Assert.Equal(23, first.Total);
+        Assert.Equal(20, first.Rows.Count);
+        Assert.Equal(2, first.PageCount);
+        Assert.Equal(2, beyond.Page);
+        Assert.Equal(["bulk 20", "bulk 21", "echo"], beyond.Rows.Select(r => r.Token.Name));
+    }
+
+    [Fact]
+    public void UnknownQueryValuesFallBackToTheDefaults()
+    {
+        var state = TokenListState.From("bogus", "soap", "secret", "sideways", -3, "  ");
+
+        Assert.Equal(TokenListState.From(null, null, null, null, null, null), state);
+        Assert.Equal("tokens", state.Href("tokens"));
+    }
+
+    private async Task<TokenPage> ReadAsync(TokenListState state, string? ownerId)
+    {
+        await using var scope = _db.Scope();
+        return await ActivatorUtilities.CreateInstance<TokenListReader>(scope.ServiceProvider).ReadAsync(state, ownerId, Now);
+    }
+}

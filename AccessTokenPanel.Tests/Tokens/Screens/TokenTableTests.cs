@@ -1,0 +1,123 @@
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Web.Components.Pages.Tokens;
+using Bunit;
+
+namespace AccessTokenPanel.Tests.Tokens.Screens;
+
+public class TokenTableTests
+{
+    private static readonly DateTime Now = new(2026, 11, 22, 12, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void ExpiryShowsTheDateAndTheTimeLeftOrSinceExpiry()
+    {
+        var cut = RenderTable(
+            Token("in-twelve", expiresAt: Now.AddDays(12)),
+            Token("three-ago", expiresAt: Now.AddDays(-3)));
+
+        Assert.Contains("2026-12-04", Cell(cut, "in-twelve", "Expires").TextContent);
+        Assert.Contains("in 12 days", Cell(cut, "in-twelve", "Expires").TextContent);
+        Assert.Contains("2026-11-19", Cell(cut, "three-ago", "Expires").TextContent);
+        Assert.Contains("expired 3 days ago", Cell(cut, "three-ago", "Expires").TextContent);
+    }
+
+    [Fact]
+    public void StatusSaysActiveExpiredOrRevoked()
+    {
+        var cut = RenderTable(
+            Token("live", expiresAt: Now.AddDays(30)),
+            Token("old", expiresAt: Now.AddDays(-1)),
+            Token("gone", expiresAt: Now.AddDays(30), revokedAt: Now.AddDays(-2)));
+
+        Assert.Equal("Active", Cell(cut, "live", "Status").TextContent.Trim());
+        Assert.Equal("Expired", Cell(cut, "old", "Status").TextContent.Trim());
+        Assert.Equal("Revoked", Cell(cut, "gone", "Status").TextContent.Trim());
+    }
+
+    [Fact]
+    public void TokensExpiringWithinSevenDaysAreMarked()
+    {
+        var cut = RenderTable(
+            Token("five-days", expiresAt: Now.AddDays(5)),
+            Token("seven-days", expiresAt: Now.AddDays(7)),
+            Token("eight-days", expiresAt: Now.AddDays(8)),
+            Token("expired", expiresAt: Now.AddDays(-1)));
+
+        Assert.Contains("row-expiring", Row(cut, "five-days").ClassName);
+        Assert.Contains("Expires soon", Row(cut, "five-days").TextContent);
+        Assert.Contains("Expires soon", Row(cut, "seven-days").TextContent);
+        Assert.DoesNotContain("Expires soon", Row(cut, "eight-days").TextContent);
+        Assert.DoesNotContain("Expires soon", Row(cut, "expired").TextContent);
+        Assert.DoesNotContain("row-expiring", Row(cut, "eight-days").ClassName ?? "");
+    }
+
+    [Fact]
+    public void NeverUsedAndLastUsedAreShown()
+    {
+        var used = Token("used", expiresAt: Now.AddDays(30));
+        used.LastUsedAt = Now.AddHours(-3);
+        var cut = RenderTable(used, Token("unused", expiresAt: Now.AddDays(30)));
+
+        Assert.Equal("3 hours ago", Cell(cut, "used", "Last used").TextContent.Trim());
+        Assert.Equal("Never", Cell(cut, "unused", "Last used").TextContent.Trim());
+    }
+
+    [Fact]
+    public void RevokedTokensOfferNoDelete()
+    {
+        var cut = RenderTable(
+            Token("live", expiresAt: Now.AddDays(30)),
+            Token("gone", expiresAt: Now.AddDays(30), revokedAt: Now.AddDays(-2)));
+
+        Assert.Single(Row(cut, "live").QuerySelectorAll("button"), b => b.TextContent == "Delete");
+        Assert.Empty(Row(cut, "gone").QuerySelectorAll("button"));
+    }
+
+    [Fact]
+    public void DeleteKeepsTheListStateInTheLinkItOpens()
+    {
+        var token = Token("live", expiresAt: Now.AddDays(30));
+        var cut = RenderTable(TokenListState.From("all", "rest", "name", "asc", 2, null), token);
+
+        var form = Row(cut, "live").QuerySelector("form")!;
+        var fields = form.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value"));
+        Assert.Equal("get", form.GetAttribute("method"));
+        Assert.Equal(token.Id.ToString(), fields["delete"]);
+        Assert.Equal("all", fields["status"]);
+        Assert.Equal("rest", fields["api"]);
+        Assert.Equal("name", fields["sort"]);
+        Assert.Equal("2", fields["page"]);
+    }
+
+    private static IRenderedComponent<TokenTable> RenderTable(params AccessToken[] tokens) =>
+        RenderTable(TokenListState.From(null, null, null, null, null, null), tokens);
+
+    private static IRenderedComponent<TokenTable> RenderTable(TokenListState state, params AccessToken[] tokens)
+    {
+        var context = new BunitContext();
+        return context.Render<TokenTable>(p => p
+            .Add(t => t.Rows, tokens.Select(t => new TokenRow(t, null)).ToList())
+            .Add(t => t.Now, Now)
+            .Add(t => t.State, state)
+            .Add(t => t.Path, "tokens"));
+    }
+
+    private static AngleSharp.Dom.IElement Row(IRenderedComponent<TokenTable> cut, string name) =>
+        cut.FindAll("tbody tr").Single(r => r.QuerySelector(".token-name")!.TextContent == name);
+
+    private static AngleSharp.Dom.IElement Cell(IRenderedComponent<TokenTable> cut, string name, string column) =>
+        Row(cut, name).QuerySelector($"td[data-label='{column}']")!;
+
+    private static AccessToken Token(string name, DateTime expiresAt, DateTime? revokedAt = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        OwnerId = "owner",
+        Name = name,
+        ApiType = ApiType.Rest,
+        SecretHash = new byte[32],
+        Hint = "atp_rest_…abcd",
+        CreatedAt = Now.AddDays(-30),
+        ExpiresAt = expiresAt,
+        RevokedAt = revokedAt,
+    };
+}

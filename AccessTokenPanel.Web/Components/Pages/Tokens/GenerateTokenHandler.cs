@@ -1,0 +1,115 @@
+using System.Globalization;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.TwoFactor;
+using AccessTokenPanel.Domain.Users;
+
+namespace AccessTokenPanel.Web.Components.Pages.Tokens;
+
+/// <summary>Either the new token and its secret (to show once) or messages keyed by input field.</summary>
+public sealed record GenerateTokenOutcome(AccessToken? Token, string? Secret, IReadOnlyDictionary<string, string> Errors)
+{
+    public bool Succeeded => Token is not null;
+}
+
+/// <summary>
+/// The Generate dialog's submit: reads the typed fields, lets <see cref="TokenIssuer"/> judge them,
+/// and only when they are right spends the user's one-time authentication code and issues.
+/// </summary>
+public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService secondFactor)
+{
+    public const string CodeField = nameof(GenerateTokenInput.Code);
+    /// <summary>Errors that belong to no single field (e.g. a disabled owner).</summary>
+    public const string FormField = "";
+
+    public async Task<GenerateTokenOutcome> HandleAsync(PanelUser user, GenerateTokenInput input, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        // An unknown API goes to the issuer as an undefined value: it answers with its own message.
+        var api = ApiTypes.All.FirstOrDefault(a => a.ToString() == input.Api);
+        var expiry = ParseExpiry(input, errors);
+        var request = new IssueTokenRequest(user.Id, input.Name, api,
+            api == ApiType.Configuration ? input.DelegatedRole : null, expiry);
+
+        foreach (var error in await issuer.ValidateAsync(request, cancellationToken))
+        {
+            errors.TryAdd(FieldOf(error), error.Message);
+        }
+        var code = input.Code?.Replace(" ", "", StringComparison.Ordinal).Trim();
+        if (string.IsNullOrEmpty(code))
+        {
+            errors[CodeField] = "Enter the 6-digit code from your authenticator app.";
+        }
+        if (errors.Count > 0)
+        {
+            // The code is not checked (so not used up) while other fields need fixing.
+            return new(null, null, errors);
+        }
+
+        var stepUp = await secondFactor.VerifyAsync(user, code, cancellationToken);
+        if (stepUp != StepUpResult.Verified)
+        {
+            errors[CodeField] = stepUp switch
+            {
+                StepUpResult.ReplayedCode => "That code was already used. Wait for your app to show a new code and enter it.",
+                StepUpResult.LockedOut => "Too many wrong codes: your account is locked for a while. Try again later.",
+                StepUpResult.NotEnrolled => "Set up your authenticator app (two-factor authentication) before generating tokens.",
+                _ => "That code is not right. Enter the current 6-digit code from your authenticator app.",
+            };
+            return new(null, null, errors);
+        }
+
+        var result = await issuer.IssueAsync(request, cancellationToken);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                errors.TryAdd(FieldOf(error), error.Message);
+            }
+            return new(null, null, errors);
+        }
+        return new(result.Token, result.Secret, errors);
+    }
+
+    private static string FieldOf(TokenError error) => error.Field switch
+    {
+        TokenFields.Name => nameof(GenerateTokenInput.Name),
+        TokenFields.Api => nameof(GenerateTokenInput.Api),
+        TokenFields.Role => nameof(GenerateTokenInput.DelegatedRole),
+        TokenFields.Days => nameof(GenerateTokenInput.Days),
+        TokenFields.Date => nameof(GenerateTokenInput.ExpirationDate),
+        _ => FormField,
+    };
+
+    /// <summary>Reads only the chosen expiry field; the other one may hold a stale value.</summary>
+    private static TokenExpiry? ParseExpiry(GenerateTokenInput input, Dictionary<string, string> errors)
+    {
+        if (input.ExpiryMode == GenerateTokenInput.DateMode)
+        {
+            var date = input.ExpirationDate?.Trim();
+            if (string.IsNullOrEmpty(date))
+            {
+                errors[nameof(GenerateTokenInput.ExpirationDate)] = "Choose the date the token stops working.";
+                return null;
+            }
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsedDate))
+            {
+                errors[nameof(GenerateTokenInput.ExpirationDate)] = "Enter the date as YYYY-MM-DD, e.g. 2027-03-31.";
+                return null;
+            }
+            return TokenExpiry.OnDate(parsedDate);
+        }
+
+        var days = input.Days?.Trim();
+        if (string.IsNullOrEmpty(days))
+        {
+            errors[nameof(GenerateTokenInput.Days)] = "Enter how many days the token should work, e.g. 90.";
+            return null;
+        }
+        if (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedDays))
+        {
+            errors[nameof(GenerateTokenInput.Days)] = "Enter the number of days as a whole number, e.g. 90.";
+            return null;
+        }
+        return TokenExpiry.InDays(parsedDays);
+    }
+}

@@ -1,0 +1,25 @@
+namespace AccessTokenPanel.Web.Components.Pages.Tokens;
+
+public static class TokenScreens
+{
+    public static IServiceCollection AddTokenScreens(this IServiceCollection services)
+    {
+        services.AddScoped<TokenListReader>();
+        services.AddScoped<GenerateTokenHandler>();
+        services.AddScoped<TokenDeletion>();
+        services.AddScoped<Settings.SettingsEditor>();
+        return services;
+    }
+
+    /// <summary>An example call for the chosen API, so the new secret can be tried at once.</summary>
+    public static string ExampleCurl(Domain.Tokens.ApiType api, string baseUri, string secret)
+    {
+        var path = api switch
+        {
+            Domain.Tokens.ApiType.Configuration => "api/config/v1/settings",
+            Domain.Tokens.ApiType.Scim => "scim/v2/Users",
+            _ => "api/v1/tokens",
+        };
+        return $"curl -H \"Authorization: Bearer {secret}\" {baseUri.TrimEnd('/')}/{path}";
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace AccessTokenPanel.Web.Components.Shared;
+
+/// <summary>"in 12 days", "3 hours ago": the coarsest unit that is at least one, rounded.</summary>
+public static class RelativeTime
+{
+    public static string Until(DateTime instant, DateTime now) => Describe(instant - now, "in {0}", "{0} ago");
+
+    /// <summary>For an expiry: "in 12 days" while it lies ahead, "expired 3 days ago" once passed.</summary>
+    public static string Expiry(DateTime expiresAt, DateTime now) =>
+        Describe(expiresAt - now, "in {0}", "expired {0} ago");
+
+    private static string Describe(TimeSpan delta, string future, string past)
+    {
+        var span = delta.Duration();
+        var amount = span.TotalDays >= 1 ? Unit(span.TotalDays, "day")
+            : span.TotalHours >= 1 ? Unit(span.TotalHours, "hour")
+            : span.TotalMinutes >= 1 ? Unit(span.TotalMinutes, "minute")
+            : null;
+        if (amount is null)
+        {
+            return delta > TimeSpan.Zero ? "in less than a minute" : past.Replace("{0} ago", "just now", StringComparison.Ordinal);
+        }
+        return string.Format(CultureInfo.InvariantCulture, delta > TimeSpan.Zero ? future : past, amount);
+    }
+
+    private static string Unit(double value, string unit)
+    {
+        var rounded = (long)Math.Round(value, MidpointRounding.AwayFromZero);
+        return rounded == 1 ? $"1 {unit}" : $"{rounded} {unit}s";
+    }
+}
