@@ -16,6 +16,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<AuditLog>();
         services.AddScoped<SettingsStore>();
+        services.AddScoped<SettingsUpdater>();
         services.AddScoped<PermissionResolver>();
         services.AddScoped<TokenIssuer>();
         services.AddScoped<TokenValidator>();

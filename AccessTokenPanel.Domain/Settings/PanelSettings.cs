@@ -7,6 +7,7 @@ public class PanelSettings
 {
     public const int SingletonId = 1;
     public const int MaxLifetimeDaysLimit = 3650;
+    public const int OrganizationNameMaxLength = 200;
 
     public int Id { get; set; } = SingletonId;
 

@@ -54,16 +54,14 @@ internal static class ConfigurationApi
         TypedResults.Ok(ToResponse(await store.GetAsync(cancellationToken)).TokenPolicy);
 
     private static Task<Results<Ok<SettingsResponse>, ValidationProblem>> PatchSettingsAsync(
-        SettingsPatch body, ClaimsPrincipal user, SettingsStore store, PanelDbContext db, AuditLog audit, TimeProvider time,
-        CancellationToken cancellationToken) =>
-        ApplyAsync(body, user, store, db, audit, time, cancellationToken);
+        SettingsPatch body, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken) =>
+        ApplyAsync(body, user, updater, cancellationToken);
 
     private static async Task<Results<Ok<TokenPolicyResponse>, ValidationProblem>> PutTokenPolicyAsync(
-        TokenPolicyResponse body, ClaimsPrincipal user, SettingsStore store, PanelDbContext db, AuditLog audit, TimeProvider time,
-        CancellationToken cancellationToken)
+        TokenPolicyResponse body, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
     {
         var result = await ApplyAsync(new SettingsPatch(body.MaxLifetimeDays, body.DefaultExpiryDays, body.AllowedApiTypes ?? [], null),
-            user, store, db, audit, time, cancellationToken);
+            user, updater, cancellationToken);
         return result.Result switch
         {
             Ok<SettingsResponse> ok => TypedResults.Ok(ok.Value!.TokenPolicy),
@@ -72,22 +70,11 @@ internal static class ConfigurationApi
         };
     }
 
+    /// <summary>Reads the API type names here; every other rule is <see cref="SettingsUpdater"/>'s.</summary>
     private static async Task<Results<Ok<SettingsResponse>, ValidationProblem>> ApplyAsync(
-        SettingsPatch patch, ClaimsPrincipal user, SettingsStore store, PanelDbContext db, AuditLog audit, TimeProvider time,
-        CancellationToken cancellationToken)
+        SettingsPatch patch, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
     {
-        var settings = await store.GetAsync(cancellationToken);
-        var errors = new Dictionary<string, string[]>();
-        var maxLifetime = patch.MaxLifetimeDays ?? settings.MaxLifetimeDays;
-        if (maxLifetime < 1 || maxLifetime > PanelSettings.MaxLifetimeDaysLimit)
-        {
-            errors["maxLifetimeDays"] = [$"The maximum lifetime must be between 1 and {PanelSettings.MaxLifetimeDaysLimit} days."];
-        }
-        var defaultExpiry = patch.DefaultExpiryDays ?? settings.DefaultExpiryDays;
-        if (defaultExpiry < 1 || defaultExpiry > maxLifetime)
-        {
-            errors["defaultExpiryDays"] = [$"The default expiry must be between 1 day and the maximum lifetime ({maxLifetime} days)."];
-        }
+        string? unknownApi = null;
         HashSet<ApiType>? allowed = null;
         if (patch.AllowedApiTypes is not null)
         {
@@ -100,50 +87,46 @@ internal static class ConfigurationApi
                 }
                 else
                 {
-                    errors["allowedApiTypes"] = [$"'{name}' is not an API type: use {ApiTypeNames.Allowed}."];
+                    unknownApi = $"'{name}' is not an API type: use {ApiTypeNames.Allowed}.";
                 }
             }
         }
-        var organization = patch.OrganizationName?.Trim();
-        if (organization is not null && (organization.Length == 0 || organization.Length > 200))
+        var change = new SettingsChange(user.OwnerId(), user.ViaToken("Configuration API"))
         {
-            errors["organizationName"] = ["The organization name must have 1 to 200 characters."];
-        }
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation("settings-invalid", errors);
-        }
+            MaxLifetimeDays = patch.MaxLifetimeDays,
+            DefaultExpiryDays = patch.DefaultExpiryDays,
+            AllowedApis = allowed,
+            OrganizationName = patch.OrganizationName,
+        };
 
-        var changes = new List<string>();
-        void Change<T>(string name, T before, T after, Action<T> set)
+        IReadOnlyList<SettingsError> errors;
+        if (unknownApi is null)
         {
-            if (!EqualityComparer<T>.Default.Equals(before, after))
+            var result = await updater.SaveAsync(change, cancellationToken);
+            if (result.Succeeded)
             {
-                changes.Add($"{name} {before} -> {after}");
-                set(after);
+                return TypedResults.Ok(ToResponse(result.Settings!));
             }
+            errors = result.Errors;
         }
-        Change("maxLifetimeDays", settings.MaxLifetimeDays, maxLifetime, v => settings.MaxLifetimeDays = v);
-        Change("defaultExpiryDays", settings.DefaultExpiryDays, defaultExpiry, v => settings.DefaultExpiryDays = v);
-        if (allowed is not null)
+        else
         {
-            Change("configurationApi", settings.ConfigurationApiEnabled, allowed.Contains(ApiType.Configuration), v => settings.ConfigurationApiEnabled = v);
-            Change("scimApi", settings.ScimApiEnabled, allowed.Contains(ApiType.Scim), v => settings.ScimApiEnabled = v);
-            Change("restApi", settings.RestApiEnabled, allowed.Contains(ApiType.Rest), v => settings.RestApiEnabled = v);
+            errors = await updater.ValidateAsync(change, cancellationToken);
         }
-        if (organization is not null)
+        var fields = errors.ToDictionary(e => JsonField(e.Field), e => new[] { e.Message });
+        if (unknownApi is not null)
         {
-            Change("organizationName", settings.OrganizationName, organization, v => settings.OrganizationName = v);
+            fields["allowedApiTypes"] = [unknownApi];
         }
-        if (changes.Count > 0)
-        {
-            settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
-            audit.Record(user.OwnerId(), AuditActions.SettingsChanged, "settings", PanelSettings.SingletonId.ToString(),
-                $"{string.Join(", ", changes)}, {user.ViaToken("Configuration API")}");
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        return TypedResults.Ok(ToResponse(settings));
+        return ApiProblems.Validation("settings-invalid", fields);
     }
+
+    private static string JsonField(string field) => field switch
+    {
+        SettingsFields.MaxLifetimeDays => "maxLifetimeDays",
+        SettingsFields.DefaultExpiryDays => "defaultExpiryDays",
+        _ => "organizationName",
+    };
 
     private static SettingsResponse ToResponse(PanelSettings settings) => new(
         new TokenPolicyResponse(settings.MaxLifetimeDays, settings.DefaultExpiryDays,

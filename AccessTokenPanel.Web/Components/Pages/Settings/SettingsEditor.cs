@@ -1,17 +1,16 @@
 using System.Globalization;
-using AccessTokenPanel.Domain.Audit;
-using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Domain.Tokens;
 
 namespace AccessTokenPanel.Web.Components.Pages.Settings;
 
 /// <summary>
-/// Checks and saves the Settings form, with an audit entry naming each change. The rules and
-/// messages match the Configuration API's PATCH /settings.
+/// The Settings form's submit: reads the typed numbers, lets <see cref="SettingsUpdater"/> (the rules
+/// the Configuration API uses too) judge and save, and puts each message beside its field.
 /// </summary>
-public sealed class SettingsEditor(SettingsStore store, PanelDbContext db, AuditLog audit, TimeProvider time)
+public sealed class SettingsEditor(SettingsUpdater updater)
 {
-    public const int OrganizationNameMaxLength = 200;
+    public const int OrganizationNameMaxLength = PanelSettings.OrganizationNameMaxLength;
 
     public static SettingsInput InputFrom(PanelSettings settings) => new()
     {
@@ -28,52 +27,62 @@ public sealed class SettingsEditor(SettingsStore store, PanelDbContext db, Audit
         SettingsInput input, string actorId, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A number that cannot be read gets the same message as one out of range.
         var maxLifetime = ParseDays(input.MaxLifetimeDays);
-        if (maxLifetime is not { } max || max < 1 || max > PanelSettings.MaxLifetimeDaysLimit)
+        if (maxLifetime is null)
         {
-            errors[nameof(SettingsInput.MaxLifetimeDays)] = $"The maximum lifetime must be between 1 and {PanelSettings.MaxLifetimeDaysLimit} days.";
+            errors[nameof(SettingsInput.MaxLifetimeDays)] = SettingsError.MaxLifetimeOutOfRange().Message;
         }
         var defaultExpiry = ParseDays(input.DefaultExpiryDays);
-        if (defaultExpiry is not { } expiry || expiry < 1 || (maxLifetime is { } limit && expiry > limit))
+        if (defaultExpiry is null)
         {
-            errors[nameof(SettingsInput.DefaultExpiryDays)] =
-                $"The default expiry must be between 1 day and the maximum lifetime ({input.MaxLifetimeDays?.Trim()} days).";
+            errors[nameof(SettingsInput.DefaultExpiryDays)] = SettingsError.DefaultExpiryOutOfRange(input.MaxLifetimeDays?.Trim()).Message;
         }
-        var organization = input.OrganizationName?.Trim() ?? "";
-        if (organization.Length is 0 or > OrganizationNameMaxLength)
+        var change = new SettingsChange(actorId, "on the Settings page")
         {
-            errors[nameof(SettingsInput.OrganizationName)] = $"The organization name must have 1 to {OrganizationNameMaxLength} characters.";
-        }
-        if (errors.Count > 0)
-        {
-            return (errors, []);
-        }
-
-        var settings = await store.GetAsync(cancellationToken);
-        var changes = new List<string>();
-        void Change<T>(string name, T before, T after, Action<T> set)
-        {
-            if (!EqualityComparer<T>.Default.Equals(before, after))
+            MaxLifetimeDays = maxLifetime,
+            DefaultExpiryDays = defaultExpiry,
+            AllowedApis = ApiTypes.All.Where(api => api switch
             {
-                changes.Add($"{name} {before} -> {after}");
-                set(after);
-            }
-        }
-        Change("maxLifetimeDays", settings.MaxLifetimeDays, maxLifetime!.Value, v => settings.MaxLifetimeDays = v);
-        Change("defaultExpiryDays", settings.DefaultExpiryDays, defaultExpiry!.Value, v => settings.DefaultExpiryDays = v);
-        Change("configurationApi", settings.ConfigurationApiEnabled, input.ConfigurationApi, v => settings.ConfigurationApiEnabled = v);
-        Change("scimApi", settings.ScimApiEnabled, input.ScimApi, v => settings.ScimApiEnabled = v);
-        Change("restApi", settings.RestApiEnabled, input.RestApi, v => settings.RestApiEnabled = v);
-        Change("organizationName", settings.OrganizationName, organization, v => settings.OrganizationName = v);
-        if (changes.Count > 0)
+                ApiType.Configuration => input.ConfigurationApi,
+                ApiType.Scim => input.ScimApi,
+                ApiType.Rest => input.RestApi,
+                _ => false,
+            }).ToHashSet(),
+            // An emptied field is a name of no characters, not "keep the name".
+            OrganizationName = input.OrganizationName ?? "",
+        };
+
+        if (errors.Count == 0)
         {
-            settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
-            audit.Record(actorId, AuditActions.SettingsChanged, "settings", PanelSettings.SingletonId.ToString(CultureInfo.InvariantCulture),
-                $"{string.Join(", ", changes)}, on the Settings page");
-            await db.SaveChangesAsync(cancellationToken);
+            var result = await updater.SaveAsync(change, cancellationToken);
+            if (result.Succeeded)
+            {
+                return (errors, result.Changes);
+            }
+            AddAll(errors, result.Errors);
         }
-        return (errors, changes);
+        else
+        {
+            AddAll(errors, await updater.ValidateAsync(change, cancellationToken));
+        }
+        return (errors, []);
     }
+
+    private static void AddAll(Dictionary<string, string> errors, IEnumerable<SettingsError> found)
+    {
+        foreach (var error in found)
+        {
+            errors.TryAdd(FieldOf(error), error.Message);
+        }
+    }
+
+    private static string FieldOf(SettingsError error) => error.Field switch
+    {
+        SettingsFields.MaxLifetimeDays => nameof(SettingsInput.MaxLifetimeDays),
+        SettingsFields.DefaultExpiryDays => nameof(SettingsInput.DefaultExpiryDays),
+        _ => nameof(SettingsInput.OrganizationName),
+    };
 
     private static int? ParseDays(string? value) =>
         int.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days) ? days : null;

@@ -1,0 +1,85 @@
+using System.Globalization;
+using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Tokens;
+
+namespace AccessTokenPanel.Domain.Settings;
+
+/// <summary>
+/// The one place the panel settings are checked and changed, for the Settings page and the
+/// Configuration API alike: each change is named in one audit entry; nothing is saved when a value is wrong.
+/// </summary>
+public sealed class SettingsUpdater(SettingsStore store, PanelDbContext db, AuditLog audit, TimeProvider time)
+{
+    /// <summary>Checks the change against the stored settings without saving anything.</summary>
+    public async Task<IReadOnlyList<SettingsError>> ValidateAsync(SettingsChange change, CancellationToken cancellationToken = default) =>
+        Validate(change, await store.GetAsync(cancellationToken));
+
+    public async Task<SettingsChangeResult> SaveAsync(SettingsChange change, CancellationToken cancellationToken = default)
+    {
+        var settings = await store.GetAsync(cancellationToken);
+        var errors = Validate(change, settings);
+        if (errors.Count > 0)
+        {
+            return SettingsChangeResult.Failed(errors);
+        }
+
+        var changes = new List<string>();
+        void Change<T>(string name, T before, T after, Action<T> set)
+        {
+            if (!EqualityComparer<T>.Default.Equals(before, after))
+            {
+                changes.Add($"{name} {before} -> {after}");
+                set(after);
+            }
+        }
+        if (change.MaxLifetimeDays is { } maxLifetime)
+        {
+            Change("maxLifetimeDays", settings.MaxLifetimeDays, maxLifetime, v => settings.MaxLifetimeDays = v);
+        }
+        if (change.DefaultExpiryDays is { } defaultExpiry)
+        {
+            Change("defaultExpiryDays", settings.DefaultExpiryDays, defaultExpiry, v => settings.DefaultExpiryDays = v);
+        }
+        if (change.AllowedApis is { } allowed)
+        {
+            Change("configurationApi", settings.ConfigurationApiEnabled, allowed.Contains(ApiType.Configuration), v => settings.ConfigurationApiEnabled = v);
+            Change("scimApi", settings.ScimApiEnabled, allowed.Contains(ApiType.Scim), v => settings.ScimApiEnabled = v);
+            Change("restApi", settings.RestApiEnabled, allowed.Contains(ApiType.Rest), v => settings.RestApiEnabled = v);
+        }
+        if (change.OrganizationName?.Trim() is { } organization)
+        {
+            Change("organizationName", settings.OrganizationName, organization, v => settings.OrganizationName = v);
+        }
+        if (changes.Count > 0)
+        {
+            settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            audit.Record(change.ActorId, AuditActions.SettingsChanged, "settings", PanelSettings.SingletonId.ToString(CultureInfo.InvariantCulture),
+                $"{string.Join(", ", changes)}, {change.Via}");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return SettingsChangeResult.Success(settings, changes);
+    }
+
+    private static List<SettingsError> Validate(SettingsChange change, PanelSettings settings)
+    {
+        var errors = new List<SettingsError>();
+        var maxLifetime = change.MaxLifetimeDays ?? settings.MaxLifetimeDays;
+        if (maxLifetime < 1 || maxLifetime > PanelSettings.MaxLifetimeDaysLimit)
+        {
+            errors.Add(SettingsError.MaxLifetimeOutOfRange());
+        }
+        // Checked against the maximum asked for even when that one is wrong too: both fields get a message.
+        var defaultExpiry = change.DefaultExpiryDays ?? settings.DefaultExpiryDays;
+        if (defaultExpiry < 1 || defaultExpiry > maxLifetime)
+        {
+            errors.Add(SettingsError.DefaultExpiryOutOfRange(maxLifetime.ToString(CultureInfo.InvariantCulture)));
+        }
+        var organization = change.OrganizationName?.Trim();
+        if (organization is not null && organization.Length is 0 or > PanelSettings.OrganizationNameMaxLength)
+        {
+            errors.Add(SettingsError.OrganizationNameLength());
+        }
+        return errors;
+    }
+}
