@@ -4,27 +4,15 @@ using Microsoft.Playwright;
 
 namespace AccessTokenPanel.Tests.Account;
 
-public sealed class BrowserSignInTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class BrowserSignInTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private readonly PanelAppFactory _factory = new();
-    private Uri _baseAddress = default!;
-
-    public Task InitializeAsync()
-    {
-        _baseAddress = _factory.StartKestrel();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task EnrolledUserSignsInWithPasswordAndCodeAndReachesProtectedPages()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "alice@example.test", PanelRoles.SuperAdministrator);
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "alice@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync();
 
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
 
         // The enrollment page is protected: reaching it without a redirect to sign-in proves the cookie.
         await page.GotoAsync("/account/two-factor");
@@ -32,9 +20,8 @@ public sealed class BrowserSignInTests(Chromium chromium) : IClassFixture<Chromi
         await Assertions.Expect(page.GetByText("already on for your account")).ToBeVisibleAsync();
 
         // A second sign-in in a fresh context works too (the helper never replays a time step).
-        await using var second = await chromium.NewContextAsync(_baseAddress);
-        var secondPage = await second.NewPageAsync();
-        await BrowserSignIn.SignInAsync(secondPage, user, _factory.Time);
+        var secondPage = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(secondPage, user, Factory.Time);
         await secondPage.GotoAsync("/account/two-factor");
         Assert.Equal("/account/two-factor", new Uri(secondPage.Url).AbsolutePath);
     }
@@ -42,11 +29,10 @@ public sealed class BrowserSignInTests(Chromium chromium) : IClassFixture<Chromi
     [Fact]
     public async Task SignInWorksWithJavaScriptDisabled()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "nojs@example.test", PanelRoles.ReadOnly);
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "nojs@example.test", PanelRoles.ReadOnly);
+        var page = await NewPageAsync(javaScriptEnabled: false);
 
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
 
         await page.GotoAsync("/users");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
@@ -55,8 +41,7 @@ public sealed class BrowserSignInTests(Chromium chromium) : IClassFixture<Chromi
     [Fact]
     public async Task SignedOutVisitorIsSentToSignIn()
     {
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
+        var page = await NewPageAsync();
 
         await page.GotoAsync("/account/two-factor");
 

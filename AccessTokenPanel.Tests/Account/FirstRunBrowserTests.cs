@@ -4,30 +4,18 @@ using Microsoft.Playwright;
 namespace AccessTokenPanel.Tests.Account;
 
 /// <summary>What a new operator does after the first start, in Chromium.</summary>
-public sealed class FirstRunBrowserTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class FirstRunBrowserTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private readonly PanelAppFactory _factory = new();
-    private Uri _baseAddress = default!;
-
-    public Task InitializeAsync()
-    {
-        _baseAddress = _factory.StartKestrel();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task SetupThenEnrollThenSignOutThenSignInWithPasswordAndCode()
     {
         const string email = "operator@example.test";
         const string password = "first-run-password-42";
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
+        var page = await NewPageAsync();
 
         // The log holds the full URL (with the real port) when serving on Kestrel.
-        var setupUrl = System.Text.RegularExpressions.Regex.Match(_factory.Logs.AllText, @"http://\S+/account/setup\?code=[0-9a-f]{32}").Value;
-        Assert.StartsWith(_baseAddress.GetLeftPart(UriPartial.Authority), setupUrl);
+        var setupUrl = System.Text.RegularExpressions.Regex.Match(Factory.Logs.AllText, @"http://\S+/account/setup\?code=[0-9a-f]{32}").Value;
+        Assert.StartsWith(BaseAddress.GetLeftPart(UriPartial.Authority), setupUrl);
         await page.GotoAsync(setupUrl);
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
@@ -36,7 +24,7 @@ public sealed class FirstRunBrowserTests(Chromium chromium) : IClassFixture<Chro
 
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code" })).ToBeVisibleAsync();
         var key = (await page.Locator("#manual-key").InnerTextAsync()).Replace(" ", "");
-        await page.GetByLabel("Verification code").FillAsync(Oathtool.Totp(key, _factory.Time.GetUtcNow()));
+        await page.GetByLabel("Verification code").FillAsync(Oathtool.Totp(key, Factory.Time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Recovery codes" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
 
@@ -49,11 +37,11 @@ public sealed class FirstRunBrowserTests(Chromium chromium) : IClassFixture<Chro
         await page.GotoAsync("/users");
         Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
 
-        _factory.Time.Advance(TimeSpan.FromSeconds(30));
+        Factory.Time.Advance(TimeSpan.FromSeconds(30));
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByLabel("Authentication code").FillAsync(Oathtool.Totp(key, _factory.Time.GetUtcNow()));
+        await page.GetByLabel("Authentication code").FillAsync(Oathtool.Totp(key, Factory.Time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
 
         await page.WaitForURLAsync("**/users");

@@ -4,7 +4,7 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (Playwright's own browser download cannot work here;
-/// see PLATFORM.md). One browser per test class through <c>IClassFixture&lt;Chromium&gt;</c>.
+/// see PLATFORM.md). One browser per test class through <c>IClassFixture&lt;Chromium&gt;</c> (see <see cref="BrowserTest"/>).
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
@@ -35,12 +35,14 @@ public sealed class Chromium : IAsyncLifetime
     }
 
     /// <summary>A fresh context (own cookies) at the given base address.</summary>
-    public Task<IBrowserContext> NewContextAsync(Uri baseAddress, bool javaScriptEnabled = true, int width = 1280, int height = 900) =>
+    public Task<IBrowserContext> NewContextAsync(
+        Uri baseAddress, bool javaScriptEnabled = true, int width = 1280, int height = 900, ColorScheme? colorScheme = null) =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             JavaScriptEnabled = javaScriptEnabled,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = colorScheme,
         });
 
     public async Task DisposeAsync()

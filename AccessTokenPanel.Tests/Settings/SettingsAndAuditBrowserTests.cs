@@ -5,26 +5,14 @@ using Microsoft.Playwright;
 namespace AccessTokenPanel.Tests.Settings;
 
 /// <summary>The Settings and Audit log pages in Chromium: who may change what, and that changes show where they matter.</summary>
-public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private readonly PanelAppFactory _factory = new();
-    private Uri _baseAddress = default!;
-
-    public Task InitializeAsync()
-    {
-        _baseAddress = _factory.StartKestrel();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task AnAdministratorShortensTheMaximumLifetimeAndTheChangeIsAuditedAndEnforced()
     {
-        var admin = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "root@example.test", PanelRoles.SuperAdministrator);
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, admin, _factory.Time);
+        var admin = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "root@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync(javaScriptEnabled: false);
+        await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
         var max = page.GetByLabel("Maximum lifetime (days)");
@@ -59,10 +47,9 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : IClassFixt
     [Fact]
     public async Task AReaderSeesThePolicyButCannotChangeItAndCannotReachTheInventory()
     {
-        var reader = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "reader@example.test", PanelRoles.ReadOnly);
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, reader, _factory.Time);
+        var reader = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "reader@example.test", PanelRoles.ReadOnly);
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, reader, Factory.Time);
 
         await page.GotoAsync("/settings");
         await Assertions.Expect(page.GetByText("365 days")).ToBeVisibleAsync();
@@ -76,10 +63,9 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : IClassFixt
     [Fact]
     public async Task NavigationOffersOnlyWhatTheUserMayOpen()
     {
-        var tokenUser = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "plain@example.test");
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, tokenUser, _factory.Time);
+        var tokenUser = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "plain@example.test");
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, tokenUser, Factory.Time);
 
         await page.GotoAsync("/tokens");
         var links = await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link).AllTextContentsAsync();

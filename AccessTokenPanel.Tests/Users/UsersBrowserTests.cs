@@ -4,27 +4,15 @@ using Microsoft.Playwright;
 
 namespace AccessTokenPanel.Tests.Users;
 
-public sealed class UsersBrowserTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class UsersBrowserTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private readonly PanelAppFactory _factory = new();
-    private Uri _baseAddress = default!;
-
-    public Task InitializeAsync()
-    {
-        _baseAddress = _factory.StartKestrel();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task AdministratorCreatesDisablesAndResetsAUserFromTheUsersPage()
     {
-        var admin = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "admin@example.test", PanelRoles.SuperAdministrator);
-        var other = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "other@example.test", PanelRoles.ReadOnly);
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, admin, _factory.Time);
+        var admin = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "admin@example.test", PanelRoles.SuperAdministrator);
+        var other = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "other@example.test", PanelRoles.ReadOnly);
+        var page = await NewPageAsync(javaScriptEnabled: false);
+        await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
 
         await page.GotoAsync("/users");
         await page.GetByRole(AriaRole.Link, new() { Name = "Create user" }).ClickAsync();

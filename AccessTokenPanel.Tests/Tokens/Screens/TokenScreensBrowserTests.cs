@@ -12,27 +12,15 @@ namespace AccessTokenPanel.Tests.Tokens.Screens;
 /// The access-token screens in Chromium against the running app, as an admin uses them: sign in,
 /// generate (step-up code from oathtool), copy, use, reload, delete with "no" then "yes".
 /// </summary>
-public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class TokenScreensBrowserTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private readonly PanelAppFactory _factory = new();
-    private Uri _baseAddress = default!;
-
-    public Task InitializeAsync()
-    {
-        _baseAddress = _factory.StartKestrel();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task GenerateCopyUseReloadAndDeleteWithTypedYes()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "alice@example.test", PanelRoles.SuperAdministrator);
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = _baseAddress.GetLeftPart(UriPartial.Authority) });
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "alice@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync();
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = BaseAddress.GetLeftPart(UriPartial.Authority) });
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
 
         var secret = await GenerateAsync(page, user, "ci deploy");
 
@@ -53,10 +41,9 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     [Fact]
     public async Task TheWholeFlowWorksWithoutJavaScript()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "bob@example.test", PanelRoles.SuperAdministrator);
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "bob@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync(javaScriptEnabled: false);
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
 
         var secret = await GenerateAsync(page, user, "no script");
 
@@ -75,10 +62,9 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     [Fact]
     public async Task DelegatedRoleShowsOnlyForConfigurationApiAndExpiryFieldsFollowTheChoice()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "carol@example.test", PanelRoles.UserAdministrator);
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "carol@example.test", PanelRoles.UserAdministrator);
+        var page = await NewPageAsync(javaScriptEnabled: false);
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
         await page.GotoAsync("/tokens");
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate access token" }).ClickAsync();
 
@@ -105,10 +91,9 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     [Fact]
     public async Task ErrorsShowBesideTheirFieldsAndTheInputIsKeptExceptTheCode()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "dave@example.test", PanelRoles.SuperAdministrator);
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "dave@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
         await page.GotoAsync("/tokens?generate=1");
 
         await page.GetByLabel("Token name", new() { Exact = true }).FillAsync("too long lived");
@@ -127,20 +112,19 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         await Assertions.Expect(page.GetByLabel("Token name", new() { Exact = true })).ToHaveValueAsync("too long lived");
         await Assertions.Expect(page.GetByLabel("API", new() { Exact = true })).ToHaveValueAsync("Scim");
         await Assertions.Expect(page.GetByLabel("Authentication code", new() { Exact = true })).ToHaveValueAsync("");
-        Assert.Empty(await _factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())));
+        Assert.Empty(await Factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())));
     }
 
     [Fact]
     public async Task APolicyAdministratorFindsAnotherUsersTokenInTheInventoryAndDeletesIt()
     {
-        var admin = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "policy@example.test", PanelRoles.TokenPolicyAdministrator);
-        var owner = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "holder@example.test");
-        var bystander = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "bystander@example.test");
-        await ScreenTestData.IssueAsync(_factory.Services, owner.Id, "forgotten script");
-        await ScreenTestData.IssueAsync(_factory.Services, bystander.Id, "bystander script");
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, admin, _factory.Time);
+        var admin = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "policy@example.test", PanelRoles.TokenPolicyAdministrator);
+        var owner = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "holder@example.test");
+        var bystander = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "bystander@example.test");
+        await ScreenTestData.IssueAsync(Factory.Services, owner.Id, "forgotten script");
+        await ScreenTestData.IssueAsync(Factory.Services, bystander.Id, "bystander script");
+        var page = await NewPageAsync(javaScriptEnabled: false);
+        await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
 
         await page.GotoAsync("/tokens");
         await page.GetByRole(AriaRole.Link, new() { Name = "All users' tokens" }).ClickAsync();
@@ -163,7 +147,7 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         Assert.Equal("/tokens/all", new Uri(page.Url).AbsolutePath);
         Assert.Contains("owner=HOLDER%40", page.Url);
         await Assertions.Expect(rows).ToHaveCountAsync(0);
-        var tokens = await _factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList()));
+        var tokens = await Factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList()));
         Assert.Equal(admin.Id, tokens.Single(t => t.Name == "forgotten script").RevokedById);
         Assert.Null(tokens.Single(t => t.Name == "bystander script").RevokedAt);
     }
@@ -171,13 +155,12 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     [Fact]
     public async Task AUserWithoutTheInventoryPermissionSeesOnlyTheirOwnTokens()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "solo@example.test");
-        var other = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "other@example.test");
-        await ScreenTestData.IssueAsync(_factory.Services, user.Id, "mine");
-        var theirs = await ScreenTestData.IssueAsync(_factory.Services, other.Id, "theirs");
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "solo@example.test");
+        var other = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "other@example.test");
+        await ScreenTestData.IssueAsync(Factory.Services, user.Id, "mine");
+        var theirs = await ScreenTestData.IssueAsync(Factory.Services, other.Id, "theirs");
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
 
         await page.GotoAsync("/tokens");
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "mine" })).ToHaveCountAsync(1);
@@ -197,16 +180,15 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     [Fact]
     public async Task ConfirmingADeleteThatHappenedMeanwhileSaysItIsAlreadyGone()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "twice@example.test");
-        var token = await ScreenTestData.IssueAsync(_factory.Services, user.Id, "deleted twice");
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "twice@example.test");
+        var token = await ScreenTestData.IssueAsync(Factory.Services, user.Id, "deleted twice");
+        var page = await NewPageAsync(javaScriptEnabled: false);
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
         await page.GotoAsync($"/tokens?delete={token.Id}");
         await page.GetByLabel("Type yes to confirm", new() { Exact = true }).FillAsync("yes");
 
         // Deleted from another tab (or this form re-sent after it worked).
-        await using (var scope = _factory.Scope())
+        await using (var scope = Factory.Scope())
         {
             await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(token.Id, user.Id);
         }
@@ -218,12 +200,11 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     [Fact]
     public async Task DeleteAllMyTokensWarnsAndNeedsYesToo()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "purge@example.test");
-        await ScreenTestData.IssueAsync(_factory.Services, user.Id, "first");
-        await ScreenTestData.IssueAsync(_factory.Services, user.Id, "second");
-        await using var context = await chromium.NewContextAsync(_baseAddress);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "purge@example.test");
+        await ScreenTestData.IssueAsync(Factory.Services, user.Id, "first");
+        await ScreenTestData.IssueAsync(Factory.Services, user.Id, "second");
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
         await page.GotoAsync("/tokens");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete all my tokens", Exact = true }).ClickAsync();
@@ -231,29 +212,28 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         await Assertions.Expect(dialog).ToContainTextAsync("Every one of your access tokens stops working immediately");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Yes, delete", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("Nothing was deleted: type yes to confirm.")).ToBeVisibleAsync();
-        Assert.All(await _factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())), t => Assert.Null(t.RevokedAt));
+        Assert.All(await Factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())), t => Assert.Null(t.RevokedAt));
 
         await dialog.GetByLabel("Type yes to confirm", new() { Exact = true }).FillAsync("yes");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Yes, delete", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("2 tokens were deleted.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("You have no access tokens yet")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByText("No tokens match these filters")).ToBeVisibleAsync();
-        Assert.All(await _factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())), t => Assert.NotNull(t.RevokedAt));
+        Assert.All(await Factory.WithDbAsync(db => Task.FromResult(db.AccessTokens.ToList())), t => Assert.NotNull(t.RevokedAt));
     }
 
     [Fact]
     public async Task TheGenerateDialogHasItsOwnAddress()
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "direct@example.test");
-        await using var context = await chromium.NewContextAsync(_baseAddress, javaScriptEnabled: false);
-        var page = await context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "direct@example.test");
+        var page = await NewPageAsync(javaScriptEnabled: false);
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
 
         await page.GotoAsync("/tokens/new");
         await page.GetByLabel("Token name", new() { Exact = true }).FillAsync("bookmarked");
         await page.GetByLabel("API", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "REST API" });
-        _factory.Time.Advance(TimeSpan.FromSeconds(30));
-        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(_factory.Time.GetUtcNow()));
+        Factory.Time.Advance(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(Factory.Time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
 
         await Assertions.Expect(page.GetByLabel("Access token", new() { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^atp_rest_"));
@@ -277,8 +257,8 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         await dialog.GetByLabel("Number of days", new() { Exact = true }).CheckAsync();
         await dialog.GetByLabel("Days", new() { Exact = true }).FillAsync("30");
         // A new time step: the sign-in used the previous one, and a code works once.
-        _factory.Time.Advance(TimeSpan.FromSeconds(30));
-        await dialog.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(_factory.Time.GetUtcNow()));
+        Factory.Time.Advance(TimeSpan.FromSeconds(30));
+        await dialog.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(Factory.Time.GetUtcNow()));
 
         var response = await page.RunAndWaitForResponseAsync(
             () => dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync(),
@@ -291,8 +271,8 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
         await Assertions.Expect(page.GetByText("will not be shown again")).ToBeVisibleAsync();
         var secret = await field.InputValueAsync();
         Assert.StartsWith("atp_rest_", secret);
-        await Assertions.Expect(page.Locator("pre.example")).ToContainTextAsync($"curl -H \"Authorization: Bearer {secret}\" {_baseAddress.ToString().TrimEnd('/')}/api/v1/tokens");
-        var expires = _factory.Time.GetUtcNow().UtcDateTime.AddDays(30);
+        await Assertions.Expect(page.Locator("pre.example")).ToContainTextAsync($"curl -H \"Authorization: Bearer {secret}\" {BaseAddress.ToString().TrimEnd('/')}/api/v1/tokens");
+        var expires = Factory.Time.GetUtcNow().UtcDateTime.AddDays(30);
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync($"{expires:yyyy-MM-dd} (in 30 days)");
         return secret;
     }
@@ -355,7 +335,7 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     /// <summary>Calls the REST API with the secret over real HTTP, as a script would after copying it.</summary>
     private async Task AssertSecretAsync(string secret, TokenValidationStatus expected)
     {
-        using var http = new HttpClient { BaseAddress = _baseAddress };
+        using var http = new HttpClient { BaseAddress = BaseAddress };
         http.DefaultRequestHeaders.Authorization = new("Bearer", secret);
         var response = await http.GetAsync("/api/v1/tokens");
         if (expected == TokenValidationStatus.Valid)
@@ -372,7 +352,7 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
     private async Task AssertSecretNeverStoredOrLoggedAsync(string secret)
     {
         var needle = Encoding.UTF8.GetBytes(secret);
-        foreach (var path in new[] { _factory.DatabasePath, _factory.DatabasePath + "-wal" }.Where(File.Exists))
+        foreach (var path in new[] { Factory.DatabasePath, Factory.DatabasePath + "-wal" }.Where(File.Exists))
         {
             byte[] bytes;
             await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
@@ -383,9 +363,9 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : IClassFixture<
             }
             Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"The secret was found in {Path.GetFileName(path)}");
         }
-        Assert.True(File.Exists(_factory.DatabasePath));
-        Assert.DoesNotContain(secret, _factory.Logs.AllText);
+        Assert.True(File.Exists(Factory.DatabasePath));
+        Assert.DoesNotContain(secret, Factory.Logs.AllText);
         // The hash is what is kept, so a check of the hint proves the token reached the database at all.
-        Assert.Contains(TokenSecret.Hint(secret), await _factory.WithDbAsync(db => Task.FromResult(string.Join(",", db.AccessTokens.Select(t => t.Hint)))));
+        Assert.Contains(TokenSecret.Hint(secret), await Factory.WithDbAsync(db => Task.FromResult(string.Join(",", db.AccessTokens.Select(t => t.Hint)))));
     }
 }

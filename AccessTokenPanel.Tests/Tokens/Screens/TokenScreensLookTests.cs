@@ -10,20 +10,15 @@ namespace AccessTokenPanel.Tests.Tokens.Screens;
 /// Each token screen at desktop and phone width (and once in dark mode): nothing may force sideways
 /// scrolling on a phone. Screenshots go to $TMPDIR/atp-screens for a person to look at.
 /// </summary>
-public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chromium)
 {
     private static readonly string ScreenshotFolder = Path.Combine(Path.GetTempPath(), "atp-screens");
-    private readonly PanelAppFactory _factory = new();
-    private Uri _baseAddress = default!;
 
-    public Task InitializeAsync()
+    public override Task InitializeAsync()
     {
-        _baseAddress = _factory.StartKestrel();
         Directory.CreateDirectory(ScreenshotFolder);
-        return Task.CompletedTask;
+        return base.InitializeAsync();
     }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Theory]
     [InlineData(1280, 900, ColorScheme.Light, true)]
@@ -33,23 +28,16 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
     [InlineData(390, 844, ColorScheme.Dark, false)]
     public async Task EveryScreenFitsTheWindow(int width, int height, ColorScheme scheme, bool javaScript)
     {
-        var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"erin.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.SuperAdministrator);
-        var other = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"frank.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, $"erin.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.SuperAdministrator);
+        var other = await TestUsers.CreateEnrolledUserAsync(Factory.Services, $"frank.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
         await SeedTokensAsync(user.Id, other.Id);
 
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _baseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            ColorScheme = scheme,
-            JavaScriptEnabled = javaScript,
-        });
-        var page = await context.NewPageAsync();
+        var page = await NewPageAsync(javaScript, width, height, scheme);
         var name = $"{width}-{scheme.ToString().ToLowerInvariant()}{(javaScript ? "" : "-nojs")}";
 
         await page.GotoAsync("/account/login");
         await ShotAsync(page, $"{name}-01-sign-in");
-        await BrowserSignIn.SignInAsync(page, user, _factory.Time);
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
 
         await page.GotoAsync("/tokens");
         await ShotAsync(page, $"{name}-02-list");
@@ -70,8 +58,8 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
         await page.GetByLabel("Delegated role", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = PanelRoles.ReadOnly });
         await page.GetByLabel("Number of days", new() { Exact = true }).CheckAsync();
         await page.GetByLabel("Days", new() { Exact = true }).FillAsync("90");
-        _factory.Time.Advance(TimeSpan.FromSeconds(30));
-        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(_factory.Time.GetUtcNow()));
+        Factory.Time.Advance(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(Factory.Time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("Access token", new() { Exact = true })).ToBeVisibleAsync();
         if (javaScript)
@@ -101,19 +89,11 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
         await page.GotoAsync("/settings");
         await ShotAsync(page, $"{name}-13-settings");
 
-        var emptyContext = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _baseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            ColorScheme = scheme,
-            JavaScriptEnabled = javaScript,
-        });
-        var emptyPage = await emptyContext.NewPageAsync();
-        var newcomer = await TestUsers.CreateEnrolledUserAsync(_factory.Services, $"gina.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
-        await BrowserSignIn.SignInAsync(emptyPage, newcomer, _factory.Time);
+        var emptyPage = await NewPageAsync(javaScript, width, height, scheme);
+        var newcomer = await TestUsers.CreateEnrolledUserAsync(Factory.Services, $"gina.{width}.{scheme}.{javaScript}@example.test".ToLowerInvariant(), PanelRoles.ReadOnly);
+        await BrowserSignIn.SignInAsync(emptyPage, newcomer, Factory.Time);
         await emptyPage.GotoAsync("/tokens");
         await ShotAsync(emptyPage, $"{name}-11-empty");
-        await emptyContext.CloseAsync();
     }
 
     private async Task ShotAsync(IPage page, string name)
@@ -125,13 +105,13 @@ public sealed class TokenScreensLookTests(Chromium chromium) : IClassFixture<Chr
 
     private async Task SeedTokensAsync(string userId, string otherId)
     {
-        var backup = await ScreenTestData.IssueAsync(_factory.Services, userId, "Nightly backup", ApiType.Rest, 90);
-        var soon = await ScreenTestData.IssueAsync(_factory.Services, userId, "Okta provisioning", ApiType.Scim, 5);
-        var old = await ScreenTestData.IssueAsync(_factory.Services, userId, "Old monitoring script", ApiType.Rest, 30);
-        var gone = await ScreenTestData.IssueAsync(_factory.Services, userId, "Leaked on a wiki", ApiType.Rest, 30);
-        await ScreenTestData.IssueAsync(_factory.Services, otherId, "Reporting dashboard", ApiType.Rest, 180);
-        var now = _factory.Time.GetUtcNow().UtcDateTime;
-        await _factory.WithDbAsync(async db =>
+        var backup = await ScreenTestData.IssueAsync(Factory.Services, userId, "Nightly backup", ApiType.Rest, 90);
+        var soon = await ScreenTestData.IssueAsync(Factory.Services, userId, "Okta provisioning", ApiType.Scim, 5);
+        var old = await ScreenTestData.IssueAsync(Factory.Services, userId, "Old monitoring script", ApiType.Rest, 30);
+        var gone = await ScreenTestData.IssueAsync(Factory.Services, userId, "Leaked on a wiki", ApiType.Rest, 30);
+        await ScreenTestData.IssueAsync(Factory.Services, otherId, "Reporting dashboard", ApiType.Rest, 180);
+        var now = Factory.Time.GetUtcNow().UtcDateTime;
+        await Factory.WithDbAsync(async db =>
         {
             var tokens = await db.AccessTokens.Where(t => new[] { backup.Id, old.Id, gone.Id, soon.Id }.Contains(t.Id)).ToListAsync();
             var b = tokens.Single(t => t.Id == backup.Id);
