@@ -1,4 +1,5 @@
 using AccessTokenPanel.Web.Api.Configuration;
+using AccessTokenPanel.Web.Api.GraphQL;
 using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Api.Scim;
 using AccessTokenPanel.Web.Api.Users;
@@ -17,6 +18,8 @@ public static class ApiSetup
     public static IServiceCollection AddPanelApis(this IServiceCollection services)
     {
         services.AddPanelBearerAuthentication();
+        services.AddExternalJwtAuthentication();
+        services.AddPanelGraphQL();
         services.AddPanelRateLimiting();
         services.AddScoped<BasicCredentials>();
         services.AddScoped<UserAccounts>();
@@ -95,6 +98,7 @@ public static class ApiSetup
         endpoints.MapRestApi();
         endpoints.MapConfigurationApi();
         endpoints.MapScimApi();
+        endpoints.MapPanelGraphQL();
         endpoints.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return endpoints;
     }
