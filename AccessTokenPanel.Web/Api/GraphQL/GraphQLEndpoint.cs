@@ -27,6 +27,7 @@ internal static class GraphQLEndpoint
     {
         services.AddGraphQL(builder => builder
             .AddSchema<PanelSchema>()
+            .AddGraphTypes(typeof(PanelSchema).Assembly)
             .AddSystemTextJson()
             .AddComplexityAnalyzer(options =>
             {
@@ -44,7 +45,7 @@ internal static class GraphQLEndpoint
         return endpoints;
     }
 
-    private static async Task ExecuteAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer)
+    private static async Task ExecuteAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, ILoggerFactory loggers)
     {
         http.Response.Headers.CacheControl = "no-store";
         var (caller, refusal) = await AuthenticateAsync(http);
@@ -91,6 +92,12 @@ internal static class GraphQLEndpoint
             User = http.User,
             UserContext = caller,
             CancellationToken = http.RequestAborted,
+            UnhandledExceptionDelegate = context =>
+            {
+                // The client gets GraphQL's generic error; the cause goes to the log.
+                loggers.CreateLogger(typeof(GraphQLEndpoint)).LogError(context.OriginalException, "GraphQL execution failed.");
+                return Task.CompletedTask;
+            },
         });
         // GraphQL over HTTP: a document that cannot be run (syntax, validation, depth) is the client's error.
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
