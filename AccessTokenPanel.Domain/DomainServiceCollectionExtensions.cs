@@ -21,6 +21,8 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TokenIssuer>();
         services.AddScoped<TokenValidator>();
         services.AddScoped<TokenRevoker>();
+        services.AddScoped<AccessTokenExchange>();
+        services.AddScoped<ExternalTokens.ExternalTokenValidators>();
         services.AddScoped<TimeStepReplayGuard>();
         services.AddScoped<TotpAttemptGate>();
         services.AddScoped<TotpVerifier>();

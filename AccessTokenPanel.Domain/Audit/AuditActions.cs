@@ -5,6 +5,9 @@ public static class AuditActions
     public const string TokenCreated = "token.created";
     public const string TokenRevoked = "token.revoked";
     public const string SettingsChanged = "settings.changed";
+    public const string ExternalValidatorCreated = "external-validator.created";
+    public const string ExternalValidatorUpdated = "external-validator.updated";
+    public const string ExternalValidatorDeleted = "external-validator.deleted";
     public const string UserCreated = "user.created";
     public const string UserUpdated = "user.updated";
     public const string UserDisabled = "user.disabled";

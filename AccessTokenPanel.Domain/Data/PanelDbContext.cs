@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
@@ -18,6 +19,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<PanelSettings> Settings => Set<PanelSettings>();
+    public DbSet<ExternalTokenValidator> ExternalTokenValidators => Set<ExternalTokenValidator>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -71,6 +73,19 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             entry.Property(e => e.SubjectId).HasMaxLength(450);
             entry.Property(e => e.Details).HasMaxLength(2000);
             entry.HasIndex(e => e.OccurredAt);
+        });
+
+        builder.Entity<ExternalTokenValidator>(validator =>
+        {
+            validator.ToTable("ExternalTokenValidators");
+            validator.HasKey(v => v.Id);
+            validator.Property(v => v.Name).HasMaxLength(ExternalTokenValidator.NameMaxLength);
+            validator.Property(v => v.Issuer).HasMaxLength(ExternalTokenValidator.UrlMaxLength);
+            validator.Property(v => v.JwksUrl).HasMaxLength(ExternalTokenValidator.UrlMaxLength);
+            validator.Property(v => v.Audience).HasMaxLength(ExternalTokenValidator.AudienceMaxLength);
+            validator.Property(v => v.UserClaim).HasConversion<string>().HasMaxLength(20);
+            validator.HasIndex(v => v.Name).IsUnique();
+            validator.HasIndex(v => v.Issuer);
         });
 
         builder.Entity<PanelSettings>(settings =>

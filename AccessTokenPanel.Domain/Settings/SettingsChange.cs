@@ -14,6 +14,12 @@ public sealed record SettingsChange(string ActorId, string Via)
     /// <summary>The APIs new tokens may be made for; the ones left out are switched off.</summary>
     public IReadOnlySet<ApiType>? AllowedApis { get; init; }
 
+    /// <summary>Lifetime of access tokens from the token endpoint, in minutes.</summary>
+    public int? AccessTokenLifetimeMinutes { get; init; }
+
+    /// <summary>The APIs that long-lived tokens may call directly; the others need an exchanged access token.</summary>
+    public IReadOnlySet<ApiType>? DirectCallApis { get; init; }
+
     /// <summary>Trimmed before it is checked and saved.</summary>
     public string? OrganizationName { get; init; }
 }

@@ -14,6 +14,9 @@ public sealed record SettingsError(string Code, string Field, string Message)
     public static SettingsError DefaultExpiryOutOfRange(string? maxLifetimeDays) => new(SettingsErrorCodes.DefaultExpiryOutOfRange, SettingsFields.DefaultExpiryDays,
         $"The default expiry must be between 1 day and the maximum lifetime ({maxLifetimeDays} days).");
 
+    public static SettingsError AccessTokenLifetimeOutOfRange() => new(SettingsErrorCodes.AccessTokenLifetimeOutOfRange, SettingsFields.AccessTokenLifetimeMinutes,
+        $"The access token lifetime must be between {PanelSettings.AccessTokenLifetimeMinutesMin} and {PanelSettings.AccessTokenLifetimeMinutesMax} minutes.");
+
     public static SettingsError OrganizationNameLength() => new(SettingsErrorCodes.OrganizationNameLength, SettingsFields.OrganizationName,
         $"The organization name must have 1 to {PanelSettings.OrganizationNameMaxLength} characters.");
 }
@@ -23,6 +26,7 @@ public static class SettingsErrorCodes
     public const string MaxLifetimeOutOfRange = "max-lifetime-out-of-range";
     public const string DefaultExpiryOutOfRange = "default-expiry-out-of-range";
     public const string OrganizationNameLength = "organization-name-length";
+    public const string AccessTokenLifetimeOutOfRange = "access-token-lifetime-out-of-range";
 }
 
 public static class SettingsFields
@@ -30,4 +34,5 @@ public static class SettingsFields
     public const string MaxLifetimeDays = nameof(SettingsChange.MaxLifetimeDays);
     public const string DefaultExpiryDays = nameof(SettingsChange.DefaultExpiryDays);
     public const string OrganizationName = nameof(SettingsChange.OrganizationName);
+    public const string AccessTokenLifetimeMinutes = nameof(SettingsChange.AccessTokenLifetimeMinutes);
 }

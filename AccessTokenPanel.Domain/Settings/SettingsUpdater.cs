@@ -47,6 +47,16 @@ public sealed class SettingsUpdater(SettingsStore store, PanelDbContext db, Audi
             Change("scimApi", settings.ScimApiEnabled, allowed.Contains(ApiType.Scim), v => settings.ScimApiEnabled = v);
             Change("restApi", settings.RestApiEnabled, allowed.Contains(ApiType.Rest), v => settings.RestApiEnabled = v);
         }
+        if (change.AccessTokenLifetimeMinutes is { } accessLifetime)
+        {
+            Change("accessTokenLifetimeMinutes", settings.AccessTokenLifetimeMinutes, accessLifetime, v => settings.AccessTokenLifetimeMinutes = v);
+        }
+        if (change.DirectCallApis is { } direct)
+        {
+            Change("configurationApiDirectCalls", settings.ConfigurationApiDirectCalls, direct.Contains(ApiType.Configuration), v => settings.ConfigurationApiDirectCalls = v);
+            Change("scimApiDirectCalls", settings.ScimApiDirectCalls, direct.Contains(ApiType.Scim), v => settings.ScimApiDirectCalls = v);
+            Change("restApiDirectCalls", settings.RestApiDirectCalls, direct.Contains(ApiType.Rest), v => settings.RestApiDirectCalls = v);
+        }
         if (change.OrganizationName?.Trim() is { } organization)
         {
             Change("organizationName", settings.OrganizationName, organization, v => settings.OrganizationName = v);
@@ -74,6 +84,11 @@ public sealed class SettingsUpdater(SettingsStore store, PanelDbContext db, Audi
         if (defaultExpiry < 1 || defaultExpiry > maxLifetime)
         {
             errors.Add(SettingsError.DefaultExpiryOutOfRange(maxLifetime.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (change.AccessTokenLifetimeMinutes is { } accessLifetime
+            && (accessLifetime < PanelSettings.AccessTokenLifetimeMinutesMin || accessLifetime > PanelSettings.AccessTokenLifetimeMinutesMax))
+        {
+            errors.Add(SettingsError.AccessTokenLifetimeOutOfRange());
         }
         var organization = change.OrganizationName?.Trim();
         if (organization is not null && organization.Length is 0 or > PanelSettings.OrganizationNameMaxLength)

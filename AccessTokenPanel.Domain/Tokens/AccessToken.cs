@@ -29,10 +29,22 @@ public class AccessToken
     /// <summary>The token this one was issued with (programmatic issuance); revoking it revokes this one.</summary>
     public Guid? ParentTokenId { get; set; }
 
+    /// <summary>A long-lived token, or a short-lived access token exchanged for one at the token endpoint.</summary>
+    public TokenKind Kind { get; set; }
+
     public TokenStatus StatusAt(DateTime utcNow) =>
         RevokedAt is not null ? TokenStatus.Revoked
         : ExpiresAt <= utcNow ? TokenStatus.Expired
         : TokenStatus.Active;
+}
+
+public enum TokenKind
+{
+    /// <summary>Issued on the screen or through an API; lives days. Doubles as an OAuth refresh token.</summary>
+    Standard = 0,
+
+    /// <summary>Derived from a standard token at the OAuth token endpoint; lives minutes; cannot be exchanged again.</summary>
+    Access = 1,
 }
 
 public enum TokenStatus

@@ -5,7 +5,7 @@ public static class ExpiryPolicy
 {
     public static (DateTime? ExpiresAt, TokenError? Error) Resolve(TokenExpiry? expiry, DateTime utcNow, int maxLifetimeDays)
     {
-        if (expiry is null || (expiry.Days is null && expiry.Date is null))
+        if (expiry is null || (expiry.Days is null && expiry.Date is null && expiry.Instant is null))
         {
             return (null, new(TokenErrorCodes.ExpiryRequired, TokenFields.Days, "Choose a number of days or a specific date."));
         }
@@ -21,6 +21,20 @@ public static class ExpiryPolicy
                     $"Tokens may live at most {maxLifetimeDays} days."));
             }
             return (utcNow.AddDays(days), null);
+        }
+
+        if (expiry.Instant is { } instant)
+        {
+            if (instant <= utcNow)
+            {
+                return (null, new(TokenErrorCodes.DateInPast, TokenFields.Date, "The expiration time must be in the future."));
+            }
+            if (instant > utcNow.AddDays(maxLifetimeDays))
+            {
+                return (null, new(TokenErrorCodes.ExpiryBeyondMaximum, TokenFields.Date,
+                    $"Tokens may live at most {maxLifetimeDays} days: the latest expiration time is {utcNow.AddDays(maxLifetimeDays):yyyy-MM-dd HH:mm:ss} UTC."));
+            }
+            return (instant, null);
         }
 
         var date = expiry.Date!.Value;

@@ -11,4 +11,5 @@ public sealed record IssueTokenRequest(
     string? DelegatedRole,
     TokenExpiry? Expiry,
     Guid? ParentTokenId = null,
-    string? ActorId = null);
+    string? ActorId = null,
+    TokenKind Kind = TokenKind.Standard);

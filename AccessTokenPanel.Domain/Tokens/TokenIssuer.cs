@@ -36,6 +36,7 @@ public sealed class TokenIssuer(
             CreatedAt = now,
             ExpiresAt = expiresAt!.Value,
             ParentTokenId = request.ParentTokenId,
+            Kind = request.Kind,
         };
         db.AccessTokens.Add(token);
         audit.Record(request.ActorId ?? request.OwnerId, AuditActions.TokenCreated, "token", token.Id.ToString(),
@@ -79,8 +80,10 @@ public sealed class TokenIssuer(
         {
             errors.Add(new(TokenErrorCodes.NameTooLong, TokenFields.Name, $"The name must be at most {TokenRules.MaxNameLength} characters."));
         }
-        else if (await db.AccessTokens.AnyAsync(
-            t => t.OwnerId == request.OwnerId && t.Name == name && t.RevokedAt == null && t.ExpiresAt > now, cancellationToken))
+        // Access tokens carry their parent's name; only long-lived tokens must be told apart by name.
+        else if (request.Kind == TokenKind.Standard && await db.AccessTokens.AnyAsync(
+            t => t.OwnerId == request.OwnerId && t.Name == name && t.RevokedAt == null && t.ExpiresAt > now
+                && t.Kind == TokenKind.Standard, cancellationToken))
         {
             errors.Add(new(TokenErrorCodes.NameTaken, TokenFields.Name, "You already have an active token with this name."));
         }

@@ -12,6 +12,9 @@ public enum TokenValidationStatus
     Expired,
     Revoked,
     OwnerDisabled,
+
+    /// <summary>A long-lived token called an API whose policy only accepts exchanged access tokens.</summary>
+    ExchangeRequired,
 }
 
 public sealed record TokenValidationResult(TokenValidationStatus Status, AccessToken? Token = null)
@@ -29,6 +32,7 @@ public sealed record TokenValidationResult(TokenValidationStatus Status, AccessT
         TokenValidationStatus.Expired => "The token has expired.",
         TokenValidationStatus.Revoked => "The token was revoked.",
         TokenValidationStatus.OwnerDisabled => "The token's owner is disabled.",
+        TokenValidationStatus.ExchangeRequired => "This API does not accept long-lived tokens directly: exchange the token for an access token at POST /api/v1/oauth/token (grant_type=refresh_token) and call with that.",
         _ => Status.ToString(),
     };
 }

@@ -1,12 +1,17 @@
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Domain.Tokens;
 
 /// <summary>Decides whether a presented secret may call an API, and says why not.</summary>
-public sealed class TokenValidator(PanelDbContext db, TimeProvider time)
+public sealed class TokenValidator(PanelDbContext db, SettingsStore settings, TimeProvider time)
 {
-    public async Task<TokenValidationResult> ValidateAsync(string? presented, ApiType api, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <paramref name="directCall"/>: the token is calling the API itself (the default), so the
+    /// policy "long-lived tokens may call this API directly" applies; false at the token endpoint.
+    /// </summary>
+    public async Task<TokenValidationResult> ValidateAsync(string? presented, ApiType api, CancellationToken cancellationToken = default, bool directCall = true)
     {
         if (string.IsNullOrEmpty(presented))
         {
@@ -35,12 +40,18 @@ public sealed class TokenValidator(PanelDbContext db, TimeProvider time)
             return new(TokenValidationStatus.Unknown);
         }
         var token = found.Token;
-        return token.StatusAt(time.GetUtcNow().UtcDateTime) switch
+        TokenValidationResult result = token.StatusAt(time.GetUtcNow().UtcDateTime) switch
         {
             TokenStatus.Revoked => new(TokenValidationStatus.Revoked, token),
             TokenStatus.Expired => new(TokenValidationStatus.Expired, token),
             _ when found.OwnerDisabled => new(TokenValidationStatus.OwnerDisabled, token),
             _ => new(TokenValidationStatus.Valid, token),
         };
+        if (result.IsValid && directCall && token.Kind == TokenKind.Standard
+            && !(await settings.GetAsync(cancellationToken)).AllowsDirectCalls(api))
+        {
+            return new(TokenValidationStatus.ExchangeRequired, token);
+        }
+        return result;
     }
 }

@@ -1,4 +1,5 @@
 using AccessTokenPanel.Web.Api.Configuration;
+using AccessTokenPanel.Web.Api.GraphQL;
 using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Api.Scim;
 using AccessTokenPanel.Web.Authentication;
@@ -16,6 +17,8 @@ public static class ApiSetup
     public static IServiceCollection AddPanelApis(this IServiceCollection services)
     {
         services.AddPanelBearerAuthentication();
+        services.AddExternalJwtAuthentication();
+        services.AddPanelGraphQL();
         services.AddPanelRateLimiting();
         services.AddScoped<BasicCredentials>();
         services.PostConfigure<ProblemDetailsOptions>(options =>
@@ -93,6 +96,7 @@ public static class ApiSetup
         endpoints.MapRestApi();
         endpoints.MapConfigurationApi();
         endpoints.MapScimApi();
+        endpoints.MapPanelGraphQL();
         endpoints.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return endpoints;
     }

@@ -12,6 +12,10 @@ internal static class ClaimsPrincipalExtensions
     public static Guid TokenId(this ClaimsPrincipal user) =>
         Guid.Parse(user.FindFirstValue(TokenClaims.TokenId) ?? throw new InvalidOperationException("Not a token principal."));
 
+    /// <summary>The panel token making the call; null for an external identity provider's JWT.</summary>
+    public static Guid? PanelTokenId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(TokenClaims.TokenId), out var id) ? id : null;
+
     public static IReadOnlySet<string> TokenPermissions(this ClaimsPrincipal user) =>
         user.FindAll(TokenClaims.Permission).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
 
@@ -19,5 +23,6 @@ internal static class ClaimsPrincipalExtensions
     public static UserActor UserActor(this ClaimsPrincipal user, string api) => new(user.OwnerId(), user.TokenPermissions(), user.ViaToken(api));
 
     /// <summary>For audit details: which token acted.</summary>
-    public static string ViaToken(this ClaimsPrincipal user, string api) => $"via {api} token {user.TokenId()}";
+    public static string ViaToken(this ClaimsPrincipal user, string api) =>
+        user.PanelTokenId() is { } id ? $"via {api} token {id}" : $"via {api} with an external token";
 }

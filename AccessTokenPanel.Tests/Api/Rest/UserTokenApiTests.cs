@@ -175,7 +175,12 @@ public class UserTokenApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFact
             Assert.Equal("info@example.com", info.GetProperty("user").GetString());
             Assert.Equal("info@example.com", info.GetProperty("email").GetString());
             Assert.Equal("AccessTokenPanel", info.GetProperty("organization_name").GetString());
-            Assert.Equal(factory.Time.GetUtcNow().UtcDateTime.AddHours(24), info.GetProperty("expire_time").GetDateTime());
+            var expires = factory.Time.GetUtcNow().UtcDateTime.AddHours(24);
+            // The monitoring reference's form, so its clients parse it unchanged; ISO 8601 beside it.
+            Assert.Equal(expires.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), info.GetProperty("expire_time").GetString());
+            Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", info.GetProperty("expire_time").GetString());
+            Assert.Equal(expires, info.GetProperty("expires_at").GetDateTime());
+            Assert.EndsWith("Z", info.GetProperty("expires_at").GetString());
         }
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(asStranger)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(withoutCredentials)).StatusCode);

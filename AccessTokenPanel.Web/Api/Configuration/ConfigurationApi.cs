@@ -33,6 +33,8 @@ internal static class ConfigurationApi
         api.MapPut("/settings/token-policy", PutTokenPolicyAsync).RequirePermission(Permission.SettingsWrite)
             .WithName("PutTokenPolicy").WithSummary("Replaces the token policy.");
 
+        api.MapExternalTokenValidatorsApi();
+
         api.MapGet("/users", ListUsersAsync).RequirePermission(Permission.UsersRead)
             .WithName("ListUsers").WithSummary("Lists the panel's users.");
         api.MapGet("/users/{id}", GetUserAsync).RequirePermission(Permission.UsersRead)
@@ -67,10 +69,10 @@ internal static class ConfigurationApi
         ApplyAsync(body, user, updater, cancellationToken);
 
     private static async Task<Results<Ok<TokenPolicyResponse>, ValidationProblem>> PutTokenPolicyAsync(
-        TokenPolicyResponse body, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
+        TokenPolicyBody body, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
     {
-        var result = await ApplyAsync(new SettingsPatch(body.MaxLifetimeDays, body.DefaultExpiryDays, body.AllowedApiTypes ?? [], null),
-            user, updater, cancellationToken);
+        var result = await ApplyAsync(new SettingsPatch(body.MaxLifetimeDays, body.DefaultExpiryDays, body.AllowedApiTypes ?? [], null,
+            body.AccessTokenLifetimeMinutes, body.DirectCallApiTypes), user, updater, cancellationToken);
         return result.Result switch
         {
             Ok<SettingsResponse> ok => TypedResults.Ok(ok.Value!.TokenPolicy),
@@ -83,30 +85,37 @@ internal static class ConfigurationApi
     private static async Task<Results<Ok<SettingsResponse>, ValidationProblem>> ApplyAsync(
         SettingsPatch patch, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
     {
-        string? unknownApi = null;
-        HashSet<ApiType>? allowed = null;
-        if (patch.AllowedApiTypes is not null)
+        var unknownApis = new Dictionary<string, string[]>();
+        HashSet<ApiType>? ReadApis(IReadOnlyList<string>? names, string field)
         {
-            allowed = [];
-            foreach (var name in patch.AllowedApiTypes)
+            if (names is null)
+            {
+                return null;
+            }
+            var apis = new HashSet<ApiType>();
+            foreach (var name in names)
             {
                 if (ApiTypeNames.FromWire(name) is { } api)
                 {
-                    allowed.Add(api);
+                    apis.Add(api);
                 }
                 else
                 {
-                    unknownApi = $"'{name}' is not an API type: use {ApiTypeNames.Allowed}.";
+                    unknownApis[field] = [$"'{name}' is not an API type: use {ApiTypeNames.Allowed}."];
                 }
             }
+            return apis;
         }
         var change = new SettingsChange(user.OwnerId(), user.ViaToken("Configuration API"))
         {
             MaxLifetimeDays = patch.MaxLifetimeDays,
             DefaultExpiryDays = patch.DefaultExpiryDays,
-            AllowedApis = allowed,
+            AllowedApis = ReadApis(patch.AllowedApiTypes, "allowedApiTypes"),
             OrganizationName = patch.OrganizationName,
+            AccessTokenLifetimeMinutes = patch.AccessTokenLifetimeMinutes,
+            DirectCallApis = ReadApis(patch.DirectCallApiTypes, "directCallApiTypes"),
         };
+        var unknownApi = unknownApis.Count > 0 ? "" : null;
 
         IReadOnlyList<SettingsError> errors;
         if (unknownApi is null)
@@ -123,9 +132,9 @@ internal static class ConfigurationApi
             errors = await updater.ValidateAsync(change, cancellationToken);
         }
         var fields = errors.ToDictionary(e => JsonField(e.Field), e => new[] { e.Message });
-        if (unknownApi is not null)
+        foreach (var (field, messages) in unknownApis)
         {
-            fields["allowedApiTypes"] = [unknownApi];
+            fields[field] = messages;
         }
         return ApiProblems.Validation("settings-invalid", fields);
     }
@@ -134,12 +143,15 @@ internal static class ConfigurationApi
     {
         SettingsFields.MaxLifetimeDays => "maxLifetimeDays",
         SettingsFields.DefaultExpiryDays => "defaultExpiryDays",
+        SettingsFields.AccessTokenLifetimeMinutes => "accessTokenLifetimeMinutes",
         _ => "organizationName",
     };
 
     private static SettingsResponse ToResponse(PanelSettings settings) => new(
         new TokenPolicyResponse(settings.MaxLifetimeDays, settings.DefaultExpiryDays,
-            ApiTypes.All.Where(settings.Allows).Select(a => a.ToWire()).ToList()),
+            ApiTypes.All.Where(settings.Allows).Select(a => a.ToWire()).ToList(),
+            settings.AccessTokenLifetimeMinutes,
+            ApiTypes.All.Where(settings.AllowsDirectCalls).Select(a => a.ToWire()).ToList()),
         settings.OrganizationName, settings.UpdatedAt == default ? null : settings.UpdatedAt);
 
     private static async Task<Ok<List<UserResponse>>> ListUsersAsync(PanelDbContext db, CancellationToken cancellationToken)

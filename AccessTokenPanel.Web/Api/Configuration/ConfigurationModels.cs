@@ -1,12 +1,47 @@
 namespace AccessTokenPanel.Web.Api.Configuration;
 
-public sealed record TokenPolicyResponse(int MaxLifetimeDays, int DefaultExpiryDays, IReadOnlyList<string> AllowedApiTypes);
+/// <summary>
+/// <c>directCallApiTypes</c>: the APIs long-lived tokens may call themselves; the others accept only
+/// access tokens from POST /api/v1/oauth/token, which live <c>accessTokenLifetimeMinutes</c>.
+/// </summary>
+public sealed record TokenPolicyResponse(
+    int MaxLifetimeDays,
+    int DefaultExpiryDays,
+    IReadOnlyList<string> AllowedApiTypes,
+    int AccessTokenLifetimeMinutes,
+    IReadOnlyList<string> DirectCallApiTypes);
+
+/// <summary>The token policy to store; the fields added later (access tokens) keep their value when left out.</summary>
+public sealed record TokenPolicyBody(
+    int? MaxLifetimeDays,
+    int? DefaultExpiryDays,
+    IReadOnlyList<string>? AllowedApiTypes,
+    int? AccessTokenLifetimeMinutes,
+    IReadOnlyList<string>? DirectCallApiTypes);
+
+/// <summary>An external token validator; <c>userClaim</c> is <c>email</c> or <c>sub</c>.</summary>
+public sealed record ExternalTokenValidatorResponse(
+    Guid Id,
+    string Name,
+    string Issuer,
+    string? JwksUrl,
+    string Audience,
+    string UserClaim,
+    bool Enabled,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
 
 /// <summary>UpdatedAt is null until the settings are first changed.</summary>
 public sealed record SettingsResponse(TokenPolicyResponse TokenPolicy, string OrganizationName, DateTime? UpdatedAt);
 
 /// <summary>Fields left out (null) keep their value.</summary>
-public sealed record SettingsPatch(int? MaxLifetimeDays, int? DefaultExpiryDays, IReadOnlyList<string>? AllowedApiTypes, string? OrganizationName);
+public sealed record SettingsPatch(
+    int? MaxLifetimeDays,
+    int? DefaultExpiryDays,
+    IReadOnlyList<string>? AllowedApiTypes,
+    string? OrganizationName,
+    int? AccessTokenLifetimeMinutes = null,
+    IReadOnlyList<string>? DirectCallApiTypes = null);
 
 public sealed record UserResponse(
     string Id,

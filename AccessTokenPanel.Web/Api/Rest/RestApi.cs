@@ -3,6 +3,7 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Api.OAuth;
 using AccessTokenPanel.Web.Authentication;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,6 +19,7 @@ internal static class RestApi
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("REST API");
         api.MapUserTokenApi();
+        api.MapOAuthApi();
 
         var tokens = api.MapGroup("/tokens").RequireApiToken(ApiType.Rest);
         tokens.MapGet("/", ListTokensAsync).WithName("ListTokens").WithSummary("Lists the caller's own tokens (never their secrets).");
@@ -41,9 +43,11 @@ internal static class RestApi
         return TypedResults.Ok(tokens.Select(t => TokenResponse.From(t, now, usage)).ToList());
     }
 
-    private static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetCurrentToken(
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetCurrentToken(
         ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken) =>
-        GetTokenAsync(user.TokenId(), user, db, usage, time, cancellationToken);
+        user.PanelTokenId() is { } tokenId
+            ? await GetTokenAsync(tokenId, user, db, usage, time, cancellationToken)
+            : ApiProblems.NotFound("This call was made with an external identity provider's token, not with a panel token.");
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetTokenAsync(
         Guid id, ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
@@ -101,7 +105,7 @@ internal static class RestApi
         }
 
         var result = await issuer.IssueAsync(new IssueTokenRequest(
-            owner.Id, body.Name, apiType.Value, body.DelegatedRole, expiry, ParentTokenId: user.TokenId()), cancellationToken);
+            owner.Id, body.Name, apiType.Value, body.DelegatedRole, expiry, ParentTokenId: user.PanelTokenId()), cancellationToken);
         if (!result.Succeeded)
         {
             var errors = result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());

@@ -14,12 +14,20 @@ public sealed record UserTokenResponse(
     [property: JsonPropertyName("user-token")] string UserToken,
     [property: JsonPropertyName("expires")] DateTime Expires);
 
+/// <summary>
+/// The monitoring reference's shape: <c>expire_time</c> is <c>YYYY-MM-DD HH:MM:SS</c> in UTC, so its
+/// clients work unchanged; <c>expires_at</c> carries the same instant in ISO 8601.
+/// </summary>
 public sealed record UserTokenInfoResponse(
     [property: JsonPropertyName("user")] string User,
     [property: JsonPropertyName("email")] string? Email,
     [property: JsonPropertyName("organization_name")] string OrganizationName,
-    [property: JsonPropertyName("expire_time")] DateTime ExpireTime,
-    [property: JsonPropertyName("status")] string Status);
+    [property: JsonPropertyName("expire_time")] string ExpireTime,
+    [property: JsonPropertyName("expires_at")] DateTime ExpiresAt,
+    [property: JsonPropertyName("status")] string Status)
+{
+    public const string ExpireTimeFormat = "yyyy-MM-dd HH:mm:ss";
+}
 
 public sealed record UserTokenInfoBody([property: JsonPropertyName("token")] string? Token);
 
@@ -123,6 +131,7 @@ internal static class UserTokenApi
         var organization = (await settings.GetAsync(cancellationToken)).OrganizationName;
         return TypedResults.Ok(new UserTokenInfoResponse(
             string.IsNullOrWhiteSpace(user.DisplayName) ? user.UserName ?? user.Id : user.DisplayName,
-            user.Email, organization, token.ExpiresAt, token.StatusAt(time.GetUtcNow().UtcDateTime).ToString().ToLowerInvariant()));
+            user.Email, organization, token.ExpiresAt.ToString(UserTokenInfoResponse.ExpireTimeFormat, CultureInfo.InvariantCulture),
+            token.ExpiresAt, token.StatusAt(time.GetUtcNow().UtcDateTime).ToString().ToLowerInvariant()));
     }
 }

@@ -63,10 +63,65 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.ExternalTokens.ExternalTokenValidator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("JwksUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UserClaim")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ExternalTokenValidators", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Settings.PanelSettings", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("int");
+
+                    b.Property<int>("AccessTokenLifetimeMinutes")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("ConfigurationApiDirectCalls")
+                        .HasColumnType("bit");
 
                     b.Property<bool>("ConfigurationApiEnabled")
                         .HasColumnType("bit");
@@ -82,7 +137,13 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<bool>("RestApiDirectCalls")
+                        .HasColumnType("bit");
+
                     b.Property<bool>("RestApiEnabled")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ScimApiDirectCalls")
                         .HasColumnType("bit");
 
                     b.Property<bool>("ScimApiEnabled")
@@ -121,6 +182,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
 
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("datetime2");

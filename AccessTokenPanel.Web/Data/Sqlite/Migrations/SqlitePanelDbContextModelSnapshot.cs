@@ -56,9 +56,64 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.ExternalTokens.ExternalTokenValidator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JwksUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserClaim")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ExternalTokenValidators", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Settings.PanelSettings", b =>
                 {
                     b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AccessTokenLifetimeMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ConfigurationApiDirectCalls")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("ConfigurationApiEnabled")
@@ -75,7 +130,13 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RestApiDirectCalls")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RestApiEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ScimApiDirectCalls")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("ScimApiEnabled")
@@ -114,6 +175,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("TEXT");

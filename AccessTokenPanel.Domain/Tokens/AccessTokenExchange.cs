@@ -1,0 +1,58 @@
+using AccessTokenPanel.Domain.Settings;
+
+namespace AccessTokenPanel.Domain.Tokens;
+
+public enum ExchangeError
+{
+    None,
+    /// <summary>The presented token is not a live long-lived token (RFC 6749 <c>invalid_grant</c>).</summary>
+    InvalidGrant,
+}
+
+/// <summary>Either the derived access token with its secret (shown once), or why not.</summary>
+public sealed record ExchangeResult(ExchangeError Error, string Description, AccessToken? Token = null, string? Secret = null)
+{
+    public bool Succeeded => Error == ExchangeError.None;
+}
+
+/// <summary>
+/// The refresh-token grant: a long-lived token buys a short-lived access token for the same API
+/// with the same delegated role, living the policy's access token lifetime but never past its
+/// parent. The access token is the parent's child, so revoking the parent refuses it too.
+/// </summary>
+public sealed class AccessTokenExchange(TokenValidator validator, TokenIssuer issuer, SettingsStore settings, TimeProvider time)
+{
+    public async Task<ExchangeResult> ExchangeAsync(string? refreshToken, CancellationToken cancellationToken = default)
+    {
+        if (TokenSecret.Check(refreshToken, out var api) != TokenFormatCheck.WellFormed)
+        {
+            return new(ExchangeError.InvalidGrant, "The refresh token is not an AccessTokenPanel token, or it was mistyped.");
+        }
+        var validation = await validator.ValidateAsync(refreshToken, api!.Value, cancellationToken, directCall: false);
+        if (!validation.IsValid)
+        {
+            return new(ExchangeError.InvalidGrant, validation.Description);
+        }
+        var parent = validation.Token!;
+        if (parent.Kind == TokenKind.Access)
+        {
+            return new(ExchangeError.InvalidGrant, "An access token cannot be exchanged again: use the long-lived token it came from.");
+        }
+
+        var policy = await settings.GetAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var expiresAt = now.AddMinutes(policy.AccessTokenLifetimeMinutes);
+        if (expiresAt > parent.ExpiresAt)
+        {
+            expiresAt = parent.ExpiresAt;
+        }
+        // Same owner, API and role, checked by the issuer's rules as of now (an owner who lost the
+        // role's permissions, or an API switched off, gets nothing).
+        var issued = await issuer.IssueAsync(new IssueTokenRequest(
+            parent.OwnerId, parent.Name, parent.ApiType, parent.DelegatedRole, TokenExpiry.AtInstant(expiresAt),
+            ParentTokenId: parent.Id, Kind: TokenKind.Access), cancellationToken);
+        return issued.Succeeded
+            ? new(ExchangeError.None, "", issued.Token, issued.Secret)
+            : new(ExchangeError.InvalidGrant, string.Join(" ", issued.Errors.Select(e => e.Message)));
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Tests.Account;
+using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Tests.Api.GraphQL;
+
+/// <summary>POST /api/graphql: the security platform's issuing mutation and a "me" query, by bearer token or same-origin session.</summary>
+public class GraphQLEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory>
+{
+    private static int _sequence;
+
+    private Task<TestUser> UserAsync() =>
+        TestUsers.CreateEnrolledUserAsync(factory.Services, $"gql-{Interlocked.Increment(ref _sequence)}@example.com");
+
+    private static HttpRequestMessage Request(string query, string? code = null, string? origin = null, string? fetchSite = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/graphql") { Content = JsonContent.Create(new { query }) };
+        if (code is not null)
+        {
+            request.Headers.Add("X-OTP", code);
+        }
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+        if (fetchSite is not null)
+        {
+            request.Headers.Add("Sec-Fetch-Site", fetchSite);
+        }
+        return request;
+    }
+
+    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task<string> ErrorCodeAsync(HttpResponseMessage response) =>
+        (await BodyAsync(response)).GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString()!;
+
+    private string Mutation(TimeSpan ahead) =>
+        $"mutation {{ updateAccessToken(expirationTime: {(factory.Time.GetUtcNow() + ahead).ToUnixTimeSeconds()}) {{ sessionJwt }} }}";
+
+    private string FreshCode(TestUser user)
+    {
+        factory.NextTotpStep();
+        return user.CodeAt(factory.Time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task WithABearerTokenMeListsTheCallersTokens()
+    {
+        var user = await UserAsync();
+        var secret = await factory.IssueTokenAsync(user.Id, ApiType.Rest, name: "cli");
+
+        var response = await factory.ClientWith(secret).SendAsync(Request("query { me { email tokens { id name api expiresAt status } } }"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var me = (await BodyAsync(response)).GetProperty("data").GetProperty("me");
+        Assert.Equal(user.Email, me.GetProperty("email").GetString());
+        var token = Assert.Single(me.GetProperty("tokens").EnumerateArray());
+        Assert.Equal("cli", token.GetProperty("name").GetString());
+        Assert.Equal("rest", token.GetProperty("api").GetString());
+        Assert.Equal("active", token.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task WithABearerTokenAndACodeTheMutationIssuesARestTokenExpiringAtTheUnixTime()
+    {
+        var user = await UserAsync();
+        var caller = await factory.IssueTokenAsync(user.Id, ApiType.Rest);
+        var code = FreshCode(user);
+        var expiresAt = factory.Time.GetUtcNow().AddDays(30);
+
+        var response = await factory.ClientWith(caller).SendAsync(Request(
+            $"mutation {{ updateAccessToken(expirationTime: {expiresAt.ToUnixTimeSeconds()}) {{ sessionJwt }} }}", code));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var secret = (await BodyAsync(response)).GetProperty("data").GetProperty("updateAccessToken").GetProperty("sessionJwt").GetString()!;
+        Assert.StartsWith("atp_rest_", secret);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ClientWith(secret).GetAsync("/api/v1/tokens")).StatusCode);
+        var hash = TokenSecret.Hash(secret);
+        var stored = await factory.WithDbAsync(db => db.AccessTokens.SingleAsync(t => t.SecretHash == hash));
+        Assert.Equal(expiresAt.UtcDateTime, stored.ExpiresAt);
+        Assert.Equal(user.Id, stored.OwnerId);
+        Assert.NotNull(stored.ParentTokenId);
+    }
+
+    [Fact]
+    public async Task WithoutACodeOrWithAWrongOneNothingIsIssued()
+    {
+        var user = await UserAsync();
+        var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        var right = FreshCode(user);
+
+        var missing = await client.SendAsync(Request(Mutation(TimeSpan.FromDays(10))));
+        var wrong = await client.SendAsync(Request(Mutation(TimeSpan.FromDays(10)), right == "000000" ? "111111" : "000000"));
+
+        Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
+        Assert.Equal("CODE_REQUIRED", await ErrorCodeAsync(missing));
+        Assert.Equal("CODE_INVALID", await ErrorCodeAsync(wrong));
+        Assert.Equal(JsonValueKind.Null, (await BodyAsync(missing)).GetProperty("data").ValueKind);
+        Assert.Equal(1, await factory.WithDbAsync(db => db.AccessTokens.CountAsync(t => t.OwnerId == user.Id)));
+    }
+
+    [Fact]
+    public async Task AnExpiryBeyondThePolicyIsRefusedWithoutSpendingTheCode()
+    {
+        var user = await UserAsync();
+        var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        var code = FreshCode(user);
+
+        var tooLong = await client.SendAsync(Request(Mutation(TimeSpan.FromDays(400)), code));
+        var past = await client.SendAsync(Request(Mutation(TimeSpan.FromDays(-1)), code));
+        var withinPolicy = await client.SendAsync(Request(Mutation(TimeSpan.FromDays(183)), code));
+
+        Assert.Equal("EXPIRY_BEYOND_MAXIMUM", await ErrorCodeAsync(tooLong));
+        Assert.Contains("at most 365 days", (await BodyAsync(tooLong)).GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Equal("DATE_IN_PAST", await ErrorCodeAsync(past));
+        Assert.Equal(JsonValueKind.String,
+            (await BodyAsync(withinPolicy)).GetProperty("data").GetProperty("updateAccessToken").GetProperty("sessionJwt").ValueKind);
+    }
+
+    [Fact]
+    public async Task WithTheSessionCookieFromTheSameOriginTheMutationIssuesAToken()
+    {
+        var user = await UserAsync();
+        using var browser = new FormClient(factory);
+        await AccountHttp.SignInAsync(browser, user, factory.Time);
+        var origin = browser.Http.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
+        var query = await browser.Http.SendAsync(Request("{ me { email } }", origin: origin, fetchSite: "same-origin"));
+        var mutation = await browser.Http.SendAsync(Request(Mutation(TimeSpan.FromDays(7)), FreshCode(user), origin: origin, fetchSite: "same-origin"));
+
+        Assert.Equal(user.Email, (await BodyAsync(query)).GetProperty("data").GetProperty("me").GetProperty("email").GetString());
+        Assert.Equal(HttpStatusCode.OK, mutation.StatusCode);
+        var secret = (await BodyAsync(mutation)).GetProperty("data").GetProperty("updateAccessToken").GetProperty("sessionJwt").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await factory.ClientWith(secret).GetAsync("/api/v1/tokens")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSessionCookieFromAnotherOriginOrWithoutOriginOrAsAFormIsRefused()
+    {
+        var user = await UserAsync();
+        using var browser = new FormClient(factory);
+        await AccountHttp.SignInAsync(browser, user, factory.Time);
+        var origin = browser.Http.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
+        var crossOrigin = await browser.Http.SendAsync(Request(Mutation(TimeSpan.FromDays(7)), FreshCode(user), origin: "https://evil.example"));
+        var crossSite = await browser.Http.SendAsync(Request(Mutation(TimeSpan.FromDays(7)), FreshCode(user), origin: origin, fetchSite: "cross-site"));
+        var noOrigin = await browser.Http.SendAsync(Request(Mutation(TimeSpan.FromDays(7)), FreshCode(user)));
+        var form = new HttpRequestMessage(HttpMethod.Post, "/api/graphql")
+        {
+            Content = new FormUrlEncodedContent([new("query", Mutation(TimeSpan.FromDays(7)))]),
+        };
+        form.Headers.Add("Origin", origin);
+        form.Headers.Add("X-OTP", FreshCode(user));
+        var asForm = await browser.Http.SendAsync(form);
+
+        foreach (var refused in new[] { crossOrigin, crossSite, noOrigin })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("CROSS_ORIGIN", await ErrorCodeAsync(refused));
+        }
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, asForm.StatusCode);
+        Assert.Equal(0, await factory.WithDbAsync(db => db.AccessTokens.CountAsync(t => t.OwnerId == user.Id)));
+    }
+
+    [Fact]
+    public async Task WithoutCredentialsOrWithABadTokenIs401InTheGraphQLErrorShape()
+    {
+        var anonymous = await factory.CreateClient().SendAsync(Request("{ me { email } }"));
+        var badToken = await factory.ClientWith(TokenSecret.Generate(ApiType.Rest)).SendAsync(Request("{ me { email } }"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("UNAUTHENTICATED", await ErrorCodeAsync(anonymous));
+        Assert.Equal(HttpStatusCode.Unauthorized, badToken.StatusCode);
+        Assert.Equal("UNAUTHENTICATED", await ErrorCodeAsync(badToken));
+        Assert.Contains("error=\"invalid_token\"", badToken.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task InvalidTooDeepOrUnreadableRequestsAreClientErrorsNever500()
+    {
+        var user = await UserAsync();
+        var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        var deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }";
+
+        var syntax = await client.SendAsync(Request("{ me { email "));
+        var unknownField = await client.SendAsync(Request("{ me { password } }"));
+        var tooDeep = await client.SendAsync(Request(deep));
+        var notJson = await client.PostAsync("/api/graphql", new StringContent("{\"query\":", Encoding.UTF8, "application/json"));
+        var noQuery = await client.PostAsJsonAsync("/api/graphql", new { variables = new { } });
+
+        foreach (var response in new[] { syntax, unknownField, tooDeep, notJson, noQuery })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.NotEmpty((await BodyAsync(response)).GetProperty("errors").EnumerateArray());
+        }
+        Assert.Contains("depth", (await BodyAsync(tooDeep)).GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+}

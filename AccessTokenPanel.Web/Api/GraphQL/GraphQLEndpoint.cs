@@ -1,0 +1,176 @@
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Web.Api.Rest;
+using AccessTokenPanel.Web.Authentication;
+using global::GraphQL;
+using global::GraphQL.Transport;
+using global::GraphQL.Types;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Net.Http.Headers;
+
+namespace AccessTokenPanel.Web.Api.GraphQL;
+
+/// <summary>
+/// <c>POST /api/graphql</c> (GraphQL over HTTP, JSON only). Authenticated by a REST API token (or an
+/// external JWT) in <c>Authorization: Bearer</c>, or by the panel's session cookie from the panel's
+/// own pages: a cookie request must be same-origin (Origin or Sec-Fetch-Site) and JSON, which a
+/// cross-site form or simple request cannot be. Queries are bounded in depth and complexity.
+/// </summary>
+internal static class GraphQLEndpoint
+{
+    public const string Path = "/api/graphql";
+    public const int MaxDepth = 10;
+    public const int MaxComplexity = 500;
+    private const long MaxBodyBytes = 64 * 1024;
+
+    public static IServiceCollection AddPanelGraphQL(this IServiceCollection services)
+    {
+        services.AddGraphQL(builder => builder
+            .AddSchema<PanelSchema>()
+            .AddGraphTypes(typeof(PanelSchema).Assembly)
+            .AddSystemTextJson()
+            .AddComplexityAnalyzer(options =>
+            {
+                options.MaxDepth = MaxDepth;
+                options.MaxComplexity = MaxComplexity;
+            }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPanelGraphQL(this IEndpointRouteBuilder endpoints)
+    {
+        // The REST API's metadata: the bearer scheme takes REST tokens (and external JWTs) here.
+        endpoints.MapPost(Path, ExecuteAsync).WithMetadata(new TokenApiMetadata(ApiType.Rest))
+            .AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task ExecuteAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, ILoggerFactory loggers)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var (caller, refusal) = await AuthenticateAsync(http);
+        if (caller is null)
+        {
+            await WriteErrorAsync(http, serializer, refusal!.Value.Status, refusal.Value.Code, refusal.Value.Message);
+            return;
+        }
+        if (!http.Request.HasJsonContentType())
+        {
+            await WriteErrorAsync(http, serializer, StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                "Send the request as application/json: {\"query\": \"...\", \"variables\": {...}}.");
+            return;
+        }
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            await WriteErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", "The request is too large.");
+            return;
+        }
+
+        GraphQLRequest? request;
+        try
+        {
+            request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            request = null;
+        }
+        if (string.IsNullOrWhiteSpace(request?.Query))
+        {
+            await WriteErrorAsync(http, serializer, StatusCodes.Status400BadRequest, "REQUEST_INVALID",
+                "The body must be JSON with a query: {\"query\": \"...\"}.");
+            return;
+        }
+
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = request.Query,
+            Variables = request.Variables,
+            OperationName = request.OperationName,
+            Extensions = request.Extensions,
+            RequestServices = http.RequestServices,
+            User = http.User,
+            UserContext = caller,
+            CancellationToken = http.RequestAborted,
+            UnhandledExceptionDelegate = context =>
+            {
+                // The client gets GraphQL's generic error; the cause goes to the log.
+                loggers.CreateLogger(typeof(GraphQLEndpoint)).LogError(context.OriginalException, "GraphQL execution failed.");
+                return Task.CompletedTask;
+            },
+        });
+        // GraphQL over HTTP: a document that cannot be run (syntax, validation, depth) is the client's error.
+        http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private static async Task<(GraphQLCaller? Caller, (int Status, string Code, string Message)? Refusal)> AuthenticateAsync(HttpContext http)
+    {
+        var code = http.Request.Headers[BasicCredentials.OtpHeader].ToString();
+        if (http.Request.Headers.Authorization.Count > 0)
+        {
+            var bearer = await http.AuthenticateAsync(BearerTokenDefaults.Scheme);
+            if (!bearer.Succeeded)
+            {
+                var description = bearer.Failure?.Message ?? "Send a REST API token: Authorization: Bearer <token>.";
+                http.Response.Headers.Append(HeaderNames.WWWAuthenticate,
+                    $"Bearer realm=\"{BearerTokenDefaults.Realm}\", error=\"invalid_token\", error_description=\"{description.Replace("\"", "'")}\"");
+                return (null, (StatusCodes.Status401Unauthorized, "UNAUTHENTICATED", description));
+            }
+            var principal = bearer.Principal!;
+            http.User = principal;
+            return (new GraphQLCaller
+            {
+                UserId = principal.OwnerId(),
+                TokenId = principal.PanelTokenId(),
+                Code = code,
+                Via = principal.ViaToken("GraphQL"),
+            }, null);
+        }
+
+        var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (!cookie.Succeeded || cookie.Principal.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is not { } userId)
+        {
+            http.Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Bearer realm=\"{BearerTokenDefaults.Realm}\"");
+            return (null, (StatusCodes.Status401Unauthorized, "UNAUTHENTICATED",
+                "Send a REST API token (Authorization: Bearer <token>) or call from a signed-in panel page."));
+        }
+        if (!IsSameOrigin(http.Request))
+        {
+            return (null, (StatusCodes.Status403Forbidden, "CROSS_ORIGIN",
+                "Requests authenticated by the panel's session must come from the panel's own pages (same origin)."));
+        }
+        http.User = cookie.Principal;
+        return (new GraphQLCaller { UserId = userId, Code = code, Via = "via GraphQL in the panel session" }, null);
+    }
+
+    /// <summary>
+    /// Fetch metadata first (a browser says where the request comes from), then the Origin header;
+    /// a cookie request with neither is refused, since only a browser holds the cookie.
+    /// </summary>
+    internal static bool IsSameOrigin(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && !string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+                && string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        }
+        return site.Length > 0;
+    }
+
+    private static async Task WriteErrorAsync(HttpContext http, IGraphQLSerializer serializer, int status, string code, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using AccessTokenPanel.Domain.ExternalTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AccessTokenPanel.Web.Authentication;
+
+/// <summary>The signing keys an external issuer publishes, or why they could not be had.</summary>
+public sealed record ExternalKeys(IReadOnlyList<SecurityKey>? Keys, string? Error);
+
+/// <summary>
+/// Fetches and caches each validator's signing keys (JWKS, found through OIDC discovery unless a
+/// JWKS URL is given). Keys are kept for <see cref="Lifetime"/>; a token with an unknown <c>kid</c>
+/// fetches again (key rotation), at most once per <see cref="MinRefreshInterval"/> so that made-up
+/// kids cannot make the panel hammer the issuer.
+/// </summary>
+public sealed class ExternalJwtKeyCache(IHttpClientFactory httpClients, TimeProvider time, ILogger<ExternalJwtKeyCache> logger)
+{
+    public const string HttpClientName = "external-token-issuers";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+
+    private sealed class Entry
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+        public IReadOnlyList<SecurityKey>? Keys { get; set; }
+        public DateTime FetchedAt { get; set; }
+        public DateTime ValidatorVersion { get; set; }
+    }
+
+    /// <summary>Drops the keys of a validator that was changed or removed.</summary>
+    public void Forget(Guid validatorId) => _entries.TryRemove(validatorId, out _);
+
+    public async Task<ExternalKeys> GetKeysAsync(ExternalTokenValidator validator, bool unknownKeyId, CancellationToken cancellationToken)
+    {
+        var entry = _entries.GetOrAdd(validator.Id, _ => new Entry());
+        if (Fresh(entry, validator, unknownKeyId) is { } cached)
+        {
+            return cached;
+        }
+        await entry.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            // Another request may have fetched while this one waited.
+            if (Fresh(entry, validator, unknownKeyId) is { } fetched)
+            {
+                return fetched;
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            try
+            {
+                var keys = await FetchAsync(validator, cancellationToken);
+                entry.Keys = keys;
+                entry.FetchedAt = now;
+                entry.ValidatorVersion = validator.UpdatedAt;
+                return new(keys, null);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException
+                or InvalidOperationException or System.Text.Json.JsonException or FormatException)
+            {
+                logger.LogWarning("Could not fetch the signing keys of external token validator {Validator} ({Issuer}): {Error}",
+                    validator.Name, validator.Issuer, ex.Message);
+                // Counts as a fetch, so an issuer that is down is not asked on every request.
+                entry.FetchedAt = now;
+                if (entry.Keys is not null && entry.ValidatorVersion == validator.UpdatedAt && !unknownKeyId)
+                {
+                    return new(entry.Keys, null);
+                }
+                return new(entry.ValidatorVersion == validator.UpdatedAt ? entry.Keys : null,
+                    "The issuer's signing keys could not be fetched; try again later.");
+            }
+        }
+        finally
+        {
+            entry.Lock.Release();
+        }
+    }
+
+    private ExternalKeys? Fresh(Entry entry, ExternalTokenValidator validator, bool unknownKeyId)
+    {
+        var age = time.GetUtcNow().UtcDateTime - entry.FetchedAt;
+        if (entry.ValidatorVersion != validator.UpdatedAt || entry.FetchedAt == default)
+        {
+            return null;
+        }
+        if (entry.Keys is null)
+        {
+            // The last fetch failed: wait a little before asking the issuer again.
+            return age < MinRefreshInterval ? new(null, "The issuer's signing keys could not be fetched; try again later.") : null;
+        }
+        if (age >= Lifetime || (unknownKeyId && age >= MinRefreshInterval))
+        {
+            return null;
+        }
+        return new(entry.Keys, null);
+    }
+
+    private async Task<IReadOnlyList<SecurityKey>> FetchAsync(ExternalTokenValidator validator, CancellationToken cancellationToken)
+    {
+        var http = httpClients.CreateClient(HttpClientName);
+        var jwksUrl = validator.JwksUrl;
+        if (jwksUrl is null)
+        {
+            var discovery = validator.Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
+            var configuration = OpenIdConnectConfiguration.Create(await http.GetStringAsync(discovery, cancellationToken));
+            jwksUrl = configuration.JwksUri;
+            if (string.IsNullOrEmpty(jwksUrl) || !ExternalTokenValidators.IsTrustedUrl(jwksUrl))
+            {
+                throw new InvalidOperationException("The discovery document names no usable jwks_uri.");
+            }
+        }
+        var keys = JsonWebKeySet.Create(await http.GetStringAsync(jwksUrl, cancellationToken)).GetSigningKeys();
+        // Only public keys: an HMAC secret published in a JWKS would let anyone sign.
+        return keys.Where(k => k is RsaSecurityKey or ECDsaSecurityKey or X509SecurityKey
+            || (k is JsonWebKey jwk && jwk.Kty is JsonWebAlgorithmsKeyTypes.RSA or JsonWebAlgorithmsKeyTypes.EllipticCurve)).ToList();
+    }
+}

@@ -1,0 +1,22 @@
+namespace AccessTokenPanel.Web.Authentication;
+
+public static class ExternalJwtSetup
+{
+    /// <summary>
+    /// The external JWT scheme, reached through the <c>Bearer</c> scheme: a REST API request whose
+    /// bearer value is a JWT is forwarded to it, so every REST endpoint accepts both kinds unchanged.
+    /// </summary>
+    public static IServiceCollection AddExternalJwtAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<ExternalJwtOptions, ExternalJwtHandler>(ExternalJwtDefaults.Scheme, displayName: "External OIDC token", _ => { });
+        services.PostConfigure<BearerTokenOptions>(BearerTokenDefaults.Scheme, options => options.ForwardDefaultSelector = ExternalJwtDefaults.Select);
+        services.AddSingleton<ExternalJwtKeyCache>();
+        services.AddHttpClient(ExternalJwtKeyCache.HttpClientName, client =>
+        {
+            client.Timeout = TimeSpan.FromSeconds(5);
+            client.MaxResponseContentBufferSize = 1024 * 1024;
+        });
+        return services;
+    }
+}
