@@ -20,6 +20,11 @@ public static class ApiSetup
         services.AddPanelRateLimiting();
         services.AddScoped<BasicCredentials>();
         services.AddScoped<UserAccounts>();
+        // Bad input has one path: binding failures throw, and the handler answers them (never a 500).
+        services.AddTransient<IStartupFilter, RequestGuard>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.AllowDuplicateProperties = false);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(options =>
         {
             var previous = options.CustomizeProblemDetails;

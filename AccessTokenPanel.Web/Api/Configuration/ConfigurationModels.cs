@@ -2,6 +2,9 @@ namespace AccessTokenPanel.Web.Api.Configuration;
 
 public sealed record TokenPolicyResponse(int MaxLifetimeDays, int DefaultExpiryDays, IReadOnlyList<string> AllowedApiTypes);
 
+/// <summary>The body of PUT token-policy: a replacement, so every field is required (a missing list is not an empty one).</summary>
+public sealed record TokenPolicyBody(int? MaxLifetimeDays, int? DefaultExpiryDays, IReadOnlyList<string>? AllowedApiTypes);
+
 /// <summary>UpdatedAt is null until the settings are first changed.</summary>
 public sealed record SettingsResponse(TokenPolicyResponse TokenPolicy, string OrganizationName, DateTime? UpdatedAt);
 
