@@ -116,6 +116,15 @@ internal static partial class ScimGroups
                 }
             }
             path = path is null ? null : ScimRequest.AttributePath(path);
+            if (string.Equals(path, "displayName", StringComparison.OrdinalIgnoreCase) && op is "add" or "replace")
+            {
+                // Setting the name it already has is no change (as PUT treats it); any other name is.
+                if (ScimValues.String(value) != role.Name)
+                {
+                    return ScimResult.BadRequest("mutability", "A group's displayName is its role's name and cannot change.");
+                }
+                continue;
+            }
 
             List<string> ids;
             bool member;
@@ -165,6 +174,7 @@ internal static partial class ScimGroups
                 }
             }
         }
+        // 204, as Entra's group PATCH expects (RFC 7644 3.5.2 allows 200 or 204).
         return ScimResult.NoContent();
     }
 
