@@ -16,11 +16,16 @@ public sealed class PanelSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<PanelUser>> logger,
     IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<PanelUser> confirmation)
+    IUserConfirmation<PanelUser> confirmation,
+    TimeProvider time)
     : SignInManager<PanelUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(PanelUser user) =>
         !user.IsDisabled && await base.CanSignInAsync(user);
+
+    /// <summary>Locked out by Identity (wrong passwords) or by the authentication-code gate (wrong codes).</summary>
+    protected override async Task<bool> IsLockedOut(PanelUser user) =>
+        await base.IsLockedOut(user) || user.TotpLockedUntil > time.GetUtcNow().UtcDateTime;
 
     public override async Task<bool> ValidateSecurityStampAsync(PanelUser? user, string? securityStamp) =>
         user is { IsDisabled: false } && await base.ValidateSecurityStampAsync(user, securityStamp);
