@@ -19,7 +19,11 @@ public interface ITokenRevocationObserver
     void OnRevoked(IReadOnlyCollection<Guid> tokenIds);
 }
 
-/// <summary>Revokes tokens (the UI calls it "delete"); tokens issued with a revoked token go too.</summary>
+/// <summary>
+/// Revokes tokens (the UI calls it "delete"); tokens issued with a revoked token go too. Revoking is
+/// idempotent under concurrency: each token is revoked by one conditional update (only while
+/// <c>RevokedAt</c> is null), and only the request whose update took effect writes the audit entry.
+/// </summary>
 public sealed class TokenRevoker(
     PanelDbContext db,
     PermissionResolver permissions,
@@ -30,7 +34,7 @@ public sealed class TokenRevoker(
     /// <summary>Revokes one token: the actor's own, or anyone's when they hold <see cref="Permission.TokensRevokeAll"/>.</summary>
     public async Task<RevokeOutcome> RevokeAsync(Guid tokenId, string actorId, CancellationToken cancellationToken = default)
     {
-        var token = await db.AccessTokens.SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
+        var token = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
         if (token is null)
         {
             return RevokeOutcome.NotFound;
@@ -44,42 +48,78 @@ public sealed class TokenRevoker(
         {
             return RevokeOutcome.AlreadyRevoked;
         }
-        await RevokeWithDescendantsAsync([token], actorId, cancellationToken);
-        return RevokeOutcome.Revoked;
+        var revoked = await RevokeWithDescendantsAsync([token.Id], actorId, cancellationToken);
+        // Losing the race to a parallel revoke of the same token is the same answer as coming second.
+        return revoked.Contains(token.Id) ? RevokeOutcome.Revoked : RevokeOutcome.AlreadyRevoked;
     }
 
     /// <summary>Revokes every live token a user owns; returns how many.</summary>
     public async Task<int> RevokeAllAsync(string ownerId, string actorId, CancellationToken cancellationToken = default)
     {
-        var tokens = await db.AccessTokens.Where(t => t.OwnerId == ownerId && t.RevokedAt == null).ToListAsync(cancellationToken);
-        return await RevokeWithDescendantsAsync(tokens, actorId, cancellationToken);
+        var ids = await db.AccessTokens.Where(t => t.OwnerId == ownerId && t.RevokedAt == null).Select(t => t.Id).ToListAsync(cancellationToken);
+        return (await RevokeWithDescendantsAsync(ids, actorId, cancellationToken)).Count;
     }
 
-    private async Task<int> RevokeWithDescendantsAsync(List<AccessToken> tokens, string actorId, CancellationToken cancellationToken)
+    private async Task<List<Guid>> RevokeWithDescendantsAsync(List<Guid> tokenIds, string actorId, CancellationToken cancellationToken)
     {
+        if (tokenIds.Count == 0)
+        {
+            return [];
+        }
         var now = time.GetUtcNow().UtcDateTime;
         var revoked = new List<Guid>();
-        var frontier = tokens;
+        // The updates and their audit entries commit together or not at all. The first statement is a
+        // write, so on SQLite the transaction takes the write lock before it reads anything.
+        await using var transaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        var frontier = tokenIds;
         while (frontier.Count > 0)
         {
-            foreach (var token in frontier.Where(t => t.RevokedAt is null))
+            var won = new List<Guid>();
+            foreach (var id in frontier)
             {
-                token.RevokedAt = now;
-                token.RevokedById = actorId;
-                revoked.Add(token.Id);
+                var updated = await db.AccessTokens
+                    .Where(t => t.Id == id && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.RevokedById, actorId), cancellationToken);
+                if (updated == 1)
+                {
+                    won.Add(id);
+                }
+            }
+            var described = await db.AccessTokens.AsNoTracking().Where(t => won.Contains(t.Id))
+                .Select(t => new { t.Id, t.ApiType, t.Name, t.Hint, t.OwnerId }).ToListAsync(cancellationToken);
+            foreach (var token in described.OrderBy(t => won.IndexOf(t.Id)))
+            {
                 audit.Record(actorId, AuditActions.TokenRevoked, "token", token.Id.ToString(),
                     $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}) of user {token.OwnerId}");
             }
-            var parentIds = frontier.Select(t => t.Id).ToList();
+            revoked.AddRange(won);
             frontier = await db.AccessTokens
-                .Where(t => t.ParentTokenId != null && parentIds.Contains(t.ParentTokenId.Value) && t.RevokedAt == null)
+                .Where(t => t.ParentTokenId != null && won.Contains(t.ParentTokenId.Value) && t.RevokedAt == null)
+                .Select(t => t.Id)
                 .ToListAsync(cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var observer in observers)
+        if (transaction is not null)
         {
-            observer.OnRevoked(revoked);
+            await transaction.CommitAsync(cancellationToken);
         }
-        return revoked.Count;
+        // Entities this context already tracks would otherwise keep saying the token is live.
+        foreach (var entry in db.ChangeTracker.Entries<AccessToken>().Where(e => revoked.Contains(e.Entity.Id)))
+        {
+            entry.Property(t => t.RevokedAt).CurrentValue = now;
+            entry.Property(t => t.RevokedAt).OriginalValue = now;
+            entry.Property(t => t.RevokedById).CurrentValue = actorId;
+            entry.Property(t => t.RevokedById).OriginalValue = actorId;
+        }
+        if (revoked.Count > 0)
+        {
+            foreach (var observer in observers)
+            {
+                observer.OnRevoked(revoked);
+            }
+        }
+        return revoked;
     }
 }

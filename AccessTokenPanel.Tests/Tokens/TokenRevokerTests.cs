@@ -68,6 +68,33 @@ public class TokenRevokerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwentyParallelRevokesOfOneTokenRevokeItOnceWithOneAuditEntry()
+    {
+        var parent = await IssueAsync(_aliceId, "parallel");
+        var child = await IssueAsync(_aliceId, "child", parent.Id);
+        using var start = new ManualResetEventSlim();
+
+        // 20 requests, each with its own scope (context, connection), released at once.
+        var requests = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            await using var scope = _db.Scope();
+            var revoker = scope.ServiceProvider.GetRequiredService<TokenRevoker>();
+            start.Wait();
+            return await revoker.RevokeAsync(parent.Id, _aliceId);
+        })).ToList();
+        start.Set();
+        var outcomes = await Task.WhenAll(requests);
+
+        Assert.Equal(1, outcomes.Count(o => o == RevokeOutcome.Revoked));
+        Assert.All(outcomes.Where(o => o != RevokeOutcome.Revoked), o => Assert.Equal(RevokeOutcome.AlreadyRevoked, o));
+        await using var check = _db.Scope();
+        var entries = await check.ServiceProvider.GetRequiredService<PanelDbContext>().AuditEntries
+            .Where(e => e.Action == AuditActions.TokenRevoked).Select(e => e.SubjectId).ToListAsync();
+        Assert.Equal(new[] { child.Id.ToString(), parent.Id.ToString() }.Order(), entries.Order());
+        Assert.NotNull((await LoadAsync(child.Id)).RevokedAt);
+    }
+
+    [Fact]
     public async Task SomeoneElsesTokenLooksLikeNoTokenAndStaysActive()
     {
         var token = await IssueAsync(_aliceId, "mine");

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Api.Scim;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -38,5 +39,30 @@ internal static class ApiProblems
             StatusCodes.Status404NotFound => "There is no such endpoint.",
             _ => null,
         };
+    }
+
+    /// <summary>Is this a request to an API (problem or SCIM error answers) rather than to a screen?</summary>
+    public static bool IsApiRequest(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments(ScimApi.Prefix);
+
+    /// <summary>
+    /// Writes an error outside an endpoint (middleware, exception handlers): a SCIM error under
+    /// /scim, an RFC 9457 problem with a <c>code</c> elsewhere.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext http, int status, string code, string title, string detail, string? scimType = null)
+    {
+        if (http.Request.Path.StartsWithSegments(ScimApi.Prefix))
+        {
+            await ScimError.WriteAsync(http, status, scimType, detail);
+            return;
+        }
+        http.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["code"] = code;
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }))
+        {
+            await http.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted);
+        }
     }
 }

@@ -21,6 +21,11 @@ public static class ApiSetup
         services.AddPanelGraphQL();
         services.AddPanelRateLimiting();
         services.AddScoped<BasicCredentials>();
+        // Bad input has one path: binding failures throw, and the handler answers them (never a 500).
+        services.AddTransient<IStartupFilter, RequestGuard>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.AllowDuplicateProperties = false);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.PostConfigure<ProblemDetailsOptions>(options =>
         {
             var previous = options.CustomizeProblemDetails;

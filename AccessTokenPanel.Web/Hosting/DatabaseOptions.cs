@@ -18,4 +18,11 @@ public sealed class DatabaseOptions
     /// <summary>For SQLite a relative Data Source is resolved against the app's content root.</summary>
     [Required]
     public string ConnectionString { get; set; } = "Data Source=data/accesstokenpanel.db";
+
+    /// <summary>
+    /// SQLite: how long a statement waits for another writer's lock before the request gives up with
+    /// 503 (Microsoft.Data.Sqlite's default is 30 s). Set here rather than as Default Timeout.
+    /// </summary>
+    [Range(1, 300)]
+    public int BusyTimeoutSeconds { get; set; } = 5;
 }

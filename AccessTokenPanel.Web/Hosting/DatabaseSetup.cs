@@ -20,7 +20,10 @@ internal static class DatabaseSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                var connectionString = ResolveSqliteDataSource(options.ConnectionString, environment.ContentRootPath);
+                var connectionString = new SqliteConnectionStringBuilder(ResolveSqliteDataSource(options.ConnectionString, environment.ContentRootPath))
+                {
+                    DefaultTimeout = options.BusyTimeoutSeconds,
+                }.ToString();
                 services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(connectionString));
                 services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
                 break;
@@ -32,7 +35,8 @@ internal static class DatabaseSetup
                 throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
                     [$"Database:Provider must be Sqlite or SqlServer, not '{options.Provider}'."]);
         }
-        services.AddHealthChecks().AddDbContextCheck<PanelDbContext>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddExceptionHandler<DatabaseFaultHandler>();
         return services;
     }
 

@@ -80,4 +80,23 @@ public class ScimGroupsTests(ApiAppFactory factory) : IClassFixture<ApiAppFactor
         Assert.Equal(HttpStatusCode.BadRequest, rename.StatusCode);
         Assert.Equal("mutability", (string?)(await ScimTestClient.ReadAsync(rename))["scimType"]);
     }
+
+    [Fact]
+    public async Task PatchSettingItsCurrentDisplayNameIsAcceptedLikePut()
+    {
+        var scim = await ScimTestClient.CreateAsync(factory, "groups-same-name@example.com");
+        var groupId = await GroupIdAsync(scim, PanelRoles.ReadOnly);
+
+        var withPath = await scim.SendAsync(HttpMethod.Patch, $"/scim/v2/Groups/{groupId}",
+            $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"{{PanelRoles.ReadOnly}}"}]}""");
+        var withoutPath = await scim.SendAsync(HttpMethod.Patch, $"/scim/v2/Groups/{groupId}",
+            $$$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"displayName":"{{{PanelRoles.ReadOnly}}}"}}]}""");
+        var rename = await scim.SendAsync(HttpMethod.Patch, $"/scim/v2/Groups/{groupId}",
+            """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Renamed"}]}""");
+
+        Assert.True(withPath.IsSuccessStatusCode, $"{(int)withPath.StatusCode}");
+        Assert.True(withoutPath.IsSuccessStatusCode, $"{(int)withoutPath.StatusCode}");
+        Assert.Equal(HttpStatusCode.BadRequest, rename.StatusCode);
+        Assert.Equal("mutability", (string?)(await ScimTestClient.ReadAsync(rename))["scimType"]);
+    }
 }

@@ -186,7 +186,7 @@ public class ScimUsersTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory
         var scim = await ClientAsync("scim-owner-errors@example.com");
 
         await AssertScimErrorAsync(await scim.SendAsync(HttpMethod.Get, "/scim/v2/Users/no-such-id"), HttpStatusCode.NotFound, null);
-        await AssertScimErrorAsync(await scim.SendAsync(HttpMethod.Get, "/scim/v2/Users?filter=" + Uri.EscapeDataString("userName co \"a\"")),
+        await AssertScimErrorAsync(await scim.SendAsync(HttpMethod.Get, "/scim/v2/Users?filter=" + Uri.EscapeDataString("userName eq \"a\" and")),
             HttpStatusCode.BadRequest, "invalidFilter");
         await AssertScimErrorAsync(await scim.SendAsync(HttpMethod.Get, "/scim/v2/Users?filter=" + Uri.EscapeDataString("title eq \"x\"")),
             HttpStatusCode.BadRequest, "invalidFilter");

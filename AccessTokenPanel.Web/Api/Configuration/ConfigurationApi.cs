@@ -71,7 +71,25 @@ internal static class ConfigurationApi
     private static async Task<Results<Ok<TokenPolicyResponse>, ValidationProblem>> PutTokenPolicyAsync(
         TokenPolicyBody body, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
     {
-        var result = await ApplyAsync(new SettingsPatch(body.MaxLifetimeDays, body.DefaultExpiryDays, body.AllowedApiTypes ?? [], null,
+        var missing = new Dictionary<string, string[]>();
+        if (body.MaxLifetimeDays is null)
+        {
+            missing["maxLifetimeDays"] = ["Give maxLifetimeDays: PUT replaces the whole token policy."];
+        }
+        if (body.DefaultExpiryDays is null)
+        {
+            missing["defaultExpiryDays"] = ["Give defaultExpiryDays: PUT replaces the whole token policy."];
+        }
+        if (body.AllowedApiTypes is null)
+        {
+            missing["allowedApiTypes"] = [$"Give allowedApiTypes (a list of {ApiTypeNames.Allowed}; [] turns every API off): PUT replaces the whole token policy."];
+        }
+        if (missing.Count > 0)
+        {
+            return ApiProblems.Validation("token-policy-incomplete", missing, "The token policy is missing fields; use PATCH /settings to change some of them.");
+        }
+        // The newer policy fields may be left out by older clients: they keep their value.
+        var result = await ApplyAsync(new SettingsPatch(body.MaxLifetimeDays, body.DefaultExpiryDays, body.AllowedApiTypes, null,
             body.AccessTokenLifetimeMinutes, body.DirectCallApiTypes), user, updater, cancellationToken);
         return result.Result switch
         {

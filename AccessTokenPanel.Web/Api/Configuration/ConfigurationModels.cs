@@ -11,7 +11,10 @@ public sealed record TokenPolicyResponse(
     int AccessTokenLifetimeMinutes,
     IReadOnlyList<string> DirectCallApiTypes);
 
-/// <summary>The token policy to store; the fields added later (access tokens) keep their value when left out.</summary>
+/// <summary>
+/// The body of PUT token-policy: a replacement, so the first three fields are required (a missing list
+/// is not an empty one); the fields added later (access tokens) keep their value when left out.
+/// </summary>
 public sealed record TokenPolicyBody(
     int? MaxLifetimeDays,
     int? DefaultExpiryDays,

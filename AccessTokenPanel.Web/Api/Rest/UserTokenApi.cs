@@ -84,7 +84,12 @@ internal static class UserTokenApi
         string? token;
         if (http.Request.HasFormContentType)
         {
-            token = (await http.Request.ReadFormAsync(cancellationToken))["token"];
+            var (form, problem) = await ApiForm.ReadAsync(http.Request);
+            if (form is null)
+            {
+                return ApiProblems.Validation("token", "body-invalid", problem!);
+            }
+            token = form["token"];
         }
         else if (http.Request.HasJsonContentType())
         {

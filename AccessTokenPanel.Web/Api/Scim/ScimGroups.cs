@@ -15,7 +15,12 @@ namespace AccessTokenPanel.Web.Api.Scim;
 /// </summary>
 internal static partial class ScimGroups
 {
-    private static readonly string[] FilterAttributes = ["displayName", "id", "externalId"];
+    private static readonly ScimFilterTranslator<IdentityRole> Filters = new(
+    [
+        ScimFilterTranslator<IdentityRole>.Attribute("id", r => r.Id),
+        ScimFilterTranslator<IdentityRole>.Attribute("displayName", r => r.NormalizedName, normalized: true),
+        ScimFilterTranslator<IdentityRole>.Attribute("externalId", r => (string?)null),
+    ]);
 
     public static void MapScimGroups(this RouteGroupBuilder scim)
     {
@@ -33,29 +38,35 @@ internal static partial class ScimGroups
 
     private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
-        var (filter, error) = ScimFilter.Parse(request.Query["filter"], FilterAttributes);
+        var (filter, error) = ScimFilter.Parse(request.Query["filter"]);
         if (error is not null)
         {
             return error;
         }
+        Func<IdentityRole, bool> matches = _ => true;
+        if (filter is not null)
+        {
+            var (predicate, invalid) = Filters.Translate(filter);
+            if (predicate is null)
+            {
+                return invalid!;
+            }
+            matches = predicate.Compile();
+        }
+        // Four fixed roles: filtered in memory with the same translation as Users.
         var roles = await db.Roles.AsNoTracking().ToListAsync(cancellationToken);
         var matching = roles
             .Where(r => PanelRoles.Find(r.Name) is not null)
-            .Where(r => filter is null || filter.Attribute switch
-            {
-                "displayName" => string.Equals(r.Name, filter.Value, StringComparison.OrdinalIgnoreCase),
-                "id" => r.Id == filter.Value,
-                _ => false,
-            })
+            .Where(matches)
             .OrderBy(r => PanelRoles.All.ToList().FindIndex(p => p.Name == r.Name))
             .ToList();
         var (startIndex, count) = ScimRequest.Paging(request);
         var page = matching.Skip(startIndex - 1).Take(count).ToList();
-        var withMembers = !ExcludesMembers(request);
+        var selection = ScimAttributeSelection.From(request);
         var resources = new List<JsonNode>();
         foreach (var role in page)
         {
-            resources.Add(await BuildAsync(db, role, ScimRequest.BaseUrl(request), withMembers, cancellationToken));
+            resources.Add(selection.Apply(await BuildAsync(db, role, ScimRequest.BaseUrl(request), selection.Returns("members"), cancellationToken)));
         }
         return ScimResult.Ok(ScimRequest.ListResponse(matching.Count, startIndex, resources));
     }
@@ -63,9 +74,12 @@ internal static partial class ScimGroups
     private static async Task<ScimResult> GetAsync(string id, HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
         var role = await FindAsync(db, id, cancellationToken);
-        return role is null
-            ? ScimResult.NotFound("Group", id)
-            : ScimResult.Ok(await BuildAsync(db, role, ScimRequest.BaseUrl(request), !ExcludesMembers(request), cancellationToken));
+        if (role is null)
+        {
+            return ScimResult.NotFound("Group", id);
+        }
+        var selection = ScimAttributeSelection.From(request);
+        return ScimResult.Ok(selection.Apply(await BuildAsync(db, role, ScimRequest.BaseUrl(request), selection.Returns("members"), cancellationToken)));
     }
 
     private static async Task<ScimResult> PatchAsync(
@@ -115,6 +129,15 @@ internal static partial class ScimGroups
                 }
             }
             path = path is null ? null : ScimRequest.AttributePath(path);
+            if (string.Equals(path, "displayName", StringComparison.OrdinalIgnoreCase) && op is "add" or "replace")
+            {
+                // Setting the name it already has is no change (as PUT treats it); any other name is.
+                if (ScimValues.String(value) != role.Name)
+                {
+                    return ScimResult.BadRequest("mutability", "A group's displayName is its role's name and cannot change.");
+                }
+                continue;
+            }
 
             List<string> ids;
             bool member;
@@ -164,6 +187,7 @@ internal static partial class ScimGroups
                 }
             }
         }
+        // 204, as Entra's group PATCH expects (RFC 7644 3.5.2 allows 200 or 204).
         return ScimResult.NoContent();
     }
 
@@ -262,9 +286,6 @@ internal static partial class ScimGroups
         var role = await db.Roles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         return role is not null && PanelRoles.Find(role.Name) is not null ? role : null;
     }
-
-    private static bool ExcludesMembers(HttpRequest request) =>
-        request.Query["excludedAttributes"].ToString().Split(',').Any(a => string.Equals(a.Trim(), "members", StringComparison.OrdinalIgnoreCase));
 
     private static async Task<JsonObject> BuildAsync(PanelDbContext db, IdentityRole role, string baseUrl, bool withMembers, CancellationToken cancellationToken)
     {

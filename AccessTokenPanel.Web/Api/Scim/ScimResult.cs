@@ -35,25 +35,13 @@ internal static class ScimRequest
 {
     public static async Task<(JsonObject? Body, ScimResult? Error)> ReadAsync(HttpRequest request)
     {
-        var contentType = request.ContentType?.Split(';')[0].Trim();
-        if (!string.Equals(contentType, ScimJson.ContentType, StringComparison.OrdinalIgnoreCase)
-            && !string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase))
+        if (!ApiJson.IsJson(request.ContentType, ScimJson.ContentType, "application/json"))
         {
             return (null, ScimResult.Error(StatusCodes.Status415UnsupportedMediaType, null,
                 "Send the body as application/scim+json (or application/json)."));
         }
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            return (null, ScimResult.BadRequest("invalidSyntax", $"The body is not valid JSON: {ex.Message}"));
-        }
-        return node is JsonObject body
-            ? (body, null)
-            : (null, ScimResult.BadRequest("invalidSyntax", "The body must be a JSON object."));
+        var (body, problem) = await ApiJson.ReadObjectAsync(request);
+        return body is not null ? (body, null) : (null, ScimResult.BadRequest("invalidSyntax", problem!));
     }
 
     public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{ScimApi.Prefix}";

@@ -18,7 +18,24 @@ internal static partial class ScimUsers
 {
     private const string Api = "SCIM";
 
-    private static readonly string[] FilterAttributes = ["userName", "externalId", "id", "emails.value", "emails", "displayName"];
+    /// <summary>What a Users filter can name; emails has one value (the account's email, type work, primary).</summary>
+    private static ScimFilterTranslator<PanelUser> Filters(PanelDbContext db) => new(
+    [
+        ScimFilterTranslator<PanelUser>.Attribute("id", u => u.Id),
+        ScimFilterTranslator<PanelUser>.Attribute("userName", u => u.NormalizedUserName, normalized: true),
+        ScimFilterTranslator<PanelUser>.Attribute("externalId", u => u.ExternalId),
+        ScimFilterTranslator<PanelUser>.Attribute("displayName", u => u.DisplayName),
+        ScimFilterTranslator<PanelUser>.Attribute("name.formatted", u => u.DisplayName),
+        ScimFilterTranslator<PanelUser>.Attribute("active", u => !u.IsDisabled),
+        ScimFilterTranslator<PanelUser>.Attribute("emails", u => u.NormalizedEmail, normalized: true),
+        ScimFilterTranslator<PanelUser>.Attribute("emails.value", u => u.NormalizedEmail, normalized: true),
+        ScimFilterTranslator<PanelUser>.Attribute("emails.type", u => "work"),
+        ScimFilterTranslator<PanelUser>.Attribute("emails.primary", u => true),
+        ScimFilterTranslator<PanelUser>.Attribute("meta.created", u => u.CreatedAt),
+        // The same instant the representation reports: the user's latest audit entry, else its creation.
+        ScimFilterTranslator<PanelUser>.Attribute("meta.lastModified", u =>
+            db.AuditEntries.Where(e => e.SubjectType == "user" && e.SubjectId == u.Id).Max(e => (DateTime?)e.OccurredAt) ?? u.CreatedAt),
+    ]);
 
     public static void MapScimUsers(this RouteGroupBuilder scim)
     {
@@ -31,9 +48,9 @@ internal static partial class ScimUsers
         users.MapDelete("/{id}", DeleteAsync);
     }
 
-    private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, UserManager<PanelUser> users, CancellationToken cancellationToken)
+    private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
-        var (filter, error) = ScimFilter.Parse(request.Query["filter"], FilterAttributes);
+        var (filter, error) = ScimFilter.Parse(request.Query["filter"]);
         if (error is not null)
         {
             return error;
@@ -41,22 +58,20 @@ internal static partial class ScimUsers
         IQueryable<PanelUser> query = db.Users.AsNoTracking().Where(u => u.DeletedAt == null);
         if (filter is not null)
         {
-            var value = filter.Value;
-            query = filter.Attribute switch
+            var (predicate, invalid) = Filters(db).Translate(filter);
+            if (predicate is null)
             {
-                "userName" => query.Where(u => u.NormalizedUserName == users.NormalizeName(value)),
-                "externalId" => query.Where(u => u.ExternalId == value),
-                "id" => query.Where(u => u.Id == value),
-                "displayName" => query.Where(u => u.DisplayName == value),
-                _ => query.Where(u => u.NormalizedEmail == users.NormalizeEmail(value)),
-            };
+                return invalid!;
+            }
+            query = query.Where(predicate);
         }
         var (startIndex, count) = ScimRequest.Paging(request);
         var total = await query.CountAsync(cancellationToken);
         var page = count == 0 ? [] : await query.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
             .Skip(startIndex - 1).Take(count).ToListAsync(cancellationToken);
+        var selection = ScimAttributeSelection.From(request);
         var resources = await ScimUserRepresentation.BuildAsync(db, page, ScimRequest.BaseUrl(request), cancellationToken);
-        return ScimResult.Ok(ScimRequest.ListResponse(total, startIndex, resources));
+        return ScimResult.Ok(ScimRequest.ListResponse(total, startIndex, resources.Select(selection.Apply)));
     }
 
     private static async Task<ScimResult> GetAsync(string id, HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
@@ -64,7 +79,8 @@ internal static partial class ScimUsers
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
         return user is null
             ? ScimResult.NotFound("User", id)
-            : ScimResult.Ok(await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken));
+            : ScimResult.Ok(ScimAttributeSelection.From(request).Apply(
+                await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken)));
     }
 
     private static async Task<ScimResult> CreateAsync(
