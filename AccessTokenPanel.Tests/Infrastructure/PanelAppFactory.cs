@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -24,6 +25,12 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>SQLite unless a derived fixture chooses PostgreSQL (a database of its own on the run's server).</summary>
+    public DatabaseProvider Provider { get; protected init; } = DatabaseProvider.Sqlite;
+
+    /// <summary>The PostgreSQL database's connection string, once the app has started on one.</summary>
+    public string? PostgreSqlConnectionString { get; private set; }
     public ManualTimeProvider Time { get; } = new();
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -50,9 +57,18 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Database:ConnectionString",
-            new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            PostgreSqlConnectionString ??= PostgreSqlTestServer.CreateDatabase();
+            builder.UseSetting("Database:Provider", "PostgreSql");
+            builder.UseSetting("Database:ConnectionString", PostgreSqlConnectionString);
+        }
+        else
+        {
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("Database:ConnectionString",
+                new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        }
         builder.UseSetting("Urls", "http://127.0.0.1:0");
         foreach (var (key, value) in Settings)
         {
@@ -69,6 +85,10 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (PostgreSqlConnectionString is not null)
+        {
+            PostgreSqlTestServer.DropDatabase(PostgreSqlConnectionString);
+        }
         try
         {
             Directory.Delete(_folder, recursive: true);
