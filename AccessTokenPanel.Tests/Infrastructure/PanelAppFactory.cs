@@ -29,8 +29,14 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     /// <summary>SQLite unless a derived fixture chooses PostgreSQL (a database of its own on the run's server).</summary>
     public DatabaseProvider Provider { get; protected init; } = DatabaseProvider.Sqlite;
 
-    /// <summary>The PostgreSQL database's connection string, once the app has started on one.</summary>
-    public string? PostgreSqlConnectionString { get; private set; }
+    /// <summary>
+    /// The PostgreSQL database's connection string, once the app has started on one. A derived
+    /// fixture may set it to share one database between several instances (then it does not drop it).
+    /// </summary>
+    public string? PostgreSqlConnectionString { get; protected set; }
+
+    /// <summary>Whether disposing drops the PostgreSQL database (false when several instances share it).</summary>
+    protected bool OwnsDatabase { get; init; } = true;
     public ManualTimeProvider Time { get; } = new();
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -85,7 +91,7 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (PostgreSqlConnectionString is not null)
+        if (PostgreSqlConnectionString is not null && OwnsDatabase)
         {
             PostgreSqlTestServer.DropDatabase(PostgreSqlConnectionString);
         }

@@ -8,6 +8,7 @@ using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
@@ -20,14 +21,17 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 public sealed class SqliteTestDatabase : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("atp-test-").FullName;
+    private readonly IInterceptor[] _interceptors = [];
 
     public SqliteTestDatabase() : this(DatabaseProvider.Sqlite)
     {
     }
 
-    public SqliteTestDatabase(DatabaseProvider provider)
+    /// <param name="interceptors">EF interceptors for every context (e.g. to capture the SQL a reader runs).</param>
+    public SqliteTestDatabase(DatabaseProvider provider, params IInterceptor[] interceptors)
     {
         Provider = provider;
+        _interceptors = interceptors;
         FilePath = Path.Combine(_folder, "panel.db");
         ConnectionString = provider switch
         {
@@ -90,12 +94,12 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
         services.AddPanelDomain();
         if (Provider == DatabaseProvider.PostgreSql)
         {
-            services.AddDbContext<PostgreSqlPanelDbContext>(db => db.UseNpgsql(ConnectionString));
+            services.AddDbContext<PostgreSqlPanelDbContext>(db => db.UseNpgsql(ConnectionString).AddInterceptors(_interceptors));
             services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<PostgreSqlPanelDbContext>());
         }
         else
         {
-            services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(ConnectionString));
+            services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(ConnectionString).AddInterceptors(_interceptors));
             services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
         }
         services.AddIdentityCore<PanelUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<PanelDbContext>();

@@ -111,4 +111,15 @@ public class TokenPersistenceTests : IAsyncLifetime
         var active = await db.AccessTokens.Where(t => t.ExpiresAt > now).OrderBy(t => t.ExpiresAt).Select(t => t.Name).ToListAsync();
         Assert.Equal(["middle", "late"], active);
     }
+
+    [Fact]
+    public async Task EmailLookUpIgnoresCase()
+    {
+        // PostgreSQL compares text case-sensitively: Identity's normalized columns keep look-ups case-blind.
+        await _db.AddUserAsync("Mixed.Case@Example.com");
+        await using var scope = _db.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Domain.Users.PanelUser>>();
+        var found = await users.FindByEmailAsync("mixed.case@EXAMPLE.COM");
+        Assert.Equal("Mixed.Case@Example.com", found?.Email);
+    }
 }

@@ -42,8 +42,16 @@ internal static class RestApi
     }
 
     private static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetCurrentToken(
-        ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken) =>
-        GetTokenAsync(user.TokenId(), user, db, usage, time, cancellationToken);
+        ClaimsPrincipal user, HttpContext http, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // The bearer handler read this very row a moment ago in this request: answer from it.
+        if (http.Features.Get<AuthenticatedTokenFeature>() is { } current && current.Token.Id == user.TokenId())
+        {
+            return Task.FromResult<Results<Ok<TokenResponse>, ProblemHttpResult>>(
+                TypedResults.Ok(TokenResponse.From(current.Token, time.GetUtcNow().UtcDateTime, usage)));
+        }
+        return GetTokenAsync(user.TokenId(), user, db, usage, time, cancellationToken);
+    }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetTokenAsync(
         Guid id, ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
