@@ -15,6 +15,7 @@ public static class DomainServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<AuditLog>();
+        services.AddScoped<AuditLogReader>();
         services.AddScoped<SettingsStore>();
         services.AddScoped<SettingsUpdater>();
         services.AddScoped<PermissionResolver>();

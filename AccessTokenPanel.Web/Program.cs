@@ -14,6 +14,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
+builder.Services.AddPanelDataProtection();
 builder.Services.AddPanelIdentity();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorComponents();

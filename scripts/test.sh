@@ -9,6 +9,9 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+# The PostgreSQL cases and the multi-instance test (instances behind nginx on one PostgreSQL).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if ((${#missing[@]})); then
     if [ "$(id -u)" = 0 ]; then
         apt_get=(apt-get)
@@ -28,7 +31,14 @@ fi
 dotnet tool restore >/dev/null
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+source scripts/postgres.sh
+trap 'postgres_stop; rm -rf "$results"' EXIT
+# A private PostgreSQL for this run; its address reaches the tests as ATP_POSTGRES. Without it the
+# PostgreSQL cases are reported as skipped (with the reason), never as passed.
+if ! postgres_start; then
+    echo "Could not start PostgreSQL: the PostgreSQL cases will be skipped." >&2
+    unset ATP_POSTGRES
+fi
 dotnet test AccessTokenPanel.sln --logger "trx" --results-directory "$results" \
     --blame-hang-timeout 10m "$@"
 status=$?

@@ -3,6 +3,7 @@ using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -12,14 +13,16 @@ namespace AccessTokenPanel.Domain.Data;
 
 /// <summary>
 /// The one EF Core model: Identity, tokens, audit and settings. It names no provider; the host
-/// derives one context per provider so each keeps its own migrations.
+/// derives one context per provider so each keeps its own migrations. It also holds the Data
+/// Protection key ring, so every instance on the same database reads the others' cookies.
 /// </summary>
-public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelUser>(options)
+public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelUser>(options), IDataProtectionKeyContext
 {
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<PanelSettings> Settings => Set<PanelSettings>();
     public DbSet<ExternalTokenValidator> ExternalTokenValidators => Set<ExternalTokenValidator>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -60,6 +63,10 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             token.Property(t => t.RevokedById).HasMaxLength(450);
             token.HasIndex(t => t.SecretHash).IsUnique();
             token.HasIndex(t => new { t.OwnerId, t.Name });
+            // "My tokens, newest first" (the REST list and the access tokens page) and the
+            // inventory's default order read these in order instead of sorting every row.
+            token.HasIndex(t => new { t.OwnerId, t.CreatedAt });
+            token.HasIndex(t => t.CreatedAt);
             token.HasIndex(t => t.ParentTokenId);
             token.HasOne<PanelUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -72,7 +79,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             entry.Property(e => e.SubjectType).HasMaxLength(64);
             entry.Property(e => e.SubjectId).HasMaxLength(450);
             entry.Property(e => e.Details).HasMaxLength(2000);
-            entry.HasIndex(e => e.OccurredAt);
+            // Keyset paging, newest first: (OccurredAt, Id) is the page cursor, with or without an action filter.
+            entry.HasIndex(e => new { e.OccurredAt, e.Id });
+            entry.HasIndex(e => new { e.Action, e.OccurredAt, e.Id });
         });
 
         builder.Entity<ExternalTokenValidator>(validator =>
@@ -93,6 +102,12 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             settings.ToTable("Settings");
             settings.Property(s => s.Id).ValueGeneratedNever();
             settings.Property(s => s.OrganizationName).HasMaxLength(200);
+        });
+
+        builder.Entity<DataProtectionKey>(key =>
+        {
+            key.ToTable("DataProtectionKeys");
+            key.Property(k => k.FriendlyName).HasMaxLength(100);
         });
     }
 

@@ -54,7 +54,9 @@ public static class TokenSecret
                 return TokenFormatCheck.Malformed;
             }
             var split = presented.Length - ChecksumLength;
-            if (!string.Equals(Checksum(presented[..split]), presented[split..], StringComparison.Ordinal))
+            Span<char> expected = stackalloc char[ChecksumLength];
+            WriteChecksum(presented.AsSpan(0, split), expected);
+            if (!expected.SequenceEqual(presented.AsSpan(split)))
             {
                 return TokenFormatCheck.ChecksumMismatch;
             }
@@ -64,7 +66,14 @@ public static class TokenSecret
         return TokenFormatCheck.Malformed;
     }
 
-    public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+    public static byte[] Hash(string secret)
+    {
+        // Real secrets are short: hash them from the stack; anything long (a caller's garbage) from the heap.
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(secret.Length);
+        Span<byte> utf8 = maxBytes <= 512 ? stackalloc byte[maxBytes] : new byte[maxBytes];
+        var length = Encoding.UTF8.GetBytes(secret, utf8);
+        return SHA256.HashData(utf8[..length]);
+    }
 
     /// <summary>A non-secret reminder: the prefix and the last four characters (checksum only).</summary>
     public static string Hint(string secret)
@@ -75,16 +84,23 @@ public static class TokenSecret
 
     private static string Checksum(string body)
     {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.ASCII.GetBytes(body), digest);
-        var value = BinaryPrimitives.ReadUInt32BigEndian(digest);
         Span<char> chars = stackalloc char[ChecksumLength];
+        WriteChecksum(body, chars);
+        return new string(chars);
+    }
+
+    private static void WriteChecksum(ReadOnlySpan<char> body, Span<char> chars)
+    {
+        Span<byte> ascii = stackalloc byte[body.Length];
+        Encoding.ASCII.GetBytes(body, ascii);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(ascii, digest);
+        var value = BinaryPrimitives.ReadUInt32BigEndian(digest);
         for (var i = ChecksumLength - 1; i >= 0; i--)
         {
             chars[i] = Alphabet[(int)(value % 62)];
             value /= 62;
         }
-        return new string(chars);
     }
 }
 

@@ -21,6 +21,13 @@ public sealed record TokenValidationResult(TokenValidationStatus Status, AccessT
 {
     public bool IsValid => Status == TokenValidationStatus.Valid;
 
+    // The refusals that carry no token are the same every time: shared, not allocated per call.
+    internal static readonly TokenValidationResult MissingToken = new(TokenValidationStatus.Missing);
+    internal static readonly TokenValidationResult MalformedToken = new(TokenValidationStatus.Malformed);
+    internal static readonly TokenValidationResult ChecksumMismatchToken = new(TokenValidationStatus.ChecksumMismatch);
+    internal static readonly TokenValidationResult WrongApiToken = new(TokenValidationStatus.WrongApi);
+    internal static readonly TokenValidationResult UnknownToken = new(TokenValidationStatus.Unknown);
+
     public string Description => Status switch
     {
         TokenValidationStatus.Valid => "The token is valid.",

@@ -10,9 +10,15 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 /// redirects (tests look at them), and submits a page's form with its hidden fields (antiforgery
 /// token, Blazor's _handler) as a browser would.
 /// </summary>
-public sealed class FormClient(PanelAppFactory factory) : IDisposable
+public sealed class FormClient(HttpClient http) : IDisposable
 {
-    public HttpClient Http { get; } = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public FormClient(PanelAppFactory factory)
+        : this(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }))
+    {
+    }
+
+    /// <summary>Any HttpClient (e.g. to a load balancer); it should keep cookies and not follow redirects.</summary>
+    public HttpClient Http { get; } = http;
 
     public Task<HttpResponseMessage> GetAsync(string url) => Http.GetAsync(url);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -25,6 +26,18 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>SQLite unless a derived fixture chooses PostgreSQL (a database of its own on the run's server).</summary>
+    public DatabaseProvider Provider { get; protected init; } = DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// The PostgreSQL database's connection string, once the app has started on one. A derived
+    /// fixture may set it to share one database between several instances (then it does not drop it).
+    /// </summary>
+    public string? PostgreSqlConnectionString { get; protected set; }
+
+    /// <summary>Whether disposing drops the PostgreSQL database (false when several instances share it).</summary>
+    protected bool OwnsDatabase { get; init; } = true;
     public FakeTimeProvider Time { get; } = TestClock.Create();
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -51,9 +64,18 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Database:ConnectionString",
-            new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            PostgreSqlConnectionString ??= PostgreSqlTestServer.CreateDatabase();
+            builder.UseSetting("Database:Provider", "PostgreSql");
+            builder.UseSetting("Database:ConnectionString", PostgreSqlConnectionString);
+        }
+        else
+        {
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("Database:ConnectionString",
+                new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        }
         builder.UseSetting("Urls", "http://127.0.0.1:0");
         foreach (var (key, value) in Settings)
         {
@@ -70,6 +92,10 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (PostgreSqlConnectionString is not null && OwnsDatabase)
+        {
+            PostgreSqlTestServer.DropDatabase(PostgreSqlConnectionString);
+        }
         try
         {
             Directory.Delete(_folder, recursive: true);

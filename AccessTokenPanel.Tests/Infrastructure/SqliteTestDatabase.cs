@@ -3,31 +3,51 @@ using AccessTokenPanel.Domain;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Data.PostgreSql;
 using AccessTokenPanel.Web.Data.Sqlite;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
 
 /// <summary>
 /// A real SQLite database file in a temp folder, migrated like the app's, with the domain services
-/// over it and a clock the test controls. Deleted on dispose.
+/// over it and a clock the test controls. Deleted on dispose. With <see cref="DatabaseProvider.PostgreSql"/>
+/// it is a fresh database of its own on the run's PostgreSQL server instead (see <see cref="PostgreSqlTestServer"/>).
 /// </summary>
 public sealed class SqliteTestDatabase : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("atp-test-").FullName;
+    private readonly IInterceptor[] _interceptors = [];
 
-    public SqliteTestDatabase()
+    public SqliteTestDatabase() : this(DatabaseProvider.Sqlite)
     {
+    }
+
+    /// <param name="interceptors">EF interceptors for every context (e.g. to capture the SQL a reader runs).</param>
+    public SqliteTestDatabase(DatabaseProvider provider, params IInterceptor[] interceptors)
+    {
+        Provider = provider;
+        _interceptors = interceptors;
         FilePath = Path.Combine(_folder, "panel.db");
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString();
+        ConnectionString = provider switch
+        {
+            DatabaseProvider.Sqlite => new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString(),
+            DatabaseProvider.PostgreSql => PostgreSqlTestServer.CreateDatabase(),
+            _ => throw new NotSupportedException($"No test database for {provider}."),
+        };
         Services = BuildServices();
         using var scope = Services.CreateScope();
         scope.ServiceProvider.GetRequiredService<PanelDbContext>().Database.Migrate();
     }
 
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The SQLite file (SQLite only).</summary>
     public string FilePath { get; }
     public string ConnectionString { get; }
     public FakeTimeProvider Time { get; } = TestClock.Create();
@@ -73,8 +93,16 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Time);
         services.AddPanelDomain();
-        services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(ConnectionString));
-        services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            services.AddDbContext<PostgreSqlPanelDbContext>(db => db.UseNpgsql(ConnectionString).AddInterceptors(_interceptors));
+            services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<PostgreSqlPanelDbContext>());
+        }
+        else
+        {
+            services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(ConnectionString).AddInterceptors(_interceptors));
+            services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
+        }
         services.AddIdentityCore<PanelUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<PanelDbContext>();
         return services.BuildServiceProvider();
     }
@@ -82,6 +110,10 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            PostgreSqlTestServer.DropDatabase(ConnectionString);
+        }
         try
         {
             Directory.Delete(_folder, recursive: true);

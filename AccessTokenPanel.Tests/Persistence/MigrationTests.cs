@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Data.PostgreSql;
 using AccessTokenPanel.Web.Data.Sqlite;
 using AccessTokenPanel.Web.Data.SqlServer;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,27 @@ public class MigrationTests
     }
 
     [Fact]
+    public void PostgreSqlMigrationsMatchTheModel()
+    {
+        using var context = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
+        Assert.NotEmpty(context.Database.GetMigrations());
+        Assert.False(context.Database.HasPendingModelChanges(), "Add a PostgreSqlPanelDbContext migration: the model changed without one.");
+    }
+
+    [Fact]
+    public void PostgreSqlStoresInstantsAsTimestampWithTimeZone()
+    {
+        // UTC DateTime maps to timestamptz: Npgsql refuses a non-UTC DateTime for it, and the
+        // converter marks every read as UTC, so no instant is ever shifted by a server time zone.
+        using var context = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
+        var script = context.GetService<IMigrator>().GenerateScript();
+        Assert.Contains("\"ExpiresAt\" timestamp with time zone NOT NULL", script);
+        Assert.Contains("\"SecretHash\" bytea NOT NULL", script);
+        Assert.Contains("CREATE TABLE \"DataProtectionKeys\"", script);
+        Assert.DoesNotContain("timestamp without time zone", script);
+    }
+
+    [Fact]
     public void SqlServerIdempotentScriptIsGenerated()
     {
         // The same script `dotnet ef migrations script --idempotent --context SqlServerPanelDbContext` writes.
@@ -44,9 +66,12 @@ public class MigrationTests
     {
         using var sqlite = new SqliteDesignTimeFactory().CreateDbContext([]);
         using var sqlServer = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        using var postgreSql = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
         var sqliteTables = sqlite.Model.GetEntityTypes().Select(e => e.GetTableName()).Order();
         var sqlServerTables = sqlServer.Model.GetEntityTypes().Select(e => e.GetTableName()).Order();
         Assert.Equal(sqliteTables, sqlServerTables);
+        Assert.Equal(sqliteTables, postgreSql.Model.GetEntityTypes().Select(e => e.GetTableName()).Order());
+        Assert.Contains("DataProtectionKeys", sqliteTables);
         Assert.Contains("AccessTokens", sqliteTables);
         Assert.Contains("AuditEntries", sqliteTables);
         Assert.Contains("Settings", sqliteTables);

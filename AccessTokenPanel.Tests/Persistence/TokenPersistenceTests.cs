@@ -3,7 +3,7 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +11,14 @@ namespace AccessTokenPanel.Tests.Persistence;
 
 public class TokenPersistenceTests : IAsyncLifetime
 {
-    private readonly SqliteTestDatabase _db = new();
+    private readonly SqliteTestDatabase _db;
+
+    public TokenPersistenceTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>The same cases on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
+    protected TokenPersistenceTests(DatabaseProvider provider) => _db = new(provider);
     private string _ownerId = "";
 
     public async Task InitializeAsync() =>
@@ -52,37 +59,30 @@ public class TokenPersistenceTests : IAsyncLifetime
         }
         await _db.ReopenAsync();
 
-        // Every byte the database keeps: main file plus write-ahead log and shared memory.
         var dump = new StringBuilder();
-        foreach (var path in Directory.GetFiles(Path.GetDirectoryName(_db.FilePath)!, "panel.db*"))
+        if (_db.Provider == DatabaseProvider.Sqlite)
         {
-            dump.Append(Encoding.Latin1.GetString(await File.ReadAllBytesAsync(path)));
-        }
-        // And the logical dump: every value of every table as text.
-        await using (var connection = new SqliteConnection(_db.ConnectionString))
-        {
-            await connection.OpenAsync();
-            var tables = new List<string>();
-            await using (var list = connection.CreateCommand())
+            // Every byte the database keeps: main file plus write-ahead log and shared memory.
+            foreach (var path in Directory.GetFiles(Path.GetDirectoryName(_db.FilePath)!, "panel.db*"))
             {
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-                await using var reader = await list.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    tables.Add(reader.GetString(0));
-                }
+                dump.Append(Encoding.Latin1.GetString(await File.ReadAllBytesAsync(path)));
             }
-            foreach (var table in tables)
+        }
+        // And the logical dump: every value of every table of the model, as text.
+        await using var scope = _db.Scope();
+        var context = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        var connection = context.Database.GetDbConnection();
+        await connection.OpenAsync();
+        foreach (var table in context.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct())
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
             {
-                await using var select = connection.CreateCommand();
-                select.CommandText = $"SELECT * FROM \"{table}\"";
-                await using var reader = await select.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
+                for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    for (var i = 0; i < reader.FieldCount; i++)
-                    {
-                        dump.Append(reader.IsDBNull(i) ? "" : reader.GetValue(i) is byte[] bytes ? Convert.ToHexString(bytes) : reader.GetValue(i).ToString()).Append('|');
-                    }
+                    dump.Append(reader.IsDBNull(i) ? "" : reader.GetValue(i) is byte[] bytes ? Convert.ToHexString(bytes) : reader.GetValue(i).ToString()).Append('|');
                 }
             }
         }
@@ -98,7 +98,7 @@ public class TokenPersistenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExpiryQueriesAndSortingTranslateOnSqlite()
+    public async Task ExpiryQueriesAndSortingTranslate()
     {
         await IssueAsync("late", days: 300);
         await IssueAsync("soon", days: 3);
@@ -110,5 +110,16 @@ public class TokenPersistenceTests : IAsyncLifetime
         var now = _db.Time.GetUtcNow().UtcDateTime;
         var active = await db.AccessTokens.Where(t => t.ExpiresAt > now).OrderBy(t => t.ExpiresAt).Select(t => t.Name).ToListAsync();
         Assert.Equal(["middle", "late"], active);
+    }
+
+    [Fact]
+    public async Task EmailLookUpIgnoresCase()
+    {
+        // PostgreSQL compares text case-sensitively: Identity's normalized columns keep look-ups case-blind.
+        await _db.AddUserAsync("Mixed.Case@Example.com");
+        await using var scope = _db.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Domain.Users.PanelUser>>();
+        var found = await users.FindByEmailAsync("mixed.case@EXAMPLE.COM");
+        Assert.Equal("Mixed.Case@Example.com", found?.Email);
     }
 }

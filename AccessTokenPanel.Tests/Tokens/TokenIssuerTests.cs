@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,14 @@ namespace AccessTokenPanel.Tests.Tokens;
 
 public class TokenIssuerTests : IAsyncLifetime
 {
-    private readonly SqliteTestDatabase _db = new();
+    private readonly SqliteTestDatabase _db;
+
+    public TokenIssuerTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>The same cases on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
+    protected TokenIssuerTests(DatabaseProvider provider) => _db = new(provider);
     private string _adminId = "";
 
     public async Task InitializeAsync() =>

@@ -3,6 +3,7 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,14 @@ namespace AccessTokenPanel.Tests.Tokens;
 
 public class TokenRevokerTests : IAsyncLifetime
 {
-    private readonly SqliteTestDatabase _db = new();
+    private readonly SqliteTestDatabase _db;
+
+    public TokenRevokerTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>The same cases on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
+    protected TokenRevokerTests(DatabaseProvider provider) => _db = new(provider);
     private string _aliceId = "";
     private string _bobId = "";
     private string _policyAdminId = "";

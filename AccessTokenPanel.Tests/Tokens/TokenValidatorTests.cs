@@ -2,6 +2,7 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,14 @@ namespace AccessTokenPanel.Tests.Tokens;
 
 public class TokenValidatorTests : IAsyncLifetime
 {
-    private readonly SqliteTestDatabase _db = new();
+    private readonly SqliteTestDatabase _db;
+
+    public TokenValidatorTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>The same cases on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
+    protected TokenValidatorTests(DatabaseProvider provider) => _db = new(provider);
     private string _ownerId = "";
 
     public async Task InitializeAsync() =>

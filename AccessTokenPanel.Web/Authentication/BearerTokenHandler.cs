@@ -16,7 +16,8 @@ public sealed class BearerTokenOptions : AuthenticationSchemeOptions;
 /// comes from the endpoint's <see cref="TokenApiMetadata"/>; the token must be issued for it. The
 /// principal carries the owner, the token and what the token may do right now: the owner's current
 /// permissions (SCIM), narrowed to the delegated role (Configuration); REST tokens need none.
-/// No cache: one indexed lookup by hash per request, so a revoked token fails on the very next call.
+/// No cache of anything that can change: one indexed lookup by hash per request (a compiled query
+/// on a pooled context), so a revoked token fails on the very next call on every instance.
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<BearerTokenOptions> options,
@@ -52,12 +53,18 @@ public sealed class BearerTokenHandler(
         }
 
         var token = result.Token!;
-        IEnumerable<string> granted = [];
+        var claims = new List<Claim>(8)
+        {
+            new(ClaimTypes.NameIdentifier, token.OwnerId),
+            new(TokenClaims.Owner, token.OwnerId),
+            new(TokenClaims.TokenId, token.Id.ToString()),
+            new(TokenClaims.Api, ApiName(token.ApiType)),
+        };
         if (token.ApiType != ApiType.Rest)
         {
             // REST endpoints only touch the caller's own tokens, so REST tokens skip this query.
             var ownerPermissions = await permissions.GetPermissionsAsync(token.OwnerId, Context.RequestAborted);
-            granted = ownerPermissions;
+            IEnumerable<string> granted = ownerPermissions;
             if (token.ApiType == ApiType.Configuration)
             {
                 // The delegated role bounds the token, and the owner's current permissions bound the
@@ -65,26 +72,31 @@ public sealed class BearerTokenHandler(
                 var role = PanelRoles.Find(token.DelegatedRole);
                 granted = role is null ? [] : role.Permissions.Where(ownerPermissions.Contains);
             }
+            if (token.DelegatedRole is not null)
+            {
+                claims.Add(new(TokenClaims.DelegatedRole, token.DelegatedRole));
+            }
+            claims.AddRange(granted.Select(p => new Claim(TokenClaims.Permission, p)));
         }
-
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.NameIdentifier, token.OwnerId),
-            new(TokenClaims.Owner, token.OwnerId),
-            new(TokenClaims.TokenId, token.Id.ToString()),
-            new(TokenClaims.Api, token.ApiType.ToString()),
-        };
-        if (token.DelegatedRole is not null)
+        else if (token.DelegatedRole is not null)
         {
             claims.Add(new(TokenClaims.DelegatedRole, token.DelegatedRole));
         }
-        claims.AddRange(granted.Select(p => new Claim(TokenClaims.Permission, p)));
 
         usage.Record(token.Id, time.GetUtcNow().UtcDateTime, Context.Connection.RemoteIpAddress?.ToString());
+        Context.Features.Set(new AuthenticatedTokenFeature(token));
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, null));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
+
+    private static string ApiName(ApiType api) => api switch
+    {
+        ApiType.Configuration => nameof(ApiType.Configuration),
+        ApiType.Scim => nameof(ApiType.Scim),
+        ApiType.Rest => nameof(ApiType.Rest),
+        _ => api.ToString(),
+    };
 
     private static string? ReadBearerToken(string? authorization)
     {

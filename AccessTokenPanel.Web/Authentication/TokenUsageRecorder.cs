@@ -14,7 +14,9 @@ public sealed class TokenUsageRecorder
     private readonly ConcurrentDictionary<Guid, TokenUsage> _pending = new();
 
     public void Record(Guid tokenId, DateTime at, string? from) =>
-        _pending.AddOrUpdate(tokenId, new TokenUsage(at, from), (_, previous) => previous.At > at ? previous : new TokenUsage(at, from));
+        // Static lambdas with the use as argument: no closure allocated per request.
+        _pending.AddOrUpdate(tokenId, static (_, use) => use,
+            static (_, previous, use) => previous.At > use.At ? previous : use, new TokenUsage(at, from));
 
     /// <summary>A use not yet written to the database, for screens that want to show it already.</summary>
     public TokenUsage? Pending(Guid tokenId) => _pending.TryGetValue(tokenId, out var usage) ? usage : null;

@@ -1,8 +1,10 @@
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Web.Data.PostgreSql;
 using AccessTokenPanel.Web.Data.Sqlite;
 using AccessTokenPanel.Web.Data.SqlServer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +19,8 @@ internal static class DatabaseSetup
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
 
+        // Pooled contexts: a request (and the bearer check in it) rents a ready context instead of
+        // building one and its services each time.
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
@@ -24,21 +28,41 @@ internal static class DatabaseSetup
                 {
                     DefaultTimeout = options.BusyTimeoutSeconds,
                 }.ToString();
-                services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(connectionString));
+                services.AddDbContextPool<SqlitePanelDbContext>(db => db.UseSqlite(connectionString));
                 services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<SqlServerPanelDbContext>(db => db.UseSqlServer(options.ConnectionString));
+                services.AddDbContextPool<SqlServerPanelDbContext>(db => db.UseSqlServer(options.ConnectionString));
                 services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlServerPanelDbContext>());
+                break;
+            case DatabaseProvider.PostgreSql:
+                services.AddDbContextPool<PostgreSqlPanelDbContext>(db => db.UseNpgsql(options.ConnectionString));
+                services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<PostgreSqlPanelDbContext>());
                 break;
             default:
                 throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
-                    [$"Database:Provider must be Sqlite or SqlServer, not '{options.Provider}'."]);
+                    [$"Database:Provider must be Sqlite, SqlServer or PostgreSql, not '{options.Provider}'."]);
         }
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddExceptionHandler<DatabaseFaultHandler>();
         return services;
     }
+
+    /// <summary>
+    /// The Data Protection key ring (cookies, antiforgery tokens, circuit state) in the panel
+    /// database under one fixed application name, so every instance on that database reads what
+    /// any other protected. Keys live 90 days and are rolled automatically; old keys stay to read old data.
+    /// </summary>
+    public static IServiceCollection AddPanelDataProtection(this IServiceCollection services)
+    {
+        services.AddDataProtection()
+            .SetApplicationName(ApplicationName)
+            .PersistKeysToDbContext<PanelDbContext>();
+        return services;
+    }
+
+    /// <summary>Shared by every instance; changing it makes every existing cookie unreadable.</summary>
+    public const string ApplicationName = "AccessTokenPanel";
 
     /// <summary>Makes a relative SQLite file path absolute under the content root and creates its folder.</summary>
     internal static string ResolveSqliteDataSource(string connectionString, string contentRoot)
@@ -74,13 +98,36 @@ internal static class DatabaseSetup
         {
             if (!await roles.RoleExistsAsync(role.Name))
             {
-                var result = await roles.CreateAsync(new IdentityRole(role.Name));
-                if (!result.Succeeded)
+                IdentityResult result;
+                try
+                {
+                    result = await roles.CreateAsync(new IdentityRole(role.Name));
+                }
+                catch (DbUpdateException)
+                {
+                    // Another instance starting at the same time may have created it first.
+                    db.ChangeTracker.Clear();
+                    if (await roles.RoleExistsAsync(role.Name))
+                    {
+                        continue;
+                    }
+                    throw;
+                }
+                if (!result.Succeeded && !await roles.RoleExistsAsync(role.Name))
                 {
                     throw new InvalidOperationException($"Could not create role {role.Name}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
                 }
             }
         }
-        await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync(cancellationToken);
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance inserted the settings row first; it is there now.
+            db.ChangeTracker.Clear();
+            await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync(cancellationToken);
+        }
     }
 }

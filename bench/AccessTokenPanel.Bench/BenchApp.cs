@@ -1,38 +1,70 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using System.Text;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
-using AccessTokenPanel.Web.Authentication;
 using AccessTokenPanel.Web.Api.Rest;
+using AccessTokenPanel.Web.Authentication;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AccessTokenPanel.Bench;
 
 /// <summary>
-/// The real app (same Program, same middleware, same SQLite provider) on a temp database, with one
-/// user owning a few tokens, plus an unauthenticated twin of GET /api/v1/tokens at
-/// /bench/twin/tokens that runs the same query and serialization without the bearer scheme.
+/// The real app (same Program, middleware and provider) on a throw-away database, with one user
+/// owning a few REST tokens, and two twins of <c>GET /api/v1/tokens/current</c> mapped beside the
+/// real endpoints (same routing, rate limiter, authorization middleware and JSON):
+/// <c>/bench/twin/tokens/current</c> without authentication (reads the same token by id), and
+/// <c>/bench/jwt/tokens/current</c> behind a stateless JwtBearer HS256 check (reads the token by
+/// the id in the JWT). The twins exist only in this bench host, never in the product.
 /// </summary>
-internal sealed class BenchApp : WebApplicationFactory<Program>
+internal sealed class BenchApp(string provider = "Sqlite", string? connectionString = null) : WebApplicationFactory<Program>
 {
+    public const string JwtScheme = "BenchJwt";
+    private static readonly SymmetricSecurityKey JwtKey = new(Encoding.UTF8.GetBytes("bench-only-hs256-key-of-at-least-256-bits-0123456789"));
+
     private readonly string _folder = Directory.CreateTempSubdirectory("atp-bench-").FullName;
 
     public string OwnerId { get; private set; } = "";
     public string RestSecret { get; private set; } = "";
+    public Guid RestTokenId { get; private set; }
+    public string Jwt { get; private set; } = "";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Database:ConnectionString", new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "bench.db") }.ToString());
+        builder.UseSetting("Database:Provider", provider);
+        builder.UseSetting("Database:ConnectionString", connectionString
+            ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "bench.db") }.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new TwinStartupFilter(this)));
+        // The bench is not a brute-force attempt: no credential rate limit on the token endpoints.
+        builder.UseSetting("RateLimiting:Credentials:PermitLimit", "100000");
+        builder.ConfigureServices(services =>
+        {
+            services.AddAuthentication().AddJwtBearer(JwtScheme, jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = "bench",
+                    ValidAudience = "bench",
+                    IssuerSigningKey = JwtKey,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                };
+            });
+            services.AddSingleton<IStartupFilter>(new TwinStartupFilter());
+        });
     }
 
     public async Task SeedAsync()
@@ -51,7 +83,13 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         {
             var result = await issuer.IssueAsync(new IssueTokenRequest(user.Id, $"bench {i}", ApiType.Rest, null, TokenExpiry.InDays(30)));
             RestSecret = result.Secret ?? throw new InvalidOperationException(result.ToString());
+            RestTokenId = result.Token!.Id;
         }
+        Jwt = new JwtSecurityTokenHandler().WriteToken(new JwtSecurityToken(
+            issuer: "bench", audience: "bench",
+            claims: [new Claim(TokenClaims.Owner, OwnerId), new Claim(TokenClaims.TokenId, RestTokenId.ToString())],
+            expires: DateTime.UtcNow.AddDays(1),
+            signingCredentials: new SigningCredentials(JwtKey, SecurityAlgorithms.HmacSha256)));
     }
 
     public override async ValueTask DisposeAsync()
@@ -66,21 +104,26 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         }
     }
 
-    private sealed class TwinStartupFilter(BenchApp app) : IStartupFilter
+    /// <summary>Maps the twins on the app's own endpoint route builder, after Program mapped its endpoints.</summary>
+    private sealed class TwinStartupFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => builder =>
         {
-            builder.Map("/bench/twin/tokens", twin => twin.Run(async context =>
-            {
-                var services = context.RequestServices;
-                var db = services.GetRequiredService<PanelDbContext>();
-                var usage = services.GetRequiredService<TokenUsageRecorder>();
-                var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-                var tokens = await db.AccessTokens.AsNoTracking().Where(t => t.OwnerId == app.OwnerId)
-                    .OrderByDescending(t => t.CreatedAt).ToListAsync(context.RequestAborted);
-                await Results.Ok(tokens.Select(t => TokenResponse.From(t, now, usage)).ToList()).ExecuteAsync(context);
-            }));
             next(builder);
+            var endpoints = builder.Properties.Values.OfType<IEndpointRouteBuilder>().FirstOrDefault()
+                ?? throw new InvalidOperationException("No endpoint route builder to map the twins on.");
+            endpoints.MapGet("/bench/twin/tokens/current", (HttpContext http, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time) =>
+                DescribeAsync(Guid.Parse(http.Request.Query["id"]!), http.Request.Query["owner"]!, db, usage, time, http.RequestAborted));
+            endpoints.MapGet("/bench/jwt/tokens/current", (ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken) =>
+                DescribeAsync(Guid.Parse(user.FindFirstValue(TokenClaims.TokenId)!), user.FindFirstValue(TokenClaims.Owner)!, db, usage, time, cancellationToken))
+                .RequireAuthorization(policy => policy.AddAuthenticationSchemes(JwtScheme).RequireAuthenticatedUser());
         };
+
+        // The same query and JSON as GET /api/v1/tokens/{id} (what /current falls back to).
+        private static async Task<IResult> DescribeAsync(Guid id, string? ownerId, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
+        {
+            var token = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken);
+            return token is null ? TypedResults.NotFound() : TypedResults.Ok(TokenResponse.From(token, time.GetUtcNow().UtcDateTime, usage));
+        }
     }
 }

@@ -15,11 +15,16 @@ internal static class BenchMain
             {
                 // For wrk: serve the app on a loopback port and print what the load script needs.
                 var port = args.Length > 1 ? int.Parse(args[1]) : 5192;
-                await using var app = new BenchApp();
+                var provider = args.Length > 2 ? args[2] : "Sqlite";
+                var connection = args.Length > 3 ? args[3] : null;
+                await using var app = new BenchApp(provider, connection);
                 app.UseKestrel(port);
                 app.StartServer();
                 await app.SeedAsync();
                 Console.WriteLine($"TOKEN={app.RestSecret}");
+                Console.WriteLine($"TOKEN_ID={app.RestTokenId}");
+                Console.WriteLine($"OWNER={app.OwnerId}");
+                Console.WriteLine($"JWT={app.Jwt}");
                 Console.WriteLine($"READY http://127.0.0.1:{port}");
                 // Runs until standard input closes (the load script holds it open), then cleans up its temp database.
                 await Console.In.ReadToEndAsync();
@@ -30,8 +35,11 @@ internal static class BenchMain
                 BenchmarkRunner.Run<ValidationBenchmarks>(DefaultConfig.Instance
                     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(20)), args.Skip(1).ToArray());
                 break;
+            case "lists":
+                // Server time of the list pages over 100,000 tokens and 2,000 users (and 100,000 audit entries).
+                return await ListBenchmarks.RunAsync(args.Length > 1 ? args[1] : "Sqlite", args.Length > 2 ? args[2] : null);
             default:
-                Console.Error.WriteLine("usage: AccessTokenPanel.Bench serve [port] | validate");
+                Console.Error.WriteLine("usage: AccessTokenPanel.Bench serve [port] [Sqlite|PostgreSql] [connection] | validate | lists [Sqlite|PostgreSql] [connection]");
                 return 2;
         }
         return 0;

@@ -11,6 +11,7 @@ namespace AccessTokenPanel.Bench;
 /// bearer handler does in total (lookup plus the owner's current permissions).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ValidationBenchmarks
 {
     private BenchApp _app = null!;

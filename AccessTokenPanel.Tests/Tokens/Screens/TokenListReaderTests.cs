@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,9 +9,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
 /// <summary>Filtering, sorting and paging of the token list, translated and run by SQLite.</summary>
-public sealed class TokenListReaderTests : IAsyncLifetime
+public class TokenListReaderTests : IAsyncLifetime
 {
-    private readonly SqliteTestDatabase _db = new();
+    private readonly SqliteTestDatabase _db;
+
+    public TokenListReaderTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>The same cases on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
+    protected TokenListReaderTests(DatabaseProvider provider) => _db = new(provider);
     private string _owner = "";
     private string _other = "";
 

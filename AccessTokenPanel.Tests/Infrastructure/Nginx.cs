@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace AccessTokenPanel.Tests.Infrastructure;
+
+/// <summary>
+/// A private nginx (Debian package) on a free loopback port, running the operator's config from
+/// deploy/accesstokenpanel.nginx.conf with the test's instances as upstream servers.
+/// </summary>
+public sealed partial class Nginx : IAsyncDisposable
+{
+    public const string SkipReason = "Multi-instance case skipped: nginx is not installed (apt-get install -y nginx; scripts/test.sh does).";
+
+    private readonly string _folder;
+    private readonly Process _process;
+
+    public static string? Path { get; } = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists);
+
+    public Uri BaseAddress { get; }
+
+    private Nginx(string folder, Process process, int port)
+    {
+        _folder = folder;
+        _process = process;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public static async Task<Nginx> StartAsync(IReadOnlyList<Uri> instances)
+    {
+        var folder = Directory.CreateTempSubdirectory("atp-nginx-").FullName;
+        // Workers run as nobody when started as root: they must write their temp folders.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+        }
+        var port = FreePort();
+        var site = await File.ReadAllTextAsync(DeployConfigPath());
+        var servers = string.Concat(instances.Select(i => $"    server 127.0.0.1:{i.Port};\n"));
+        site = UpstreamServers().Replace(site, m => m.Groups[1].Value + servers);
+        site = ListenLine().Replace(site, $"listen 127.0.0.1:{port};");
+        await File.WriteAllTextAsync(System.IO.Path.Combine(folder, "site.conf"), site);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(folder, "nginx.conf"), $$"""
+            daemon off;
+            worker_processes 2;
+            pid {{folder}}/nginx.pid;
+            error_log {{folder}}/error.log warn;
+            events { worker_connections 1024; }
+            http {
+                access_log off;
+                client_body_temp_path {{folder}}/client_body;
+                proxy_temp_path {{folder}}/proxy;
+                fastcgi_temp_path {{folder}}/fastcgi;
+                uwsgi_temp_path {{folder}}/uwsgi;
+                scgi_temp_path {{folder}}/scgi;
+                include {{folder}}/site.conf;
+            }
+            """);
+        var process = Process.Start(new ProcessStartInfo(Path ?? throw new InvalidOperationException(SkipReason),
+            ["-p", folder, "-c", System.IO.Path.Combine(folder, "nginx.conf"), "-e", System.IO.Path.Combine(folder, "error.log")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var nginx = new Nginx(folder, process, port);
+        // Wait for the listener (or for nginx to give up on its config).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"nginx exited: {await process.StandardError.ReadToEndAsync()} {nginx.ErrorLog}");
+            }
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return nginx;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public string ErrorLog
+    {
+        get
+        {
+            var path = System.IO.Path.Combine(_folder, "error.log");
+            return File.Exists(path) ? File.ReadAllText(path) : "";
+        }
+    }
+
+    public static string DeployConfigPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "deploy", "accesstokenpanel.nginx.conf");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new FileNotFoundException("deploy/accesstokenpanel.nginx.conf not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    // The upstream's server lines (kept: the block header and directives such as ip_hash).
+    [GeneratedRegex(@"(upstream \w+ \{\n(?:\s*(?:ip_hash|least_conn);\n)?)(?:\s*server [^\n]+;\n)+")]
+    private static partial Regex UpstreamServers();
+
+    [GeneratedRegex(@"listen \d+;")]
+    private static partial Regex ListenLine();
+}

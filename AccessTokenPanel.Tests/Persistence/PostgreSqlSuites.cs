@@ -1,0 +1,66 @@
+using AccessTokenPanel.Tests.Api;
+using AccessTokenPanel.Tests.Api.Configuration;
+using AccessTokenPanel.Tests.Api.Rest;
+using AccessTokenPanel.Tests.Api.Scim;
+using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Tests.Tokens;
+using AccessTokenPanel.Tests.Tokens.Screens;
+using AccessTokenPanel.Web.Hosting;
+
+// The integration suites that touch the database, once more on PostgreSQL: each class below
+// inherits every case of its SQLite suite and runs it on a database of its own on the run's
+// PostgreSQL server. Without a server the cases are reported as skipped (PostgreSqlCasesAttribute).
+namespace AccessTokenPanel.Tests.Persistence;
+
+/// <summary>The API app on a PostgreSQL database of its own.</summary>
+public sealed class PostgreSqlApiAppFactory : ApiAppFactory
+{
+    public PostgreSqlApiAppFactory() => Provider = DatabaseProvider.PostgreSql;
+}
+
+[PostgreSqlCases]
+public sealed class TokenPersistenceOnPostgreSqlTests() : TokenPersistenceTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class TokenValidatorOnPostgreSqlTests() : TokenValidatorTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class TokenIssuerOnPostgreSqlTests() : TokenIssuerTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class TokenRevokerOnPostgreSqlTests() : TokenRevokerTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class TokenListReaderOnPostgreSqlTests() : TokenListReaderTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class BearerAuthenticationOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : BearerAuthenticationTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class AuthorizationMatrixOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : AuthorizationMatrixTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class RestApiOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : RestApiTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class UserTokenApiOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : UserTokenApiTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class ConfigurationApiOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : ConfigurationApiTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class ScimUsersOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : ScimUsersTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class ScimGroupsOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : ScimGroupsTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class ScimProvisioningFlowOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : ScimProvisioningFlowTests(app), IClassFixture<PostgreSqlApiAppFactory>;
