@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.TwoFactor;
@@ -24,6 +25,9 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TimeStepReplayGuard>();
         services.AddScoped<TotpVerifier>();
         services.AddScoped<SecondFactorService>();
+        services.AddScoped<SessionRegistry>();
+        services.AddScoped<SignInAudit>();
+        services.AddScoped<DecoyPasswordCheck>();
         return services;
     }
 }

@@ -15,6 +15,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddPanelIdentity();
+builder.Services.AddPublicOrigin();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorComponents();
 builder.Services.AddPanelApis();
@@ -24,6 +25,9 @@ var app = builder.Build();
 
 await app.Services.InitializeDatabaseAsync();
 
+app.UseSecurityHeaders();
+app.UsePublicOrigin();
+app.UseBodylessRedirects();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (!app.Environment.IsDevelopment())

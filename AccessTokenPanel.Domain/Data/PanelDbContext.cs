@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
@@ -17,6 +18,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<PanelSettings> Settings => Set<PanelSettings>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -64,6 +66,18 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             entry.Property(e => e.SubjectId).HasMaxLength(450);
             entry.Property(e => e.Details).HasMaxLength(2000);
             entry.HasIndex(e => e.OccurredAt);
+        });
+
+        builder.Entity<UserSession>(session =>
+        {
+            session.ToTable("UserSessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.UserId).HasMaxLength(450);
+            session.Property(s => s.Stage).HasConversion<string>().HasMaxLength(20);
+            session.Property(s => s.Address).HasMaxLength(64);
+            session.HasIndex(s => new { s.UserId, s.EndedAt });
+            session.HasOne<PanelUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<PanelSettings>(settings =>
