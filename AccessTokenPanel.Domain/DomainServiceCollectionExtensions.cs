@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.SecretsAtRest;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
@@ -28,6 +29,9 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<SessionRegistry>();
         services.AddScoped<SignInAudit>();
         services.AddScoped<DecoyPasswordCheck>();
+        // Need Data Protection, which the host adds (the Web app through Identity's cookies).
+        services.AddScoped<TwoFactorSecrets>();
+        services.AddScoped<SecretsAtRestMigration>();
         return services;
     }
 }

@@ -12,7 +12,13 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 /// </summary>
 public sealed class FormClient(PanelAppFactory factory) : IDisposable
 {
-    public HttpClient Http { get; } = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public HttpClient Http { get; } = factory.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+        // The real port once StartKestrel has run (tests that need a real client address).
+        BaseAddress = factory.ClientOptions.BaseAddress,
+    });
 
     public Task<HttpResponseMessage> GetAsync(string url) => Http.GetAsync(url);
 

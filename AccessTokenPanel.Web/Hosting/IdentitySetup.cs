@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.SecretsAtRest;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
@@ -30,6 +31,8 @@ internal static class IdentitySetup
                 options.Tokens.AuthenticatorTokenProvider = TokenOptions.DefaultAuthenticatorProvider;
             })
             .AddEntityFrameworkStores<PanelDbContext>()
+            // Authenticator keys encrypted, recovery codes hashed (AspNetUserTokens held both in clear).
+            .AddUserStore<PanelUserStore>()
             .AddSignInManager<PanelSignInManager>()
             .AddClaimsPrincipalFactory<PanelClaimsPrincipalFactory>()
             // Our RFC 6238 provider replaces Identity's (which allows replay and ignores TimeProvider).
@@ -87,6 +90,7 @@ internal static class IdentitySetup
         services.AddScoped<UserAdministration>();
         services.AddSingleton<FirstRunSetup>();
         services.AddHostedService<FirstRunSetupAnnouncer>();
+        services.AddHostedService<SecretsAtRestStartup>();
         return services;
     }
 

@@ -95,7 +95,7 @@ internal static class PublicOrigin
         if (options.PublicBaseUri is { } publicBase)
         {
             var scheme = publicBase.Scheme;
-            var host = HostString.FromUriComponent(publicBase);
+            var host = new HostString(publicBase.Authority);
             app.Use((context, next) =>
             {
                 context.Request.Scheme = scheme;
