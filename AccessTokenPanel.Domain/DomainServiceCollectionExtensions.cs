@@ -24,8 +24,10 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TokenValidator>();
         services.AddScoped<TokenRevoker>();
         services.AddScoped<TimeStepReplayGuard>();
+        services.AddScoped<TotpAttemptGate>();
         services.AddScoped<TotpVerifier>();
         services.AddScoped<SecondFactorService>();
+        services.AddScoped<Users.UserAccounts>();
         services.AddScoped<SessionRegistry>();
         services.AddScoped<SignInAudit>();
         services.AddScoped<DecoyPasswordCheck>();

@@ -9,6 +9,7 @@ public static class AuditActions
     public const string UserUpdated = "user.updated";
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
+    public const string UserDeleted = "user.deleted";
     public const string UserTwoFactorEnabled = "user.2fa-enabled";
     public const string UserTwoFactorReset = "user.2fa-reset";
     public const string SignedIn = "account.signed-in";

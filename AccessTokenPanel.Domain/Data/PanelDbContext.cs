@@ -5,6 +5,7 @@ using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AccessTokenPanel.Domain.Data;
@@ -37,6 +38,12 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             user.Property(u => u.DisplayName).HasMaxLength(200);
             user.Property(u => u.ExternalId).HasMaxLength(200);
             user.HasIndex(u => u.ExternalId);
+            // Written only by conditional updates (TimeStepReplayGuard, TotpAttemptGate). Identity saves
+            // the whole row from the copy a request loaded; a request that lost a race would otherwise
+            // write the old values back and reopen a spent code or a charged attempt.
+            user.Property(u => u.LastTotpTimeStep).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+            user.Property(u => u.TotpFailedAttempts).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+            user.Property(u => u.TotpLockedUntil).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         });
 
         builder.Entity<AccessToken>(token =>

@@ -6,7 +6,9 @@ namespace AccessTokenPanel.Domain.TwoFactor;
 
 /// <summary>
 /// Records the TOTP step a user last used, so each code works once. The update is conditional
-/// (only to a later step), so two simultaneous uses of one code cannot both pass.
+/// (only to a later step), so two simultaneous uses of one code cannot both pass; and the column is
+/// never written by Identity's whole-row updates (see <see cref="PanelDbContext"/>), so a request
+/// holding an older copy of the user cannot write the old step back and reopen the code.
 /// </summary>
 public sealed class TimeStepReplayGuard(PanelDbContext db)
 {
@@ -17,8 +19,6 @@ public sealed class TimeStepReplayGuard(PanelDbContext db)
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.LastTotpTimeStep, timeStep), cancellationToken);
         if (claimed == 1)
         {
-            // Keep the (possibly tracked) entity in step, or Identity's next UpdateAsync on it
-            // would write the old value back and reopen the replay window.
             user.LastTotpTimeStep = timeStep;
         }
         return claimed == 1;

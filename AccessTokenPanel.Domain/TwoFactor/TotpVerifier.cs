@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Identity;
+using OtpNet;
 
 namespace AccessTokenPanel.Domain.TwoFactor;
 
@@ -9,25 +10,48 @@ public enum TotpCheck
     Invalid,
     Replayed,
     NotEnrolled,
+    /// <summary>Too many wrong codes: refused without being checked, or this failure reached the limit.</summary>
+    LockedOut,
+    /// <summary>As many codes as the lockout limit are being checked at once: refused unchecked, try again.</summary>
+    TooManyAttempts,
 }
 
-/// <summary>Checks a code against the user's authenticator key (Identity's key store) and claims its step.</summary>
-public sealed class TotpVerifier(TimeStepReplayGuard replayGuard, TimeProvider time)
+/// <summary>
+/// Checks a code against the user's authenticator key (Identity's key store): RFC 6238 by Otp.NET
+/// (6 digits, 30-second steps, one step of drift either way), the attempt charged before the code is
+/// looked at, and the matched step claimed so the code works once.
+/// </summary>
+public sealed class TotpVerifier(TotpAttemptGate gate, TimeStepReplayGuard replayGuard, TimeProvider time)
 {
+    public const int Digits = 6;
+    private static readonly VerificationWindow Drift = new(previous: 1, future: 1);
+
     public async Task<TotpCheck> CheckAsync(UserManager<PanelUser> users, PanelUser user, string? code, CancellationToken cancellationToken = default)
     {
-        var key = await users.GetAuthenticatorKeyAsync(user);
-        var keyBytes = string.IsNullOrEmpty(key) ? null : Base32.Decode(key);
-        if (keyBytes is null || keyBytes.Length == 0)
+        var key = AuthenticatorKey.Decode(await users.GetAuthenticatorKeyAsync(user));
+        if (key is null)
         {
             return TotpCheck.NotEnrolled;
         }
-        var normalized = (code ?? "").Replace(" ", "").Replace("-", "");
-        var step = Totp.FindMatchingStep(keyBytes, normalized, time.GetUtcNow());
-        if (step is null)
+        if (!await gate.TryChargeAsync(user, cancellationToken))
         {
-            return TotpCheck.Invalid;
+            return user.TotpLockedUntil is null ? TotpCheck.TooManyAttempts : TotpCheck.LockedOut;
         }
-        return await replayGuard.TryClaimAsync(user, step.Value, cancellationToken) ? TotpCheck.Valid : TotpCheck.Replayed;
+        var normalized = (code ?? "").Replace(" ", "").Replace("-", "");
+        // Otp.NET reads the DateTime's ticks and ignores its Kind: always hand it UTC (recipe pitfall 10).
+        var now = time.GetUtcNow().UtcDateTime;
+        if (normalized.Length != Digits || !normalized.All(char.IsAsciiDigit)
+            || !new Totp(key, totpSize: Digits).VerifyTotp(now, normalized, out var step, Drift))
+        {
+            return await gate.FailAsync(user, cancellationToken) ? TotpCheck.LockedOut : TotpCheck.Invalid;
+        }
+        if (!await replayGuard.TryClaimAsync(user, step, cancellationToken))
+        {
+            // A right code used twice is no guess; counting it would let a double submit lock the user out.
+            await gate.ReleaseAsync(user, cancellationToken);
+            return TotpCheck.Replayed;
+        }
+        await gate.SucceedAsync(user, cancellationToken);
+        return TotpCheck.Valid;
     }
 }

@@ -18,6 +18,18 @@ public class PanelUser : IdentityUser
     /// </summary>
     public long? LastTotpTimeStep { get; set; }
 
+    /// <summary>Authentication-code attempts charged since the last right code (see <c>TotpAttemptGate</c>).</summary>
+    public int TotpFailedAttempts { get; set; }
+
+    /// <summary>Until when (UTC) authentication codes are refused unchecked after too many wrong ones.</summary>
+    public DateTime? TotpLockedUntil { get; set; }
+
     /// <summary>An identifier assigned by an identity provider through SCIM (RFC 7643 externalId).</summary>
     public string? ExternalId { get; set; }
+
+    /// <summary>
+    /// When the user was deleted (SCIM DELETE). The account stays, disabled, for the audit trail and
+    /// the token history, but is gone for SCIM and its name is free for a new account.
+    /// </summary>
+    public DateTime? DeletedAt { get; set; }
 }

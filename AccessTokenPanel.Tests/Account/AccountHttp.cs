@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text.RegularExpressions;
 using AccessTokenPanel.Domain.Permissions;
@@ -20,7 +21,7 @@ internal static partial class AccountHttp
         client.SubmitAsync("/account/login/two-factor", Field("Input.Code", code));
 
     /// <summary>Password and a fresh code (the clock moves a step first); asserts success.</summary>
-    public static async Task SignInAsync(FormClient client, TestUser user, ManualTimeProvider time)
+    public static async Task SignInAsync(FormClient client, TestUser user, FakeTimeProvider time)
     {
         var password = await PasswordStepAsync(client, user.Email, user.Password);
         Assert.Equal("/account/login/two-factor", FormClient.LocationOf(password));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
@@ -10,7 +11,7 @@ public static class BrowserSignIn
     /// <paramref name="page"/>, whose context has the app's base address. The clock moves 30 s
     /// first, so repeated sign-ins never reuse a time step (a code works once).
     /// </summary>
-    public static async Task SignInAsync(IPage page, TestUser user, ManualTimeProvider time)
+    public static async Task SignInAsync(IPage page, TestUser user, FakeTimeProvider time)
     {
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(user.Email);

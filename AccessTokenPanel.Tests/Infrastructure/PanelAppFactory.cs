@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AccessTokenPanel.Domain.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -24,7 +25,7 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     }
 
     public string DatabasePath { get; }
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = TestClock.Create();
     public CapturingLoggerProvider Logs { get; } = new();
 
     /// <summary>Extra configuration a test class wants (e.g. <c>["Panel:Something"] = "x"</c>).</summary>

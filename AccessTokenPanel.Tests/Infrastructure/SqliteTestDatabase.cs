@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
@@ -29,7 +30,7 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
 
     public string FilePath { get; }
     public string ConnectionString { get; }
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = TestClock.Create();
     public ServiceProvider Services { get; private set; }
 
     /// <summary>A scope over the same file, as a new request would have.</summary>

@@ -1,7 +1,6 @@
 using AccessTokenPanel.Web.Api.Configuration;
 using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Api.Scim;
-using AccessTokenPanel.Web.Api.Users;
 using AccessTokenPanel.Web.Authentication;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,7 +18,6 @@ public static class ApiSetup
         services.AddPanelBearerAuthentication();
         services.AddPanelRateLimiting();
         services.AddScoped<BasicCredentials>();
-        services.AddScoped<UserAccounts>();
         services.PostConfigure<ProblemDetailsOptions>(options =>
         {
             var previous = options.CustomizeProblemDetails;

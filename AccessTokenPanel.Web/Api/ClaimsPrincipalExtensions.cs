@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Authentication;
 
 namespace AccessTokenPanel.Web.Api;
@@ -13,6 +14,9 @@ internal static class ClaimsPrincipalExtensions
 
     public static IReadOnlySet<string> TokenPermissions(this ClaimsPrincipal user) =>
         user.FindAll(TokenClaims.Permission).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The token as an actor on users: its owner, acting with the token's permissions.</summary>
+    public static UserActor UserActor(this ClaimsPrincipal user, string api) => new(user.OwnerId(), user.TokenPermissions(), user.ViaToken(api));
 
     /// <summary>For audit details: which token acted.</summary>
     public static string ViaToken(this ClaimsPrincipal user, string api) => $"via {api} token {user.TokenId()}";

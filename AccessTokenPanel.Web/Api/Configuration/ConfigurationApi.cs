@@ -5,7 +5,6 @@ using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
-using AccessTokenPanel.Web.Api.Users;
 using AccessTokenPanel.Web.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -44,6 +43,16 @@ internal static class ConfigurationApi
             .WithName("DisableUser").WithSummary("Disables a user: their sign-in and tokens stop working.");
         api.MapPost("/users/{id}/enable", EnableUserAsync).RequirePermission(Permission.UsersWrite)
             .WithName("EnableUser").WithSummary("Enables a disabled user again.");
+        api.MapPatch("/users/{id}", UpdateUserAsync).RequirePermission(Permission.UsersWrite)
+            .WithName("UpdateUser").WithSummary("Changes the given fields of a user; a new password ends their sessions and keeps their second factor.");
+        api.MapDelete("/users/{id}", DeleteUserAsync).RequirePermission(Permission.UsersWrite)
+            .WithName("DeleteUser").WithSummary("Deletes a user: tokens revoked, sessions ended; the account stays, disabled, for the audit log.");
+        api.MapPost("/users/{id}/reset-2fa", ResetUserSecondFactorAsync).RequirePermission(Permission.UsersWrite)
+            .WithName("ResetUserSecondFactor").WithSummary("Removes the user's authenticator; they enroll again at their next sign-in.");
+        api.MapPut("/users/{id}/roles/{role}", AddUserRoleAsync).RequirePermission(Permission.UsersWrite)
+            .WithName("AddUserRole").WithSummary("Gives the user a role the token itself holds.");
+        api.MapDelete("/users/{id}/roles/{role}", RemoveUserRoleAsync).RequirePermission(Permission.UsersWrite)
+            .WithName("RemoveUserRole").WithSummary("Takes a role from the user; their sessions end.");
         return api;
     }
 
@@ -149,79 +158,104 @@ internal static class ConfigurationApi
             : TypedResults.Ok(ToResponse(user, await RolesByUserAsync(db, id, cancellationToken)));
     }
 
+    private const string Api = "Configuration API";
+
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> CreateUserAsync(
         CreateUserBody body, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(body.Email) || !body.Email.Contains('@'))
+        var result = await accounts.CreateAsync(caller.UserActor(Api), new NewUserRequest
         {
-            return ApiProblems.Validation("email", "email-invalid", "Enter the user's email address.");
-        }
-        var roles = body.Roles ?? [];
-        var granted = caller.TokenPermissions();
-        foreach (var roleName in roles)
-        {
-            if (PanelRoles.Find(roleName) is not { } role)
-            {
-                return ApiProblems.Validation("roles", "role-unknown",
-                    $"There is no role named '{roleName}'. Roles: {string.Join(", ", PanelRoles.All.Select(r => r.Name))}.");
-            }
-            if (!PanelRoles.CanDelegate(granted, role))
-            {
-                return ApiProblems.Problem(StatusCodes.Status403Forbidden, "role-not-grantable", "Role not grantable",
-                    $"This token cannot give the role {role.Name}: it does not hold all of that role's permissions.");
-            }
-        }
-        var (user, result) = await accounts.CreateAsync(
-            new NewUser(body.Email, body.DisplayName, body.ExternalId, body.Password, roles), caller.OwnerId(), caller.ViaToken("Configuration API"));
+            Email = body.Email ?? "",
+            DisplayName = body.DisplayName,
+            ExternalId = body.ExternalId,
+            Password = body.Password,
+            Roles = body.Roles ?? [],
+        }, cancellationToken);
         if (!result.Succeeded)
         {
-            return IdentityProblem(result);
+            return Problem(result);
         }
-        var response = ToResponse(user!, await RolesByUserAsync(db, user!.Id, cancellationToken));
-        return TypedResults.Created($"/api/config/v1/users/{user.Id}", response);
+        var response = ToResponse(result.User!, await RolesByUserAsync(db, result.User!.Id, cancellationToken));
+        return TypedResults.Created($"/api/config/v1/users/{result.User.Id}", response);
     }
 
-    private static Task<Results<Ok<UserResponse>, ProblemHttpResult>> DisableUserAsync(
-        string id, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        SetDisabledAsync(id, true, caller, users, accounts, db, cancellationToken);
+    private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUserAsync(
+        string id, UpdateUserBody body, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.UpdateAsync(caller.UserActor(Api), id, new UserChange
+        {
+            Email = body.Email,
+            UserName = body.Email,
+            DisplayName = body.DisplayName,
+            ExternalIdSet = body.ExternalId is not null,
+            ExternalId = body.ExternalId,
+            Active = body.Disabled is { } disabled ? !disabled : null,
+            Password = body.Password,
+        }, cancellationToken));
 
-    private static Task<Results<Ok<UserResponse>, ProblemHttpResult>> EnableUserAsync(
-        string id, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        SetDisabledAsync(id, false, caller, users, accounts, db, cancellationToken);
+    private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> DisableUserAsync(
+        string id, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetActiveAsync(caller.UserActor(Api), id, active: false, cancellationToken));
 
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> SetDisabledAsync(
-        string id, bool disabled, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db,
-        CancellationToken cancellationToken)
+    private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> EnableUserAsync(
+        string id, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetActiveAsync(caller.UserActor(Api), id, active: true, cancellationToken));
+
+    private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> ResetUserSecondFactorAsync(
+        string id, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.ResetSecondFactorAsync(caller.UserActor(Api), id, cancellationToken));
+
+    private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> AddUserRoleAsync(
+        string id, string role, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetRoleAsync(caller.UserActor(Api), id, role, member: true, cancellationToken));
+
+    private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> RemoveUserRoleAsync(
+        string id, string role, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetRoleAsync(caller.UserActor(Api), id, role, member: false, cancellationToken));
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteUserAsync(
+        string id, ClaimsPrincipal caller, UserAccounts accounts, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(id);
-        if (user is null)
-        {
-            return ApiProblems.NotFound("There is no user with this id.");
-        }
-        if (disabled && user.Id == caller.OwnerId())
-        {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "cannot-disable-self", "Cannot disable yourself",
-                "A token cannot disable the user it acts for.");
-        }
-        var result = await accounts.SetDisabledAsync(user, disabled, caller.OwnerId(), caller.ViaToken("Configuration API"));
+        var result = await accounts.DeleteAsync(caller.UserActor(Api), id, cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : Problem(result);
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> ChangeUserAsync(
+        string id, PanelDbContext db, CancellationToken cancellationToken, Func<Task<UserAccountResult>> change)
+    {
+        var result = await change();
         if (!result.Succeeded)
         {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "update-failed", "Could not update the user",
-                string.Join(" ", result.Errors.Select(e => e.Description)));
+            return Problem(result);
         }
-        return TypedResults.Ok(ToResponse(user, await RolesByUserAsync(db, id, cancellationToken)));
+        return TypedResults.Ok(ToResponse(result.User!, await RolesByUserAsync(db, id, cancellationToken)));
     }
 
-    internal static Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult> IdentityProblem(IdentityResult result)
+    /// <summary>The user service's refusals as problem details: 404, 403, 409 or a 400 naming the field.</summary>
+    private static ProblemOr Problem(UserAccountResult result) => result.Error switch
     {
-        if (result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail)))
-        {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "user-exists", "User exists", "A user with this email already exists.");
-        }
-        var errors = result.Errors
-            .GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "email")
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
-        return ApiProblems.Validation("user-invalid", errors);
+        UserAccountError.NotFound => new(ApiProblems.NotFound(result.Message)),
+        UserAccountError.Forbidden => new(ApiProblems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", result.Message)),
+        UserAccountError.OutrankedTarget => new(ApiProblems.Problem(StatusCodes.Status403Forbidden, "user-outranks-caller", "User outranks the caller",
+            result.Message + " The token's delegated role (as far as its owner holds it) must include every permission the user has.")),
+        UserAccountError.RoleNotDelegable => new(ApiProblems.Problem(StatusCodes.Status403Forbidden, "role-not-grantable", "Role not grantable", result.Message)),
+        UserAccountError.Self => new(ApiProblems.Problem(StatusCodes.Status409Conflict, "cannot-change-self", "Cannot do this to yourself", result.Message)),
+        UserAccountError.Duplicate => new(ApiProblems.Problem(StatusCodes.Status409Conflict, "user-exists", "User exists", "A user with this email or user name already exists.")),
+        UserAccountError.RoleUnknown => new(ApiProblems.Validation(result.Field ?? "roles", "role-unknown", result.Message)),
+        _ => new(ApiProblems.Validation(result.Field ?? "user", "user-invalid", result.Message)),
+    };
+
+    /// <summary>Either problem shape, convertible to each endpoint's typed union.</summary>
+    private readonly record struct ProblemOr(IResult Result)
+    {
+        public ProblemOr(ProblemHttpResult problem) : this((IResult)problem) { }
+        public ProblemOr(ValidationProblem problem) : this((IResult)problem) { }
+
+        public static implicit operator Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>(ProblemOr p) =>
+            p.Result is ValidationProblem v ? v : (ProblemHttpResult)p.Result;
+        public static implicit operator Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>(ProblemOr p) =>
+            p.Result is ValidationProblem v ? v : (ProblemHttpResult)p.Result;
+        public static implicit operator Results<NoContent, ValidationProblem, ProblemHttpResult>(ProblemOr p) =>
+            p.Result is ValidationProblem v ? v : (ProblemHttpResult)p.Result;
     }
 
     private static UserResponse ToResponse(PanelUser user, IReadOnlyDictionary<string, List<string>> roles) => new(

@@ -20,3 +20,6 @@ public sealed record UserResponse(
 
 /// <summary>A new user; without a password they cannot sign in until one is set (e.g. SSO-provisioned accounts).</summary>
 public sealed record CreateUserBody(string? Email, string? DisplayName, IReadOnlyList<string>? Roles, string? Password, string? ExternalId);
+
+/// <summary>Fields left out (null) keep their value. Setting a password ends the user's sessions; their second factor stays.</summary>
+public sealed record UpdateUserBody(string? Email, string? DisplayName, string? ExternalId, bool? Disabled, string? Password);

@@ -93,6 +93,8 @@ internal sealed class BasicCredentials(
             StepUpResult.NotEnrolled => ApiProblems.Problem(StatusCodes.Status403Forbidden, "not-enrolled", "Two-factor authentication not set up",
                 "Set up an authenticator app in the panel before using the API."),
             StepUpResult.LockedOut => LockedOut(),
+            StepUpResult.TooManyAttempts => ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "too-many-attempts", "Too many attempts at once",
+                "Other authentication codes for this account are being checked right now. Try again in a moment."),
             _ => ApiProblems.Problem(StatusCodes.Status401Unauthorized, "code-invalid", "Authentication code not valid",
                 "The authentication code is not valid. Use the current code from your authenticator app."),
         };

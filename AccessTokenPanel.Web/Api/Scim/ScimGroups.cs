@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Users;
-using AccessTokenPanel.Web.Api.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -223,13 +222,10 @@ internal static partial class ScimGroups
     private static async Task<ScimResult?> SetMemberAsync(
         UserManager<PanelUser> users, UserAccounts accounts, ClaimsPrincipal caller, IdentityRole role, string userId, bool member)
     {
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return ScimResult.BadRequest("invalidValue", $"There is no user {userId}.");
-        }
-        var result = await accounts.SetRoleAsync(user, role.Name!, member, caller.OwnerId(), caller.ViaToken("SCIM"));
-        return result.Succeeded ? null : ScimResult.BadRequest("invalidValue", string.Join(" ", result.Errors.Select(e => e.Description)));
+        var result = await accounts.SetRoleAsync(caller.UserActor("SCIM"), userId, role.Name!, member);
+        return result.Succeeded ? null
+            : result.Error == UserAccountError.NotFound ? ScimResult.BadRequest("invalidValue", $"There is no user {userId}.")
+            : ScimUsers.AccountError(result, userId);
     }
 
     private static bool IsMembers(string? path) => string.Equals(path, "members", StringComparison.OrdinalIgnoreCase);

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Users;
-using AccessTokenPanel.Web.Api.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,10 +10,14 @@ namespace AccessTokenPanel.Web.Api.Scim;
 
 /// <summary>
 /// SCIM Users (RFC 7643 4.1) over panel users: userName is the email, active is the opposite of
-/// disabled, DELETE disables (the account, its audit trail and its tokens' history are kept).
+/// disabled. DELETE deletes for SCIM (404 afterwards, tokens revoked); the panel keeps the disabled
+/// account for its audit trail and token history. Every change goes through the Domain's UserAccounts,
+/// with the token's permissions: nobody provisions over a user who outranks the token.
 /// </summary>
 internal static partial class ScimUsers
 {
+    private const string Api = "SCIM";
+
     private static readonly string[] FilterAttributes = ["userName", "externalId", "id", "emails.value", "emails", "displayName"];
 
     public static void MapScimUsers(this RouteGroupBuilder scim)
@@ -35,7 +38,7 @@ internal static partial class ScimUsers
         {
             return error;
         }
-        IQueryable<PanelUser> query = db.Users.AsNoTracking();
+        IQueryable<PanelUser> query = db.Users.AsNoTracking().Where(u => u.DeletedAt == null);
         if (filter is not null)
         {
             var value = filter.Value;
@@ -58,7 +61,7 @@ internal static partial class ScimUsers
 
     private static async Task<ScimResult> GetAsync(string id, HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
         return user is null
             ? ScimResult.NotFound("User", id)
             : ScimResult.Ok(await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken));
@@ -88,26 +91,25 @@ internal static partial class ScimUsers
             return ScimResult.BadRequest("invalidValue", "active must be true or false.");
         }
 
-        var (user, result) = await accounts.CreateAsync(new NewUser(email, ScimValues.DisplayName(body),
-            ScimValues.String(ScimValues.Get(body, "externalId")), ScimValues.String(ScimValues.Get(body, "password")), [], active.Value),
-            caller.OwnerId(), caller.ViaToken("SCIM"));
+        var result = await accounts.CreateAsync(caller.UserActor(Api), new NewUserRequest
+        {
+            Email = email,
+            UserName = userName,
+            DisplayName = ScimValues.DisplayName(body),
+            ExternalId = ScimValues.String(ScimValues.Get(body, "externalId")),
+            Password = ScimValues.String(ScimValues.Get(body, "password")),
+            Active = active.Value,
+        }, cancellationToken);
         if (!result.Succeeded)
         {
-            return IdentityError(result);
+            return AccountError(result, "");
         }
-        if (!string.Equals(user!.UserName, userName, StringComparison.Ordinal))
-        {
-            result = await accounts.ChangeAsync(user, new UserChange { UserName = userName }, caller.OwnerId(), caller.ViaToken("SCIM"));
-            if (!result.Succeeded)
-            {
-                return IdentityError(result);
-            }
-        }
+        var user = result.User!;
         return ScimResult.Created(await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken));
     }
 
     private static async Task<ScimResult> ReplaceAsync(
-        string id, HttpRequest request, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db,
+        string id, HttpRequest request, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db,
         CancellationToken cancellationToken)
     {
         var (body, error) = await ScimRequest.ReadAsync(request);
@@ -115,7 +117,7 @@ internal static partial class ScimUsers
         {
             return error!;
         }
-        var user = await users.FindByIdAsync(id);
+        var user = await accounts.FindAsync(id, cancellationToken);
         if (user is null)
         {
             return ScimResult.NotFound("User", id);
@@ -148,7 +150,7 @@ internal static partial class ScimUsers
     }
 
     private static async Task<ScimResult> PatchAsync(
-        string id, HttpRequest request, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, PanelDbContext db,
+        string id, HttpRequest request, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db,
         CancellationToken cancellationToken)
     {
         var (body, error) = await ScimRequest.ReadAsync(request);
@@ -160,7 +162,7 @@ internal static partial class ScimUsers
         {
             return ScimResult.BadRequest("invalidSyntax", "A PATCH body needs an Operations array (urn:ietf:params:scim:api:messages:2.0:PatchOp).");
         }
-        var user = await users.FindByIdAsync(id);
+        var user = await accounts.FindAsync(id, cancellationToken);
         if (user is null)
         {
             return ScimResult.NotFound("User", id);
@@ -262,33 +264,29 @@ internal static partial class ScimUsers
         PanelUser user, UserChange change, HttpRequest request, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db,
         CancellationToken cancellationToken)
     {
-        var result = await accounts.ChangeAsync(user, change, caller.OwnerId(), caller.ViaToken("SCIM"));
+        var result = await accounts.UpdateAsync(caller.UserActor(Api), user.Id, change, cancellationToken);
         if (!result.Succeeded)
         {
-            return IdentityError(result);
+            return AccountError(result, user.Id);
         }
-        return ScimResult.Ok(await ScimUserRepresentation.BuildOneAsync(db, user, ScimRequest.BaseUrl(request), cancellationToken));
+        return ScimResult.Ok(await ScimUserRepresentation.BuildOneAsync(db, result.User!, ScimRequest.BaseUrl(request), cancellationToken));
     }
 
-    private static async Task<ScimResult> DeleteAsync(
-        string id, ClaimsPrincipal caller, UserManager<PanelUser> users, UserAccounts accounts, CancellationToken cancellationToken)
+    private static async Task<ScimResult> DeleteAsync(string id, ClaimsPrincipal caller, UserAccounts accounts, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(id);
-        if (user is null)
-        {
-            return ScimResult.NotFound("User", id);
-        }
-        var result = await accounts.SetDisabledAsync(user, true, caller.OwnerId(), caller.ViaToken("SCIM"));
-        return result.Succeeded ? ScimResult.NoContent() : IdentityError(result);
+        var result = await accounts.DeleteAsync(caller.UserActor(Api), id, cancellationToken);
+        return result.Succeeded ? ScimResult.NoContent() : AccountError(result, id);
     }
 
-    private static ScimResult IdentityError(IdentityResult result)
+    /// <summary>The user service's refusals in the SCIM error shape (RFC 7644 3.12).</summary>
+    internal static ScimResult AccountError(UserAccountResult result, string id) => result.Error switch
     {
-        var detail = string.Join(" ", result.Errors.Select(e => e.Description));
-        return result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail))
-            ? ScimResult.Error(StatusCodes.Status409Conflict, "uniqueness", detail)
-            : ScimResult.BadRequest("invalidValue", detail);
-    }
+        UserAccountError.NotFound => ScimResult.NotFound("User", id),
+        UserAccountError.Forbidden or UserAccountError.OutrankedTarget or UserAccountError.RoleNotDelegable or UserAccountError.Self =>
+            ScimResult.Error(StatusCodes.Status403Forbidden, null, result.Message),
+        UserAccountError.Duplicate => ScimResult.Error(StatusCodes.Status409Conflict, "uniqueness", result.Message),
+        _ => ScimResult.BadRequest("invalidValue", result.Message),
+    };
 
     [GeneratedRegex("""^emails(\[[^\]]*\])?\.value$""", RegexOptions.IgnoreCase)]
     private static partial Regex EmailValuePath();

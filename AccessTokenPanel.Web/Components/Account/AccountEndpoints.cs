@@ -47,28 +47,20 @@ internal static class AccountEndpoints
     }
 
     /// <summary>
-    /// An administrator ends another user's sessions: needs the users permission and, as every
-    /// user change, holding every permission the target holds (nobody acts on a higher rank).
+    /// An administrator ends another user's sessions: the users permission and the rank rule
+    /// (nobody acts on a user holding permissions they lack), as for every user change.
     /// </summary>
     private static async Task<IResult> EndUserSessionsAsync(
-        HttpContext http, string userId, UserManager<PanelUser> users, PermissionResolver permissions, SessionRegistry sessions,
-        SignInAudit audit, [FromForm] string? returnUrl)
+        HttpContext http, string userId, UserAccounts accounts, PermissionResolver permissions, [FromForm] string? returnUrl)
     {
         var actorId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
-        var target = await users.FindByIdAsync(userId);
-        if (target is null)
+        var actor = new UserActor(actorId, await permissions.GetPermissionsAsync(actorId), $"from {SessionCookies.AddressOf(http)}");
+        var result = await accounts.EndSessionsAsync(actor, userId);
+        return result.Error switch
         {
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, "user-not-found", "User not found", "That user no longer exists.");
-        }
-        // TODO(lead, at merge): the Domain user service's rank rule replaces this check.
-        var targetPermissions = PanelRoles.PermissionsOf(await users.GetRolesAsync(target));
-        if (!targetPermissions.IsSubsetOf(await permissions.GetPermissionsAsync(actorId)))
-        {
-            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "outranked-target", "Not allowed",
-                $"{target.Email} holds permissions you do not, so you cannot end their sessions.");
-        }
-        var ended = await sessions.EndAllAsync(target.Id);
-        await audit.SessionsEndedAsync(actorId, target.Id, target.Email, ended, SessionCookies.AddressOf(http));
-        return TypedResults.LocalRedirect(AccountPaths.LocalOrHome(returnUrl ?? "/users"));
+            UserAccountError.None => TypedResults.LocalRedirect(AccountPaths.LocalOrHome(returnUrl ?? "/users")),
+            UserAccountError.NotFound => ApiProblems.Problem(StatusCodes.Status404NotFound, "user-not-found", "User not found", result.Message),
+            _ => ApiProblems.Problem(StatusCodes.Status403Forbidden, "outranked-target", "Not allowed", result.Message),
+        };
     }
 }

@@ -20,6 +20,7 @@ public sealed class PanelSignInManager(
     ILogger<SignInManager<PanelUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PanelUser> confirmation,
+    TimeProvider time,
     SignInAudit audit,
     DecoyPasswordCheck decoy)
     : SignInManager<PanelUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
@@ -28,6 +29,10 @@ public sealed class PanelSignInManager(
 
     public override async Task<bool> CanSignInAsync(PanelUser user) =>
         !user.IsDisabled && await base.CanSignInAsync(user);
+
+    /// <summary>Locked out by Identity (wrong passwords) or by the authentication-code gate (wrong codes).</summary>
+    protected override async Task<bool> IsLockedOut(PanelUser user) =>
+        await base.IsLockedOut(user) || user.TotpLockedUntil > time.GetUtcNow().UtcDateTime;
 
     public override async Task<bool> ValidateSecurityStampAsync(PanelUser? user, string? securityStamp) =>
         user is { IsDisabled: false } && await base.ValidateSecurityStampAsync(user, securityStamp);

@@ -52,6 +52,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
             {
                 StepUpResult.ReplayedCode => "That code was already used. Wait for your app to show a new code and enter it.",
                 StepUpResult.LockedOut => "Too many wrong codes: your account is locked for a while. Try again later.",
+                StepUpResult.TooManyAttempts => "Other codes for your account are being checked right now. Try again in a moment.",
                 StepUpResult.NotEnrolled => "Set up your authenticator app (two-factor authentication) before generating tokens.",
                 _ => "That code is not right. Enter the current 6-digit code from your authenticator app.",
             };

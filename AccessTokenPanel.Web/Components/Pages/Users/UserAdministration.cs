@@ -1,4 +1,3 @@
-using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Users;
@@ -30,13 +29,14 @@ public sealed record UserRow(
     bool IsLockedOut, DateTime CreatedAt);
 
 /// <summary>
-/// What a user administrator does to other users: create with a panel role, disable, enable,
-/// reset the second factor. Each change is checked against the actor's permissions (nobody
-/// manages a user who holds permissions they lack) and audited in the same save.
+/// The Users page's side of the Domain's <see cref="UserAccounts"/>: the signed-in user acts with
+/// their own current permissions (looked up on every action, never taken from the page), and the
+/// answers become field messages.
 /// </summary>
-public sealed class UserAdministration(
-    PanelDbContext db, UserManager<PanelUser> users, PermissionResolver permissions, AuditLog audit, TimeProvider time)
+public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser> users, PermissionResolver permissions, UserAccounts accounts)
 {
+    private const string Via = "on the Users page";
+
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken cancellationToken = default)
     {
         var roles = await (
@@ -61,122 +61,44 @@ public sealed class UserAdministration(
 
     public async Task<UserChangeResult> CreateAsync(string actorId, string email, string displayName, string roleName, string password)
     {
-        var role = PanelRoles.Find(roleName);
-        if (role is null)
+        if (PanelRoles.Find(roleName) is null)
         {
             return new(UserChangeError.Invalid, "Choose a role.", "Role");
         }
-        if (!PanelRoles.CanDelegate(await permissions.GetPermissionsAsync(actorId), role))
+        return ToPage(await accounts.CreateAsync(await ActorAsync(actorId), new NewUserRequest
         {
-            return new(UserChangeError.RoleNotDelegable, $"You cannot give the role {role.Name}: it has permissions you do not hold.", "Role");
-        }
-        email = email.Trim();
-        var user = new PanelUser
-        {
-            UserName = email,
             Email = email,
-            EmailConfirmed = true,
-            DisplayName = string.IsNullOrWhiteSpace(displayName) ? email : displayName.Trim(),
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        };
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded)
-        {
-            return FromIdentity(created);
-        }
-        audit.Record(actorId, AuditActions.UserCreated, "user", user.Id, $"Created {email} with role {role.Name}.");
-        var added = await users.AddToRoleAsync(user, role.Name);
-        if (!added.Succeeded)
-        {
-            return FromIdentity(added);
-        }
-        await transaction.CommitAsync();
-        return UserChangeResult.Ok;
+            DisplayName = displayName,
+            Password = password,
+            Roles = [roleName],
+        }));
     }
 
-    public Task<UserChangeResult> DisableAsync(string actorId, string userId) =>
-        ChangeAsync(actorId, userId, allowSelf: false, async user =>
-        {
-            user.IsDisabled = true;
-            audit.Record(actorId, AuditActions.UserDisabled, "user", user.Id, $"Disabled {user.Email}.");
-            // A new stamp ends the user's sessions on their next request; their tokens are refused
-            // by the validator while the owner is disabled (nothing is revoked, so enabling restores them).
-            return await users.UpdateSecurityStampAsync(user);
-        });
+    public async Task<UserChangeResult> DisableAsync(string actorId, string userId) =>
+        ToPage(await accounts.SetActiveAsync(await ActorAsync(actorId), userId, active: false));
 
-    public Task<UserChangeResult> EnableAsync(string actorId, string userId) =>
-        ChangeAsync(actorId, userId, allowSelf: false, async user =>
-        {
-            user.IsDisabled = false;
-            audit.Record(actorId, AuditActions.UserEnabled, "user", user.Id, $"Enabled {user.Email}.");
-            return await users.UpdateAsync(user);
-        });
+    public async Task<UserChangeResult> EnableAsync(string actorId, string userId) =>
+        ToPage(await accounts.SetActiveAsync(await ActorAsync(actorId), userId, active: true));
 
     /// <summary>Removes the user's authenticator and recovery codes and unlocks them; they enroll again at next sign-in.</summary>
-    public Task<UserChangeResult> ResetSecondFactorAsync(string actorId, string userId) =>
-        ChangeAsync(actorId, userId, allowSelf: true, async user =>
-        {
-            audit.Record(actorId, AuditActions.UserTwoFactorReset, "user", user.Id, $"Reset the second factor of {user.Email}.");
-            var steps = new Func<Task<IdentityResult>>[]
-            {
-                () => users.SetTwoFactorEnabledAsync(user, false),
-                // A new key also makes a new security stamp, which ends the user's sessions.
-                () => users.ResetAuthenticatorKeyAsync(user),
-                async () =>
-                {
-                    await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
-                    return IdentityResult.Success;
-                },
-                () => users.SetLockoutEndDateAsync(user, null),
-                () => users.ResetAccessFailedCountAsync(user),
-            };
-            foreach (var step in steps)
-            {
-                var result = await step();
-                if (!result.Succeeded)
-                {
-                    return result;
-                }
-            }
-            return IdentityResult.Success;
-        });
+    public async Task<UserChangeResult> ResetSecondFactorAsync(string actorId, string userId) =>
+        ToPage(await accounts.ResetSecondFactorAsync(await ActorAsync(actorId), userId));
 
-    private async Task<UserChangeResult> ChangeAsync(string actorId, string userId, bool allowSelf, Func<PanelUser, Task<IdentityResult>> change)
-    {
-        if (!allowSelf && actorId == userId)
-        {
-            return new(UserChangeError.Self, "You cannot do this to your own account.");
-        }
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return new(UserChangeError.NotFound, "That user no longer exists.");
-        }
-        var targetPermissions = PanelRoles.PermissionsOf(await users.GetRolesAsync(user));
-        if (!targetPermissions.IsSubsetOf(await permissions.GetPermissionsAsync(actorId)))
-        {
-            return new(UserChangeError.OutrankedTarget, $"{user.Email} holds permissions you do not, so you cannot change this account.");
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var result = await change(user);
-        if (!result.Succeeded)
-        {
-            return FromIdentity(result);
-        }
-        await transaction.CommitAsync();
-        return UserChangeResult.Ok;
-    }
+    private async Task<UserActor> ActorAsync(string actorId) => new(actorId, await permissions.GetPermissionsAsync(actorId), Via);
 
-    private static UserChangeResult FromIdentity(IdentityResult result)
+    private static UserChangeResult ToPage(UserAccountResult result) => result.Error switch
     {
-        var first = result.Errors.FirstOrDefault();
-        var field = first?.Code switch
+        UserAccountError.None => UserChangeResult.Ok,
+        UserAccountError.NotFound => new(UserChangeError.NotFound, "That user no longer exists."),
+        UserAccountError.OutrankedTarget or UserAccountError.Forbidden => new(UserChangeError.OutrankedTarget, result.Message),
+        UserAccountError.Self => new(UserChangeError.Self, "You cannot do this to your own account."),
+        UserAccountError.RoleNotDelegable or UserAccountError.RoleUnknown => new(UserChangeError.RoleNotDelegable, result.Message, "Role"),
+        _ => new(UserChangeError.Invalid, result.Message, result.Field switch
         {
-            { } code when code.StartsWith("Password", StringComparison.Ordinal) => "Password",
-            "DuplicateUserName" or "DuplicateEmail" or "InvalidEmail" or "InvalidUserName" => "Email",
+            "password" => "Password",
+            "email" or "userName" => "Email",
+            "displayName" => "DisplayName",
             _ => null,
-        };
-        return new(UserChangeError.Invalid, string.Join(" ", result.Errors.Select(e => e.Description)), field);
-    }
+        }),
+    };
 }

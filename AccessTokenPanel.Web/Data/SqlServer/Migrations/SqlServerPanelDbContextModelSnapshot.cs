@@ -215,6 +215,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -262,6 +265,12 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("TotpFailedAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("TotpLockedUntil")
+                        .HasColumnType("datetime2");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("bit");

@@ -208,6 +208,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -254,6 +257,12 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotpFailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TotpLockedUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("TwoFactorEnabled")

@@ -1,0 +1,411 @@
+using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Sessions;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.TwoFactor;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Domain.Users;
+
+/// <summary>
+/// Every change to a panel user, for the Users page, the Configuration API and SCIM alike: create,
+/// update (names, email, password, active), roles, reset of the second factor, delete. Each checks
+/// the same rules: the actor may manage users; nobody changes a user who holds permissions the actor
+/// lacks, or gives a role whose permissions they lack; nobody disables or deletes themselves. Each
+/// change and its audit entries commit in one transaction, or nothing does.
+/// </summary>
+public sealed class UserAccounts(
+    PanelDbContext db, UserManager<PanelUser> users, AuditLog audit, TokenRevoker revoker, TotpAttemptGate attempts, TimeProvider time,
+    SessionRegistry sessions)
+{
+    /// <summary>What SQL Server enforces (Identity's 256 for names and email; ours for display name and externalId).</summary>
+    public const int MaxUserNameLength = 256;
+    public const int MaxDisplayNameLength = 200;
+    public const int MaxExternalIdLength = 200;
+
+    /// <summary>A user as the APIs see it: deleted users are gone.</summary>
+    public Task<PanelUser?> FindAsync(string id, CancellationToken cancellationToken = default) =>
+        db.Users.SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
+
+    public async Task<UserAccountResult> CreateAsync(UserActor actor, NewUserRequest request, CancellationToken cancellationToken = default)
+    {
+        if (Refuse(actor) is { } refused)
+        {
+            return refused;
+        }
+        var email = request.Email.Trim();
+        var userName = string.IsNullOrWhiteSpace(request.UserName) ? email : request.UserName.Trim();
+        var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email : request.DisplayName.Trim();
+        var externalId = string.IsNullOrWhiteSpace(request.ExternalId) ? null : request.ExternalId.Trim();
+        if ((CheckEmail(email) ?? CheckLengths(userName, displayName, externalId)) is { } invalid)
+        {
+            return invalid;
+        }
+        var roles = new List<PanelRole>();
+        foreach (var name in request.Roles.Distinct(StringComparer.Ordinal))
+        {
+            if (PanelRoles.Find(name) is not { } role)
+            {
+                return new(UserAccountError.RoleUnknown,
+                    $"There is no role named '{name}'. Roles: {string.Join(", ", PanelRoles.All.Select(r => r.Name))}.", "roles");
+            }
+            if (!PanelRoles.CanDelegate(actor.Permissions, role))
+            {
+                return new(UserAccountError.RoleNotDelegable, $"You cannot give the role {role.Name}: it has permissions you do not hold.", "roles");
+            }
+            roles.Add(role);
+        }
+
+        var user = new PanelUser
+        {
+            UserName = userName,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = displayName,
+            ExternalId = externalId,
+            IsDisabled = !request.Active,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        return await InTransactionAsync(async () =>
+        {
+            var created = string.IsNullOrEmpty(request.Password)
+                ? await users.CreateAsync(user)
+                : await users.CreateAsync(user, request.Password);
+            if (!created.Succeeded)
+            {
+                return FromIdentity(created);
+            }
+            if (roles.Count > 0)
+            {
+                var added = await users.AddToRolesAsync(user, roles.Select(r => r.Name));
+                if (!added.Succeeded)
+                {
+                    return FromIdentity(added);
+                }
+            }
+            audit.Record(actor.UserId, AuditActions.UserCreated, "user", user.Id,
+                $"{email}" + (roles.Count > 0 ? $" with roles {string.Join(", ", roles.Select(r => r.Name))}" : "")
+                + (request.Active ? "" : ", disabled") + $", {actor.Via}");
+            await db.SaveChangesAsync(cancellationToken);
+            return UserAccountResult.Ok(user);
+        }, cancellationToken);
+    }
+
+    /// <summary>Applies a change in one transaction, with audit entries; Identity validates names and the password.</summary>
+    public async Task<UserAccountResult> UpdateAsync(UserActor actor, string userId, UserChange change, CancellationToken cancellationToken = default)
+    {
+        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        if (user is null)
+        {
+            return refused!;
+        }
+        if (change.Active == false && userId == actor.UserId)
+        {
+            return new(UserAccountError.Self, "You cannot disable your own account.", "active");
+        }
+        var userName = change.UserName?.Trim();
+        var email = change.Email?.Trim();
+        var displayName = change.DisplayName?.Trim();
+        var externalId = change.ExternalIdSet && !string.IsNullOrWhiteSpace(change.ExternalId) ? change.ExternalId.Trim() : null;
+        if (((email is null ? null : CheckEmail(email)) ?? CheckLengths(userName, displayName, externalId)) is { } invalid)
+        {
+            return invalid;
+        }
+        if (userName is "")
+        {
+            return new(UserAccountError.Invalid, "The user name cannot be empty.", "userName");
+        }
+
+        if (!string.IsNullOrEmpty(change.Password))
+        {
+            foreach (var validator in users.PasswordValidators)
+            {
+                var valid = await validator.ValidateAsync(users, user, change.Password);
+                if (!valid.Succeeded)
+                {
+                    return FromIdentity(valid);
+                }
+            }
+        }
+
+        var changes = new List<string>();
+        if (userName is not null && userName != user.UserName)
+        {
+            changes.Add($"userName {user.UserName} -> {userName}");
+            user.UserName = userName;
+        }
+        if (email is not null && email != user.Email)
+        {
+            changes.Add($"email {user.Email} -> {email}");
+            user.Email = email;
+        }
+        if (!string.IsNullOrEmpty(displayName) && displayName != user.DisplayName)
+        {
+            changes.Add($"displayName -> {displayName}");
+            user.DisplayName = displayName;
+        }
+        if (change.ExternalIdSet && externalId != user.ExternalId)
+        {
+            changes.Add($"externalId -> {externalId ?? "(none)"}");
+            user.ExternalId = externalId;
+        }
+        var endSessions = false;
+        if (!string.IsNullOrEmpty(change.Password))
+        {
+            // Only the password changes: the second factor stays enrolled, so a new password alone
+            // never signs anyone in; the user's open sessions end.
+            user.PasswordHash = users.PasswordHasher.HashPassword(user, change.Password);
+            changes.Add("password set");
+            endSessions = true;
+        }
+        string? activeAction = null;
+        if (change.Active is { } active && active == user.IsDisabled)
+        {
+            user.IsDisabled = !active;
+            activeAction = active ? AuditActions.UserEnabled : AuditActions.UserDisabled;
+            endSessions |= !active;
+        }
+        if (changes.Count == 0 && activeAction is null)
+        {
+            return UserAccountResult.Ok(user);
+        }
+
+        return await InTransactionAsync(async () =>
+        {
+            var saved = endSessions ? await users.UpdateSecurityStampAsync(user) : await users.UpdateAsync(user);
+            if (!saved.Succeeded)
+            {
+                return FromIdentity(saved);
+            }
+            if (changes.Count > 0)
+            {
+                audit.Record(actor.UserId, AuditActions.UserUpdated, "user", user.Id, $"{user.Email}: {string.Join(", ", changes)}, {actor.Via}");
+            }
+            if (activeAction is not null)
+            {
+                audit.Record(actor.UserId, activeAction, "user", user.Id, $"{user.Email}, {actor.Via}");
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            return UserAccountResult.Ok(user);
+        }, cancellationToken);
+    }
+
+    /// <summary>"Sign out everywhere" for another user: every session of theirs ends at once, on every instance.</summary>
+    public async Task<UserAccountResult> EndSessionsAsync(UserActor actor, string userId, CancellationToken cancellationToken = default)
+    {
+        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        if (user is null)
+        {
+            return refused!;
+        }
+        var ended = await sessions.EndAllAsync(user.Id, cancellationToken);
+        audit.Record(actor.UserId, AuditActions.SessionsEnded, "user", user.Id, $"Ended {ended} session(s) of {user.Email}, {actor.Via}");
+        await db.SaveChangesAsync(cancellationToken);
+        return UserAccountResult.Ok(user);
+    }
+
+    /// <summary>Disables or re-enables; a disabled user's sessions end and their tokens are refused (not revoked).</summary>
+    public Task<UserAccountResult> SetActiveAsync(UserActor actor, string userId, bool active, CancellationToken cancellationToken = default) =>
+        UpdateAsync(actor, userId, new UserChange { Active = active }, cancellationToken);
+
+    /// <summary>Adds or removes a panel role; losing one ends the user's sessions.</summary>
+    public async Task<UserAccountResult> SetRoleAsync(UserActor actor, string userId, string roleName, bool member, CancellationToken cancellationToken = default)
+    {
+        if (PanelRoles.Find(roleName) is not { } role)
+        {
+            return new(UserAccountError.RoleUnknown, $"There is no role named '{roleName}'.", "roles");
+        }
+        if (!PanelRoles.CanDelegate(actor.Permissions, role))
+        {
+            return new(UserAccountError.RoleNotDelegable, $"You cannot change who holds {role.Name}: it has permissions you do not hold.", "roles");
+        }
+        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        if (user is null)
+        {
+            return refused!;
+        }
+        if (await users.IsInRoleAsync(user, role.Name) == member)
+        {
+            return UserAccountResult.Ok(user);
+        }
+        return await InTransactionAsync(async () =>
+        {
+            var result = member ? await users.AddToRoleAsync(user, role.Name) : await users.RemoveFromRoleAsync(user, role.Name);
+            if (result.Succeeded && !member)
+            {
+                result = await users.UpdateSecurityStampAsync(user);
+            }
+            if (!result.Succeeded)
+            {
+                return FromIdentity(result);
+            }
+            audit.Record(actor.UserId, AuditActions.UserUpdated, "user", user.Id,
+                $"{user.Email}: {(member ? "added to" : "removed from")} role {role.Name}, {actor.Via}");
+            await db.SaveChangesAsync(cancellationToken);
+            return UserAccountResult.Ok(user);
+        }, cancellationToken);
+    }
+
+    /// <summary>Removes the authenticator and recovery codes and unlocks the user; they enroll again at next sign-in.</summary>
+    public async Task<UserAccountResult> ResetSecondFactorAsync(UserActor actor, string userId, CancellationToken cancellationToken = default)
+    {
+        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        if (user is null)
+        {
+            return refused!;
+        }
+        return await InTransactionAsync(async () =>
+        {
+            var steps = new Func<Task<IdentityResult>>[]
+            {
+                () => users.SetTwoFactorEnabledAsync(user, false),
+                // A new key also makes a new security stamp, which ends the user's sessions.
+                () => users.ResetAuthenticatorKeyAsync(user),
+                async () =>
+                {
+                    await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+                    return IdentityResult.Success;
+                },
+                () => users.SetLockoutEndDateAsync(user, null),
+                () => users.ResetAccessFailedCountAsync(user),
+            };
+            foreach (var step in steps)
+            {
+                var result = await step();
+                if (!result.Succeeded)
+                {
+                    return FromIdentity(result);
+                }
+            }
+            await attempts.ResetAsync(user.Id, cancellationToken);
+            audit.Record(actor.UserId, AuditActions.UserTwoFactorReset, "user", user.Id, $"{user.Email}, {actor.Via}");
+            await db.SaveChangesAsync(cancellationToken);
+            return UserAccountResult.Ok(user);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes a user as an identity provider means it (SCIM DELETE): gone for the APIs, tokens revoked,
+    /// sessions ended, name and email freed for a new account; the disabled account stays for the
+    /// audit log and the token history.
+    /// </summary>
+    public async Task<UserAccountResult> DeleteAsync(UserActor actor, string userId, CancellationToken cancellationToken = default)
+    {
+        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        if (user is null)
+        {
+            return refused!;
+        }
+        if (userId == actor.UserId)
+        {
+            return new(UserAccountError.Self, "You cannot delete your own account.");
+        }
+        return await InTransactionAsync(async () =>
+        {
+            var formerEmail = user.Email;
+            var now = time.GetUtcNow().UtcDateTime;
+            user.DeletedAt = now;
+            user.IsDisabled = true;
+            // The old name may be provisioned again; the tombstone keeps the account unique and recognisable.
+            var tombstone = $"deleted-{user.Id}@deleted.invalid";
+            user.UserName = tombstone;
+            user.Email = tombstone;
+            user.DisplayName = Truncate($"{user.DisplayName} (deleted: {formerEmail})", MaxDisplayNameLength);
+            user.ExternalId = null;
+            var saved = await users.UpdateSecurityStampAsync(user);
+            if (saved.Succeeded)
+            {
+                // Group memberships go too: SCIM lists no deleted member.
+                saved = await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
+            }
+            if (!saved.Succeeded)
+            {
+                return FromIdentity(saved);
+            }
+            await revoker.RevokeAllAsync(user.Id, actor.UserId, cancellationToken);
+            audit.Record(actor.UserId, AuditActions.UserDeleted, "user", user.Id, $"{formerEmail}, {actor.Via}");
+            await db.SaveChangesAsync(cancellationToken);
+            return UserAccountResult.Ok(user);
+        }, cancellationToken);
+    }
+
+    private static UserAccountResult? Refuse(UserActor actor) =>
+        actor.Permissions.Contains(Permission.UsersWrite)
+            ? null
+            : new(UserAccountError.Forbidden, "You do not have the permission to manage users.");
+
+    /// <summary>The user to change, if the actor may manage users and holds every permission the user holds.</summary>
+    private async Task<(PanelUser? User, UserAccountResult? Refused)> TargetAsync(UserActor actor, string userId, CancellationToken cancellationToken)
+    {
+        if (Refuse(actor) is { } refused)
+        {
+            return (null, refused);
+        }
+        var user = await FindAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return (null, new(UserAccountError.NotFound, "There is no user with this id."));
+        }
+        var targetPermissions = PanelRoles.PermissionsOf(await users.GetRolesAsync(user));
+        if (!targetPermissions.IsSubsetOf(actor.Permissions))
+        {
+            return (null, new(UserAccountError.OutrankedTarget, $"{user.Email} holds permissions you do not, so you cannot change this account."));
+        }
+        return (user, null);
+    }
+
+    /// <summary>Runs a change in a transaction; on any failure nothing is saved and nothing stays tracked.</summary>
+    private async Task<UserAccountResult> InTransactionAsync(Func<Task<UserAccountResult>> change, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await change();
+        if (result.Succeeded)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        return result;
+    }
+
+    private static UserAccountResult? CheckEmail(string email) =>
+        email.Length == 0 || !email.Contains('@')
+            ? new(UserAccountError.Invalid, "Enter the user's email address.", "email")
+            : email.Length > MaxUserNameLength
+                ? new(UserAccountError.Invalid, $"The email address is longer than {MaxUserNameLength} characters.", "email")
+                : null;
+
+    private static UserAccountResult? CheckLengths(string? userName, string? displayName, string? externalId) =>
+        userName?.Length > MaxUserNameLength
+            ? new(UserAccountError.Invalid, $"The user name is longer than {MaxUserNameLength} characters.", "userName")
+            : displayName?.Length > MaxDisplayNameLength
+                ? new(UserAccountError.Invalid, $"The display name is longer than {MaxDisplayNameLength} characters.", "displayName")
+                : externalId?.Length > MaxExternalIdLength
+                    ? new(UserAccountError.Invalid, $"The externalId is longer than {MaxExternalIdLength} characters.", "externalId")
+                    : null;
+
+    private static UserAccountResult FromIdentity(IdentityResult result)
+    {
+        var errors = result.Errors.ToList();
+        var message = string.Join(" ", errors.Select(e => e.Description));
+        if (errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail)))
+        {
+            return new(UserAccountError.Duplicate, message, "email");
+        }
+        var field = errors.FirstOrDefault()?.Code switch
+        {
+            { } code when code.StartsWith("Password", StringComparison.Ordinal) => "password",
+            "InvalidUserName" => "userName",
+            "InvalidEmail" => "email",
+            _ => null,
+        };
+        return new(UserAccountError.Invalid, message, field);
+    }
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}
