@@ -1,5 +1,7 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.SecretsAtRest;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.TwoFactor;
@@ -29,6 +31,12 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TotpVerifier>();
         services.AddScoped<SecondFactorService>();
         services.AddScoped<Users.UserAccounts>();
+        services.AddScoped<SessionRegistry>();
+        services.AddScoped<SignInAudit>();
+        services.AddScoped<DecoyPasswordCheck>();
+        // Need Data Protection, which the host adds (the Web app through Identity's cookies).
+        services.AddScoped<TwoFactorSecrets>();
+        services.AddScoped<SecretsAtRestMigration>();
         return services;
     }
 }

@@ -16,6 +16,7 @@ builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddPanelDataProtection();
 builder.Services.AddPanelIdentity();
+builder.Services.AddPublicOrigin();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorComponents();
 builder.Services.AddPanelApis();
@@ -25,6 +26,9 @@ var app = builder.Build();
 
 await app.Services.InitializeDatabaseAsync();
 
+app.UseSecurityHeaders();
+app.UsePublicOrigin();
+app.UseBodylessRedirects();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (!app.Environment.IsDevelopment())

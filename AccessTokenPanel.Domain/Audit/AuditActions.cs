@@ -15,4 +15,9 @@ public static class AuditActions
     public const string UserDeleted = "user.deleted";
     public const string UserTwoFactorEnabled = "user.2fa-enabled";
     public const string UserTwoFactorReset = "user.2fa-reset";
+    public const string SignedIn = "account.signed-in";
+    public const string SignedOut = "account.signed-out";
+    public const string SignInFailed = "account.sign-in-failed";
+    public const string LockedOut = "account.locked-out";
+    public const string SessionsEnded = "account.sessions-ended";
 }

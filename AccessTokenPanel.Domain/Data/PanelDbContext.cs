@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.ExternalTokens;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
@@ -23,6 +24,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<PanelSettings> Settings => Set<PanelSettings>();
     public DbSet<ExternalTokenValidator> ExternalTokenValidators => Set<ExternalTokenValidator>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -95,6 +97,18 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             validator.Property(v => v.UserClaim).HasConversion<string>().HasMaxLength(20);
             validator.HasIndex(v => v.Name).IsUnique();
             validator.HasIndex(v => v.Issuer);
+        });
+
+        builder.Entity<UserSession>(session =>
+        {
+            session.ToTable("UserSessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.UserId).HasMaxLength(450);
+            session.Property(s => s.Stage).HasConversion<string>().HasMaxLength(20);
+            session.Property(s => s.Address).HasMaxLength(64);
+            session.HasIndex(s => new { s.UserId, s.EndedAt });
+            session.HasOne<PanelUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<PanelSettings>(settings =>

@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.TwoFactor;
 using Microsoft.AspNetCore.Identity;
@@ -16,7 +17,8 @@ namespace AccessTokenPanel.Domain.Users;
 /// change and its audit entries commit in one transaction, or nothing does.
 /// </summary>
 public sealed class UserAccounts(
-    PanelDbContext db, UserManager<PanelUser> users, AuditLog audit, TokenRevoker revoker, TotpAttemptGate attempts, TimeProvider time)
+    PanelDbContext db, UserManager<PanelUser> users, AuditLog audit, TokenRevoker revoker, TotpAttemptGate attempts, TimeProvider time,
+    SessionRegistry sessions)
 {
     /// <summary>What SQL Server enforces (Identity's 256 for names and email; ours for display name and externalId).</summary>
     public const int MaxUserNameLength = 256;
@@ -188,6 +190,20 @@ public sealed class UserAccounts(
             await db.SaveChangesAsync(cancellationToken);
             return UserAccountResult.Ok(user);
         }, cancellationToken);
+    }
+
+    /// <summary>"Sign out everywhere" for another user: every session of theirs ends at once, on every instance.</summary>
+    public async Task<UserAccountResult> EndSessionsAsync(UserActor actor, string userId, CancellationToken cancellationToken = default)
+    {
+        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        if (user is null)
+        {
+            return refused!;
+        }
+        var ended = await sessions.EndAllAsync(user.Id, cancellationToken);
+        audit.Record(actor.UserId, AuditActions.SessionsEnded, "user", user.Id, $"Ended {ended} session(s) of {user.Email}, {actor.Via}");
+        await db.SaveChangesAsync(cancellationToken);
+        return UserAccountResult.Ok(user);
     }
 
     /// <summary>Disables or re-enables; a disabled user's sessions end and their tokens are refused (not revoked).</summary>

@@ -41,6 +41,14 @@ internal static partial class AccountHttp
         return user;
     }
 
+    /// <summary>Ten fresh recovery codes for the user, as enrollment shows them.</summary>
+    public static async Task<string[]> RecoveryCodesAsync(PanelAppFactory factory, string userId)
+    {
+        await using var scope = factory.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
+        return (await users.GenerateNewTwoFactorRecoveryCodesAsync((await users.FindByIdAsync(userId))!, 10))!.ToArray();
+    }
+
     public static async Task<PanelUser> FindAsync(PanelAppFactory factory, string email)
     {
         await using var scope = factory.Scope();

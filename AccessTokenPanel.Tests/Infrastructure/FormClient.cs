@@ -13,7 +13,13 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 public sealed class FormClient(HttpClient http) : IDisposable
 {
     public FormClient(PanelAppFactory factory)
-        : this(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }))
+        : this(factory.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            // The real port once StartKestrel has run (tests that need a real client address).
+            BaseAddress = factory.ClientOptions.BaseAddress,
+        }))
     {
     }
 

@@ -1,5 +1,7 @@
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.SecretsAtRest;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Components.Account;
@@ -29,6 +31,8 @@ internal static class IdentitySetup
                 options.Tokens.AuthenticatorTokenProvider = TokenOptions.DefaultAuthenticatorProvider;
             })
             .AddEntityFrameworkStores<PanelDbContext>()
+            // Authenticator keys encrypted, recovery codes hashed (AspNetUserTokens held both in clear).
+            .AddUserStore<PanelUserStore>()
             .AddSignInManager<PanelSignInManager>()
             .AddClaimsPrincipalFactory<PanelClaimsPrincipalFactory>()
             // Our RFC 6238 provider replaces Identity's (which allows replay and ignores TimeProvider).
@@ -48,6 +52,7 @@ internal static class IdentitySetup
             cookie.Events = new CookieAuthenticationEvents
             {
                 OnValidatePrincipal = SessionValidator.ValidateAsync,
+                OnSigningIn = SessionCookies.OnSigningInAsync,
                 OnRedirectToAccessDenied = context =>
                 {
                     // A signed-in user who has not enrolled TOTP yet is sent to enrollment, not refused.
@@ -62,8 +67,16 @@ internal static class IdentitySetup
         {
             cookie.Cookie.Name = "AccessTokenPanel.TwoFactor";
             cookie.Cookie.SameSite = SameSiteMode.Strict;
-            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // The cookie's own expiry is only a hint to the browser: the server-side password step
+            // (SessionRegistry.PasswordStepLifetime, single use) is what counts.
+            cookie.ExpireTimeSpan = SessionRegistry.PasswordStepLifetime;
+            cookie.SlidingExpiration = false;
+            cookie.Events.OnSigningIn = SessionCookies.OnSigningInTwoFactorAsync;
+            cookie.Events.OnValidatePrincipal = SessionCookies.ValidateTwoFactorAsync;
         });
+        // Over HTTPS (directly or behind a trusted TLS proxy) the antiforgery cookie is Secure too.
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder()
@@ -77,6 +90,7 @@ internal static class IdentitySetup
         services.AddScoped<UserAdministration>();
         services.AddSingleton<FirstRunSetup>();
         services.AddHostedService<FirstRunSetupAnnouncer>();
+        services.AddHostedService<SecretsAtRestStartup>();
         return services;
     }
 

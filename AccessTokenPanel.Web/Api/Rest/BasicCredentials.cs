@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,8 @@ namespace AccessTokenPanel.Web.Api.Rest;
 /// HTTP Basic credentials (email and password) checked with Identity: lockout counted on every
 /// wrong password, locked-out and disabled accounts refused. Used by the user-token endpoints.
 /// </summary>
-internal sealed class BasicCredentials(UserManager<PanelUser> users, SecondFactorService secondFactor)
+internal sealed class BasicCredentials(
+    UserManager<PanelUser> users, SecondFactorService secondFactor, DecoyPasswordCheck decoy, SignInAudit audit)
 {
     public const string OtpHeader = "X-OTP";
 
@@ -27,19 +29,30 @@ internal sealed class BasicCredentials(UserManager<PanelUser> users, SecondFacto
         {
             return (null, Unauthorized(http, "Send your email and password with HTTP Basic authentication."));
         }
+        var address = http.Connection.RemoteIpAddress?.ToString();
         var user = await users.FindByEmailAsync(email) ?? await users.FindByNameAsync(email);
         if (user is null)
         {
+            // The same work as a wrong password for a real account, so the answer's timing tells nothing.
+            decoy.Spend(password);
+            await audit.FailedAsync(null, email, "API password", address);
             return (null, Unauthorized(http, "The email or password is not correct."));
         }
         if (await users.IsLockedOutAsync(user))
         {
+            await audit.FailedAsync(user.Id, user.Email, "API password, account locked", address);
             return (null, LockedOut());
         }
         if (!await users.CheckPasswordAsync(user, password))
         {
             await users.AccessFailedAsync(user);
-            return (null, await users.IsLockedOutAsync(user) ? LockedOut() : Unauthorized(http, "The email or password is not correct."));
+            await audit.FailedAsync(user.Id, user.Email, "API password", address);
+            if (await users.IsLockedOutAsync(user))
+            {
+                await audit.LockedOutAsync(user.Id, user.Email, address);
+                return (null, LockedOut());
+            }
+            return (null, Unauthorized(http, "The email or password is not correct."));
         }
         if (user.IsDisabled)
         {

@@ -1,17 +1,66 @@
+using System.Security.Claims;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Api;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AccessTokenPanel.Web.Components.Account;
 
+/// <summary>
+/// Sign-out and "sign out everywhere": form posts (with antiforgery), never a GET a link or image
+/// could trigger. A form field makes each a form-bound endpoint, which turns antiforgery validation on.
+/// </summary>
 internal static class AccountEndpoints
 {
-    /// <summary>POST /account/logout: a form post (with antiforgery), never a GET a link or image could trigger.</summary>
-    public static IEndpointConventionBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost(AccountPaths.Logout, async (SignInManager<PanelUser> signIn, [FromForm] string? returnUrl) =>
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(AccountPaths.Logout, SignOutAsync);
+        endpoints.MapPost(AccountPaths.LogoutEverywhere, SignOutEverywhereAsync).RequireAuthorization(PanelPolicies.SignedIn);
+        endpoints.MapPost(AccountPaths.EndUserSessions, EndUserSessionsAsync).RequireAuthorization(Permission.UsersWrite);
+        return endpoints;
+    }
+
+    /// <summary>Ends this browser's session in the database, so a copy of the cookie is refused afterwards too.</summary>
+    private static async Task<IResult> SignOutAsync(
+        HttpContext http, SignInManager<PanelUser> signIn, SessionRegistry sessions, SignInAudit audit, [FromForm] string? returnUrl)
+    {
+        var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is not null && await sessions.EndAsync(SessionCookies.SessionIdOf(http.User)))
         {
-            // The form field makes this a form-bound endpoint, which is what turns antiforgery validation on.
-            await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect(AccountPaths.Login);
-        });
+            await audit.SignedOutAsync(userId, http.User.FindFirstValue(ClaimTypes.Name), SessionCookies.AddressOf(http));
+        }
+        await signIn.SignOutAsync();
+        return TypedResults.LocalRedirect(AccountPaths.Login);
+    }
+
+    /// <summary>Ends every session of the signed-in user, on every browser, this one included.</summary>
+    private static async Task<IResult> SignOutEverywhereAsync(
+        HttpContext http, SignInManager<PanelUser> signIn, SessionRegistry sessions, SignInAudit audit, [FromForm] string? returnUrl)
+    {
+        var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        var ended = await sessions.EndAllAsync(userId);
+        await audit.SessionsEndedAsync(userId, userId, http.User.FindFirstValue(ClaimTypes.Name), ended, SessionCookies.AddressOf(http));
+        await signIn.SignOutAsync();
+        return TypedResults.LocalRedirect(AccountPaths.Login);
+    }
+
+    /// <summary>
+    /// An administrator ends another user's sessions: the users permission and the rank rule
+    /// (nobody acts on a user holding permissions they lack), as for every user change.
+    /// </summary>
+    private static async Task<IResult> EndUserSessionsAsync(
+        HttpContext http, string userId, UserAccounts accounts, PermissionResolver permissions, [FromForm] string? returnUrl)
+    {
+        var actorId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        var actor = new UserActor(actorId, await permissions.GetPermissionsAsync(actorId), $"from {SessionCookies.AddressOf(http)}");
+        var result = await accounts.EndSessionsAsync(actor, userId);
+        return result.Error switch
+        {
+            UserAccountError.None => TypedResults.LocalRedirect(AccountPaths.LocalOrHome(returnUrl ?? "/users")),
+            UserAccountError.NotFound => ApiProblems.Problem(StatusCodes.Status404NotFound, "user-not-found", "User not found", result.Message),
+            _ => ApiProblems.Problem(StatusCodes.Status403Forbidden, "outranked-target", "Not allowed", result.Message),
+        };
+    }
 }

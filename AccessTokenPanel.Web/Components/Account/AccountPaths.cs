@@ -6,6 +6,10 @@ public static class AccountPaths
     public const string LoginWithAuthenticator = "/account/login/two-factor";
     public const string LoginWithRecoveryCode = "/account/login/recovery";
     public const string Logout = "/account/logout";
+    public const string LogoutEverywhere = "/account/logout-everywhere";
+
+    /// <summary>POST by an administrator: ends every session of user <c>{userId}</c>.</summary>
+    public const string EndUserSessions = "/account/users/{userId}/logout-everywhere";
     public const string AccessDenied = "/account/access-denied";
     public const string EnrollAuthenticator = "/account/two-factor";
     public const string Setup = "/account/setup";

@@ -3,7 +3,9 @@ using System.Text;
 using AccessTokenPanel.Domain.Data;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Web.Components.Account;
 
@@ -52,7 +54,8 @@ public sealed class FirstRunSetup
 
 /// <summary>At start, when the database has no user, makes a setup code and logs the setup URL.</summary>
 internal sealed class FirstRunSetupAnnouncer(
-    IServiceProvider services, FirstRunSetup setup, IServer server, IHostApplicationLifetime lifetime, ILogger<FirstRunSetup> logger)
+    IServiceProvider services, FirstRunSetup setup, IServer server, IHostApplicationLifetime lifetime,
+    IOptions<PublicOriginOptions> origin, ILogger<FirstRunSetup> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -68,8 +71,11 @@ internal sealed class FirstRunSetupAnnouncer(
         lifetime.ApplicationStarted.Register(() =>
         {
             var path = $"{AccountPaths.Setup}?code={code}";
+            // The operator's public address when set, else where this process listens.
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-            var url = address is null ? path : PublicBase(address) + path;
+            var url = origin.Value.PublicBaseUri is { } publicBase
+                ? publicBase.GetLeftPart(UriPartial.Authority) + path
+                : address is null ? path : PublicBase(address) + path;
             logger.LogWarning(
                 "No user exists yet. Create the first Super Administrator by opening {SetupUrl} (this link works once, until this process stops).",
                 url);

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -7,7 +8,9 @@ namespace AccessTokenPanel.Web.Components.Account;
 
 /// <summary>
 /// Identity's sign-in with the panel's rules: a disabled user cannot sign in and their existing
-/// cookie stops validating; wrong recovery codes count toward lockout like wrong TOTP codes.
+/// cookie stops validating; wrong recovery codes count toward lockout like wrong TOTP codes; an
+/// unknown email costs a password hash like a known one; the password step completes one sign-in
+/// at most; failures and lockouts are audited.
 /// </summary>
 public sealed class PanelSignInManager(
     UserManager<PanelUser> userManager,
@@ -17,9 +20,13 @@ public sealed class PanelSignInManager(
     ILogger<SignInManager<PanelUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PanelUser> confirmation,
-    TimeProvider time)
+    TimeProvider time,
+    SignInAudit audit,
+    DecoyPasswordCheck decoy)
     : SignInManager<PanelUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    private string? Address => SessionCookies.AddressOf(Context);
+
     public override async Task<bool> CanSignInAsync(PanelUser user) =>
         !user.IsDisabled && await base.CanSignInAsync(user);
 
@@ -30,32 +37,94 @@ public sealed class PanelSignInManager(
     public override async Task<bool> ValidateSecurityStampAsync(PanelUser? user, string? securityStamp) =>
         user is { IsDisabled: false } && await base.ValidateSecurityStampAsync(user, securityStamp);
 
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            // The same work as a wrong password for a real account, so the answer's timing tells nothing.
+            decoy.Spend(password);
+            await audit.FailedAsync(null, userName, "password", Address);
+            return SignInResult.Failed;
+        }
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
     public override async Task<SignInResult> CheckPasswordSignInAsync(PanelUser user, string password, bool lockoutOnFailure)
     {
+        var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        SignInResult result;
         // Only someone who knows the password learns that the account is disabled.
         if (user.IsDisabled && !await UserManager.CheckPasswordAsync(user, password))
         {
-            return SignInResult.Failed;
+            result = SignInResult.Failed;
         }
-        return await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        else
+        {
+            result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        }
+        if (!result.Succeeded)
+        {
+            await AuditFailureAsync(user, "password", result, wasLockedOut);
+        }
+        return result;
     }
 
-    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
-    {
-        var user = await GetTwoFactorAuthenticationUserAsync();
-        if (user is not null && await UserManager.IsLockedOutAsync(user))
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient) =>
+        await WithPasswordStepAsync("authentication code", () => base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient));
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
+        await WithPasswordStepAsync("recovery code", async () =>
         {
-            return SignInResult.LockedOut;
-        }
-        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
-        if (!result.Succeeded && user is not null && !result.IsNotAllowed)
-        {
-            await UserManager.AccessFailedAsync(user);
-            if (await UserManager.IsLockedOutAsync(user))
+            var user = await GetTwoFactorAuthenticationUserAsync();
+            if (user is not null && await UserManager.IsLockedOutAsync(user))
             {
                 return SignInResult.LockedOut;
             }
+            var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+            if (!result.Succeeded && user is not null && !result.IsNotAllowed)
+            {
+                await UserManager.AccessFailedAsync(user);
+                if (await UserManager.IsLockedOutAsync(user))
+                {
+                    return SignInResult.LockedOut;
+                }
+            }
+            return result;
+        });
+
+    /// <summary>
+    /// The code step, holding the password step exclusively: a replayed or concurrently used
+    /// two-factor cookie finds it taken and fails; a wrong code gives it back for another try.
+    /// </summary>
+    private async Task<SignInResult> WithPasswordStepAsync(string step, Func<Task<SignInResult>> signIn)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var passwordStep = user is null ? null : await SessionCookies.ClaimPasswordStepAsync(Context);
+        if (user is null || passwordStep is null)
+        {
+            return SignInResult.Failed;
+        }
+        var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        var result = await signIn();
+        if (!result.Succeeded)
+        {
+            await SessionCookies.ReleasePasswordStepAsync(Context, passwordStep);
+            await AuditFailureAsync(user, step, result, wasLockedOut);
         }
         return result;
+    }
+
+    private async Task AuditFailureAsync(PanelUser user, string step, SignInResult result, bool wasLockedOut)
+    {
+        if (result.RequiresTwoFactor)
+        {
+            return;
+        }
+        await audit.FailedAsync(user.Id, user.Email ?? user.UserName, step, Address);
+        if (result.IsLockedOut && !wasLockedOut)
+        {
+            await audit.LockedOutAsync(user.Id, user.Email ?? user.UserName, Address);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -7,8 +9,9 @@ namespace AccessTokenPanel.Web.Components.Account;
 
 /// <summary>
 /// Checks the sign-in cookie against the database on every request (Identity's validator only
-/// does so after an interval): a disabled user, a changed password or a reset second factor ends
-/// the session at once. An admin panel can afford the one lookup per request.
+/// does so after an interval): its session must still be open (sign-out and "sign out everywhere"
+/// end it, on every instance), and a disabled user, a changed password or a reset second factor
+/// ends the session at once. An admin panel can afford the lookups per request.
 /// </summary>
 public static class SessionValidator
 {
@@ -18,8 +21,13 @@ public static class SessionValidator
         {
             return;
         }
-        var signIn = context.HttpContext.RequestServices.GetRequiredService<SignInManager<PanelUser>>();
-        var user = await signIn.ValidateSecurityStampAsync(context.Principal);
+        var services = context.HttpContext.RequestServices;
+        var sessionId = SessionCookies.SessionIdOf(context.Principal);
+        var signIn = services.GetRequiredService<SignInManager<PanelUser>>();
+        var user = await services.GetRequiredService<SessionRegistry>()
+            .IsActiveAsync(sessionId, context.Principal.FindFirstValue(ClaimTypes.NameIdentifier), SessionStage.SignedIn)
+            ? await signIn.ValidateSecurityStampAsync(context.Principal)
+            : null;
         if (user is null)
         {
             context.RejectPrincipal();
@@ -28,7 +36,9 @@ public static class SessionValidator
         }
         if (PanelClaims.IsEnrolled(context.Principal) != await PanelClaims.HasEnrolledAsync(signIn.UserManager, user))
         {
-            context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(user));
+            var principal = await signIn.CreateUserPrincipalAsync(user);
+            ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionCookies.SessionIdClaim, sessionId!));
+            context.ReplacePrincipal(principal);
             context.ShouldRenew = true;
         }
     }

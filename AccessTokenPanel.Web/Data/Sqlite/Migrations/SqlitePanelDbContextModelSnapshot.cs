@@ -469,6 +469,15 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Tokens.AccessToken", b =>
                 {
                     b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)

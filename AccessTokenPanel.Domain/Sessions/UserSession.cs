@@ -1,0 +1,33 @@
+namespace AccessTokenPanel.Domain.Sessions;
+
+/// <summary>How far a sign-in has come when its session is recorded.</summary>
+public enum SessionStage
+{
+    /// <summary>The password was right and a second-factor code is awaited (the short-lived two-factor cookie).</summary>
+    PasswordVerified = 1,
+
+    /// <summary>Fully signed in (the application cookie).</summary>
+    SignedIn = 2,
+}
+
+/// <summary>
+/// One browser sign-in, recorded in the database so that ending it works on every instance: the
+/// cookie carries only the <see cref="Id"/>, and a cookie whose session has ended is refused.
+/// </summary>
+public class UserSession
+{
+    /// <summary>256 random bits, base64url. Only inside the encrypted cookie and this row.</summary>
+    public required string Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    public SessionStage Stage { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When sign-out, "sign out everywhere" or completing the code step ended it; null while it lasts.</summary>
+    public DateTime? EndedAt { get; set; }
+
+    /// <summary>The client address that started it (for the user's and the auditor's information).</summary>
+    public string? Address { get; set; }
+}
