@@ -5,7 +5,7 @@ using MudBlazor;
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
 /// <summary>The delete confirmation on MudBlazor: only exactly "yes" deletes (the server decides with <see cref="TokenDeletion"/>).</summary>
-public sealed class DeleteTokenDialogTests : MudComponentTest
+public sealed class DeleteTokenDialogTests : MudDialogTest
 {
     private readonly List<string?> _confirmed = [];
 

@@ -8,7 +8,7 @@ using MudBlazor;
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
 /// <summary>The Generate access token dialog's rules, rendered with MudBlazor in bUnit; the server calls are stand-ins.</summary>
-public sealed class GenerateTokenDialogTests : MudComponentTest
+public sealed class GenerateTokenDialogTests : MudDialogTest
 {
     private static readonly DateTime Now = new(2026, 11, 22, 12, 0, 0, DateTimeKind.Utc);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace AccessTokenPanel.Tests.Tokens.Screens;
@@ -11,14 +12,9 @@ internal static class TokenScreenBrowser
     /// Goes to <paramref name="path"/> and waits until the circuit is live (the layout's marker);
     /// clicks on a prerendered page would otherwise be lost.
     /// </summary>
-    public static async Task GotoInteractiveAsync(this IPage page, string path)
-    {
-        await page.GotoAsync(path);
-        await page.WaitForInteractiveAsync();
-    }
+    public static Task GotoInteractiveAsync(this IPage page, string path) => BrowserTest.GotoInteractiveAsync(page, path);
 
-    public static Task WaitForInteractiveAsync(this IPage page) =>
-        page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    public static Task WaitForInteractiveAsync(this IPage page) => BrowserTest.WaitForInteractiveAsync(page);
 
     /// <summary>Picks an option of a MudSelect: the options render in the popover provider, outside the dialog.</summary>
     public static async Task ChooseAsync(this IPage page, ILocator scope, string label, string option)

@@ -4,7 +4,7 @@ using Bunit;
 
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
-public sealed class TokenTableTests : MudComponentTest
+public sealed class TokenTableTests : Infrastructure.MudComponentTest
 {
     private static readonly DateTime Now = new(2026, 11, 22, 12, 0, 0, DateTimeKind.Utc);
 

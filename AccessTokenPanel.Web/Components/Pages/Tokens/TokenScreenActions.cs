@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Components.Account;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -99,12 +100,13 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     private async Task<TokenScreenActor?> ResolveAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var principal = (await authentication.GetAuthenticationStateAsync()).User;
-        if (principal.Identity?.IsAuthenticated != true)
+        // The check the cookie gets on every request and the circuit on every revalidation, made
+        // again now: the revalidation interval is no grace period for an action.
+        if (!PanelClaims.IsEnrolled(principal) || !await PanelRevalidatingAuthenticationStateProvider.IsStillValidAsync(services, principal))
         {
             return null;
         }
-        var signIn = services.GetRequiredService<SignInManager<PanelUser>>();
-        var user = await signIn.ValidateSecurityStampAsync(principal);
+        var user = await services.GetRequiredService<UserManager<PanelUser>>().GetUserAsync(principal);
         if (user is null || user.IsDisabled)
         {
             return null;

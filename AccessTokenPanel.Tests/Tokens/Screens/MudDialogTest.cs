@@ -2,33 +2,15 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
 /// <summary>
-/// bUnit with MudBlazor's services and providers (PLATFORM.md recipe): loose JS interop (MudBlazor
-/// calls its own scripts), the popover and dialog providers rendered, async disposal for xunit 2.
+/// The shared MudBlazor bUnit base plus what the token dialogs' tests need: opening a dialog as a
+/// page does, and finding inputs and buttons by the names a person sees.
 /// </summary>
-public abstract class MudComponentTest : BunitContext, IAsyncLifetime
+public abstract class MudDialogTest : Infrastructure.MudComponentTest
 {
-    protected MudComponentTest()
-    {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    /// <summary>The providers a page's layout has; dialogs and select options render inside them.</summary>
-    protected IRenderedComponent<IComponent> RenderProviders() => Render(builder =>
-    {
-        builder.OpenComponent<MudPopoverProvider>(0);
-        builder.CloseComponent();
-        builder.OpenComponent<MudDialogProvider>(1);
-        builder.CloseComponent();
-        builder.OpenComponent<MudSnackbarProvider>(2);
-        builder.CloseComponent();
-    });
-
     /// <summary>Opens a dialog as the page does and returns it with the providers that render it.</summary>
     protected async Task<(IRenderedComponent<IComponent> Providers, IDialogReference Dialog)> ShowAsync<TDialog>(
         string title, DialogParameters<TDialog> parameters) where TDialog : IComponent
@@ -55,7 +37,4 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
     protected static AngleSharp.Dom.IElement Button(IRenderedComponent<IComponent> providers, string name) =>
         providers.FindAll("button").Single(b => b.TextContent.Trim() == name);
 
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-
-    Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
 }
