@@ -1,5 +1,6 @@
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using Bunit;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 
 namespace AccessTokenPanel.Tests.Tokens.Screens;
@@ -42,7 +43,7 @@ public sealed class DeleteTokenDialogTests : MudDialogTest
 
         var field = InputLabelled(providers, "Type yes to confirm");
         field.Input("no");
-        await providers.Find("form").SubmitAsync();
+        await InputLabelled(providers, "Type yes to confirm").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
 
         providers.WaitForAssertion(() => Assert.Contains("Nothing was deleted: you typed \"no\", not yes.",
             providers.Find(".mud-input-helper-text.mud-input-error").TextContent));
@@ -58,7 +59,7 @@ public sealed class DeleteTokenDialogTests : MudDialogTest
 
         InputLabelled(providers, "Type yes to confirm").Input("yes");
         providers.WaitForAssertion(() => Assert.False(Button(providers, "Yes, delete").HasAttribute("disabled")));
-        await providers.Find("form").SubmitAsync();
+        Button(providers, "Yes, delete").Click();
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(result!.Canceled);

@@ -113,11 +113,11 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : BrowserTest(ch
         Factory.Time.Advance(TimeSpan.FromSeconds(30));
         await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Authentication code", Exact = true }).FillAsync(user.CodeAt(Factory.Time.GetUtcNow()));
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
-        await Assertions.Expect(dialog.GetByRole(AriaRole.Textbox, new() { Name = "Access token", Exact = true })).ToHaveValueAsync(new Regex("^atp_config_"));
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Textbox, new() { Name = "Access token", Exact = true })).ToHaveValueAsync(new Regex("^atp_cfg_"));
 
         // Escape closes it; the address goes back to the list, and reloading opens no dialog.
         await page.Keyboard.PressAsync("Escape");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/tokens");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/tokens$"));
         await Assertions.Expect(page.Row("bookmarked")).ToContainTextAsync(PanelRoles.ReadOnly);
         await page.ReloadAsync();
         await page.WaitForInteractiveAsync();
@@ -136,17 +136,17 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : BrowserTest(ch
         await page.GotoInteractiveAsync("/tokens");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Name" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("sort=name&dir=asc"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("sort=name&dir=asc"));
         await Assertions.Expect(page.Locator(".token-name")).ToHaveTextAsync(["alpha", "bravo", "charlie"]);
         await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Name" })).ToHaveAttributeAsync("aria-sort", "ascending");
         await page.Row("charlie").GetByText("Expires soon").WaitForAsync();
 
         await page.ChooseAsync(page.Locator(".filters"), "Status", "Expired");
-        await page.WaitForURLAsync(new Regex("status=expired"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=expired"));
         await Assertions.Expect(page.GetByText("No tokens match these filters")).ToBeVisibleAsync();
 
         await page.GoBackAsync();
-        await page.WaitForURLAsync(url => !url.Contains("status=", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("status="));
         await Assertions.Expect(page.Locator(".token-name")).ToHaveTextAsync(["alpha", "bravo", "charlie"]);
 
         // A bookmarked view opens as it was left.
@@ -173,7 +173,7 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : BrowserTest(ch
         await page.GetByRole(AriaRole.Link, new() { Name = "All users' tokens" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "All access tokens" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Searchbox, new() { Name = "Owner email" }).FillAsync("HOLDER@");
-        await page.WaitForURLAsync(new Regex("owner=HOLDER%40"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("owner=HOLDER%40"));
         var rows = page.Row("script");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows).ToContainTextAsync("holder@example.test");
