@@ -30,8 +30,15 @@ internal static class BenchMain
                 BenchmarkRunner.Run<ValidationBenchmarks>(DefaultConfig.Instance
                     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(20)), args.Skip(1).ToArray());
                 break;
+            case "tokens-page":
+                // bench: tokens-page [port] [timing runs] [open pages]
+                await TokensPageBench.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1]) : 5193,
+                    args.Length > 2 ? int.Parse(args[2]) : 6,
+                    args.Length > 3 ? int.Parse(args[3]) : 50);
+                break;
             default:
-                Console.Error.WriteLine("usage: AccessTokenPanel.Bench serve [port] | validate");
+                Console.Error.WriteLine("usage: AccessTokenPanel.Bench serve [port] | validate | tokens-page [port] [runs] [open pages]");
                 return 2;
         }
         return 0;
