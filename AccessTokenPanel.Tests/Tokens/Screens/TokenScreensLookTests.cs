@@ -98,7 +98,14 @@ public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chrom
         await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"{name}: the page is {overflow}px wider than the window");
+        if (overflow > 0)
+        {
+            // Name the widest culprits, so a failure says where to look.
+            var wide = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(0, 8).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' right=' + Math.round(e.getBoundingClientRect().right))");
+            Assert.Fail($"{name}: the page is {overflow}px wider than the window; beyond it: {string.Join(", ", wide)}");
+        }
 
         // The app bar belongs to the layout (MainLayout has its own scan); the token screens and their dialogs are checked here.
         var context = new AxeRunContext { Exclude = [new AxeSelector(".mud-appbar")] };
