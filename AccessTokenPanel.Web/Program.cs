@@ -2,14 +2,15 @@ using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Web.Components;
 using AccessTokenPanel.Web.Components.Account;
+using AccessTokenPanel.Web.Components.Layout;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettingsFile(builder.Environment);
 // `dotnet run` outside Development (and the test host) does not read the static web assets
-// manifest by itself, so the precompressed app.css.gz/app.js.gz under obj/ are not found and a
-// browser that accepts gzip gets an empty 200. A published app has no manifest: this is a no-op there.
+// manifest by itself, so blazor.web.js, _content/MudBlazor/* and the precompressed app.css.gz are
+// not found (500 or an empty 200). A published app has no manifest: this is a no-op there.
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPanelDomain();
@@ -18,7 +19,7 @@ builder.Services.AddPanelDataProtection();
 builder.Services.AddPanelIdentity();
 builder.Services.AddPublicOrigin();
 builder.Services.AddProblemDetails();
-builder.Services.AddRazorComponents();
+builder.Services.AddPanelUi(builder.Configuration, builder.Environment);
 builder.Services.AddPanelApis();
 builder.Services.AddTokenScreens();
 
@@ -43,7 +44,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPanelHealthChecks();
 app.MapPanelApis();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 
 app.Run();

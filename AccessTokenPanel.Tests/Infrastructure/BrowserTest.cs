@@ -28,6 +28,20 @@ public abstract class BrowserTest(Chromium chromium) : IClassFixture<Chromium>, 
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Waits until the page's circuit is live (the layout's marker, from RendererInfo.IsInteractive):
+    /// a click on the prerendered page before that would be lost.
+    /// </summary>
+    public static Task WaitForInteractiveAsync(IPage page) =>
+        page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>Opens <paramref name="url"/> and waits for its circuit.</summary>
+    public static async Task GotoInteractiveAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await WaitForInteractiveAsync(page);
+    }
+
     public virtual async Task DisposeAsync()
     {
         foreach (var context in _contexts)

@@ -38,8 +38,15 @@ internal static class BenchMain
             case "lists":
                 // Server time of the list pages over 100,000 tokens and 2,000 users (and 100,000 audit entries).
                 return await ListBenchmarks.RunAsync(args.Length > 1 ? args[1] : "Sqlite", args.Length > 2 ? args[2] : null);
+            case "tokens-page":
+                // bench: tokens-page [port] [timing runs] [open pages]
+                await TokensPageBench.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1]) : 5193,
+                    args.Length > 2 ? int.Parse(args[2]) : 6,
+                    args.Length > 3 ? int.Parse(args[3]) : 50);
+                break;
             default:
-                Console.Error.WriteLine("usage: AccessTokenPanel.Bench serve [port] [Sqlite|PostgreSql] [connection] | validate | lists [Sqlite|PostgreSql] [connection]");
+                Console.Error.WriteLine("usage: AccessTokenPanel.Bench serve [port] [Sqlite|PostgreSql] [connection] | validate | lists [Sqlite|PostgreSql] [connection] | tokens-page [port] [runs] [open pages]");
                 return 2;
         }
         return 0;

@@ -2,125 +2,201 @@ using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
-public class GenerateTokenDialogTests
+/// <summary>The Generate access token dialog's rules, rendered with MudBlazor in bUnit; the server calls are stand-ins.</summary>
+public sealed class GenerateTokenDialogTests : MudDialogTest
 {
     private static readonly DateTime Now = new(2026, 11, 22, 12, 0, 0, DateTimeKind.Utc);
 
-    [Fact]
-    public void ErrorsAppearBesideTheirFieldsAndTypedValuesAreKeptButNotTheCode()
-    {
-        var input = new GenerateTokenInput
-        {
-            Name = "ci deploy", Api = "Rest", ExpiryMode = GenerateTokenInput.DaysMode, Days = "400", Code = null,
-        };
-        var errors = new Dictionary<string, string>
-        {
-            [nameof(GenerateTokenInput.Days)] = "Tokens may live at most 365 days.",
-            [GenerateTokenHandler.CodeField] = "That code is not right.",
-        };
-
-        var cut = RenderDialog(input, errors);
-
-        Assert.Equal("ci deploy", cut.Find("#token-name").GetAttribute("value"));
-        Assert.Equal("400", cut.Find("#token-days").GetAttribute("value"));
-        Assert.True(cut.Find("#token-api option[value=Rest]").HasAttribute("selected"));
-        var code = cut.Find("#token-code");
-        Assert.True(string.IsNullOrEmpty(code.GetAttribute("value")));
-
-        var daysField = cut.Find("#token-days").Closest(".form-field")!;
-        Assert.Contains("Tokens may live at most 365 days.", daysField.QuerySelector(".validation-message")!.TextContent);
-        Assert.Equal("true", cut.Find("#token-days").GetAttribute("aria-invalid"));
-        Assert.Contains("token-days-error", cut.Find("#token-days").GetAttribute("aria-describedby"));
-        Assert.Contains("That code is not right.", code.Closest(".form-field")!.QuerySelector(".validation-message")!.TextContent);
-        Assert.Null(cut.Find("#token-name").GetAttribute("aria-invalid"));
-        Assert.Null(cut.Find("#token-name").Closest(".form-field")!.QuerySelector(".validation-message"));
-    }
+    private readonly List<GenerateTokenInput> _created = [];
+    private Func<GenerateTokenInput, IReadOnlyDictionary<string, string>> _validate = _ => new Dictionary<string, string>();
+    private Func<GenerateTokenInput, GenerateTokenOutcome> _create = _ => new(null, null, new Dictionary<string, string>());
 
     [Fact]
-    public void DelegatedRoleLivesInTheFieldShownOnlyForConfigurationApi()
-    {
-        var cut = RenderDialog(new GenerateTokenInput());
-
-        // The stylesheet hides .role-field unless the API select has Configuration chosen (the browser tests check it shows).
-        var roleField = cut.Find("#token-role").Closest(".form-field")!;
-        Assert.Contains("role-field", roleField.ClassList);
-        Assert.Equal("Delegated role", roleField.QuerySelector("label[for=token-role]")!.TextContent);
-    }
-
-    [Fact]
-    public void OnlyTheRolesGivenAreOffered()
+    public async Task DelegatedRoleIsAskedOnlyForConfigurationApiAndOffersOnlyTheRolesGiven()
     {
         var userAdmin = PanelRoles.Find(PanelRoles.UserAdministrator)!.Permissions;
+        var (providers, _) = await OpenAsync(roles: PanelRoles.DelegableBy(userAdmin));
+        Assert.False(HasLabel(providers, "Delegated role"));
 
-        var cut = RenderDialog(new GenerateTokenInput(), roles: PanelRoles.DelegableBy(userAdmin));
-
-        var offered = cut.FindAll("#token-role option").Select(o => o.GetAttribute("value")).Where(v => v != "").ToList();
+        await ChooseAsync(providers, "API", "Configuration API");
+        providers.WaitForAssertion(() => Assert.True(HasLabel(providers, "Delegated role")));
+        await OpenSelectAsync(providers, "Delegated role");
+        var offered = providers.FindAll("[role=option]").Select(o => o.TextContent.Trim()).ToList();
         Assert.Equal([PanelRoles.ReadOnly, PanelRoles.UserAdministrator], offered);
+        providers.FindAll("[role=option]").Single(o => o.TextContent.Trim() == PanelRoles.ReadOnly).Click();
+
+        await ChooseAsync(providers, "API", "REST API");
+        providers.WaitForAssertion(() => Assert.False(HasLabel(providers, "Delegated role")));
     }
 
     [Fact]
-    public void NumberOfDaysIsTheDefaultExpiryAndSpecificDateCanBeChosen()
+    public async Task DaysAreAskedByDefaultAndSpecificDateSwitchesToADatePickerWithinThePolicy()
     {
-        var byDays = RenderDialog(new GenerateTokenInput { Days = "90" });
-        Assert.True(Radio(byDays, GenerateTokenInput.DaysMode).HasAttribute("checked"));
-        Assert.False(Radio(byDays, GenerateTokenInput.DateMode).HasAttribute("checked"));
-        Assert.Equal("90", byDays.Find("#token-days").GetAttribute("value"));
+        var (providers, _) = await OpenAsync(maxDays: 180);
 
-        var byDate = RenderDialog(new GenerateTokenInput { ExpiryMode = GenerateTokenInput.DateMode, ExpirationDate = "2027-01-31" });
-        Assert.True(Radio(byDate, GenerateTokenInput.DateMode).HasAttribute("checked"));
-        Assert.Equal("2027-01-31", byDate.Find("#token-date").GetAttribute("value"));
-        Assert.Equal("2026-11-23", byDate.Find("#token-date").GetAttribute("min"));
-        Assert.Equal("2027-11-22", byDate.Find("#token-date").GetAttribute("max"));
+        Assert.Equal("90", InputLabelled(providers, "Days").GetAttribute("value"));
+        Assert.False(HasLabel(providers, "Expiration date"));
+
+        providers.FindAll("label").Single(l => l.TextContent.Trim() == "Specific date").QuerySelector("input")!.Click();
+
+        providers.WaitForAssertion(() => Assert.True(HasLabel(providers, "Expiration date")));
+        Assert.False(HasLabel(providers, "Days"));
+        var picker = providers.FindComponent<MudDatePicker>().Instance;
+        // The picker greys out (disables) every day outside these bounds: tomorrow to the policy's latest date.
+#pragma warning disable MUD0012 // reading the parameters the page set, in a test
+        Assert.Equal(new DateTime(2026, 11, 23), picker.MinDate);
+        Assert.Equal(new DateTime(2027, 5, 21), picker.MaxDate);
+#pragma warning restore MUD0012
     }
 
     [Fact]
-    public void PresetsOfferSixtyNinetyHundredEightyAndThreeSixtyFiveDaysWithinThePolicy()
+    public async Task PresetsFillTheDaysFieldAndNoneExceedsThePolicy()
     {
-        var cut = RenderDialog(new GenerateTokenInput(), maxLifetimeDays: 183);
+        var (providers, _) = await OpenAsync(maxDays: 100);
 
-        var presets = cut.FindAll("#token-days-presets option").Select(o => o.GetAttribute("value")).ToList();
-        Assert.Equal(["60", "90", "180"], presets);
-        Assert.Equal("183", cut.Find("#token-days").GetAttribute("max"));
+        var presets = providers.FindAll(".preset-buttons button").Select(b => b.TextContent.Trim()).ToList();
+        Assert.Equal(["60 days", "90 days"], presets);
+        Button(providers, "60 days").Click();
+
+        providers.WaitForAssertion(() => Assert.Equal("60", InputLabelled(providers, "Days").GetAttribute("value")));
     }
 
     [Fact]
-    public void ApisTheUserMayNotUseAreDisabledWithTheReason()
+    public async Task ThePolicyMaximumIsShownBeforeTheUserPicks()
     {
-        var cut = RenderDialog(new GenerateTokenInput(), apis:
-        [
-            new(ApiType.Configuration, true, null),
-            new(ApiType.Scim, false, "needs permission to manage users"),
-            new(ApiType.Rest, true, null),
-        ]);
+        var (providers, _) = await OpenAsync(maxDays: 180);
 
-        var scim = cut.Find("#token-api option[value=Scim]");
-        Assert.True(scim.HasAttribute("disabled"));
-        Assert.Contains("needs permission to manage users", scim.TextContent);
-        Assert.Equal(["Choose an API", "Configuration API", "SCIM API (needs permission to manage users)", "REST API"],
-            cut.FindAll("#token-api option").Select(o => o.TextContent).ToList());
+        Assert.Contains("at most 180 days: the latest expiration date is 2027-05-21",
+            providers.Find("#policy-bound").TextContent);
     }
 
-    private static AngleSharp.Dom.IElement Radio(IRenderedComponent<GenerateTokenDialog> cut, string mode) =>
-        cut.FindAll("input[type=radio]").Single(r => r.GetAttribute("value") == mode);
-
-    private static IRenderedComponent<GenerateTokenDialog> RenderDialog(
-        GenerateTokenInput input,
-        IReadOnlyDictionary<string, string>? errors = null,
-        IReadOnlyList<PanelRole>? roles = null,
-        IReadOnlyList<GenerateTokenDialog.ApiChoice>? apis = null,
-        int maxLifetimeDays = 365)
+    [Fact]
+    public async Task ErrorsAppearBesideTheFieldAsTheUserTypes()
     {
-        var context = new BunitContext();
-        return context.Render<GenerateTokenDialog>(p => p
-            .Add(d => d.Input, input)
-            .Add(d => d.Errors, errors ?? new Dictionary<string, string>())
-            .Add(d => d.Roles, roles ?? PanelRoles.All)
-            .Add(d => d.Apis, apis ?? ApiTypes.All.Select(a => new GenerateTokenDialog.ApiChoice(a, true, null)).ToList())
-            .Add(d => d.MaxLifetimeDays, maxLifetimeDays)
-            .Add(d => d.Now, Now)
-            .Add(d => d.CloseHref, "tokens"));
+        _validate = input => input.Days == "400"
+            ? new Dictionary<string, string> { [nameof(GenerateTokenInput.Days)] = "Tokens may live at most 365 days.", [nameof(GenerateTokenInput.Name)] = "Enter a name for the token." }
+            : new Dictionary<string, string>();
+        var (providers, _) = await OpenAsync();
+
+        InputLabelled(providers, "Days").Input("400");
+
+        providers.WaitForAssertion(() => Assert.Equal("true", InputLabelled(providers, "Days").GetAttribute("aria-invalid")));
+        var days = InputLabelled(providers, "Days");
+        Assert.Contains("Tokens may live at most 365 days.", FieldOf(days).QuerySelector(".mud-input-helper-text")!.TextContent);
+        // The name was not touched yet: its error waits until it is.
+        Assert.NotEqual("true", InputLabelled(providers, "Token name").GetAttribute("aria-invalid"));
+
+        InputLabelled(providers, "Authentication code").Input("12");
+        providers.WaitForAssertion(() => Assert.Contains("6 digits",
+            FieldOf(InputLabelled(providers, "Authentication code")).QuerySelector(".mud-input-helper-text")!.TextContent));
+    }
+
+    [Fact]
+    public async Task DomainErrorsFromCreateShowBesideTheirFieldsAndKeepTheInputButNotTheCode()
+    {
+        _create = _ => new(null, null, new Dictionary<string, string>
+        {
+            [GenerateTokenHandler.CodeField] = "That code is not right. Enter the current 6-digit code from your authenticator app.",
+            [nameof(GenerateTokenInput.Name)] = "You already have an active token with this name.",
+        });
+        var (providers, _) = await OpenAsync();
+        InputLabelled(providers, "Token name").Input("ci deploy");
+        await ChooseAsync(providers, "API", "REST API");
+        InputLabelled(providers, "Authentication code").Input("123456");
+
+        await providers.Find("form").SubmitAsync();
+
+        providers.WaitForAssertion(() => Assert.Contains("That code is not right",
+            FieldOf(InputLabelled(providers, "Authentication code")).QuerySelector(".mud-input-helper-text")!.TextContent));
+        Assert.Contains("already have an active token", FieldOf(InputLabelled(providers, "Token name")).QuerySelector(".mud-input-helper-text")!.TextContent);
+        Assert.Equal("ci deploy", InputLabelled(providers, "Token name").GetAttribute("value"));
+        Assert.True(string.IsNullOrEmpty(InputLabelled(providers, "Authentication code").GetAttribute("value")));
+        var sent = Assert.Single(_created);
+        Assert.Equal(("ci deploy", "Rest", "90"), (sent.Name, sent.Api, sent.Days));
+    }
+
+    [Fact]
+    public async Task TheCodeFieldIsNumericForOneTimeCodes()
+    {
+        var (providers, _) = await OpenAsync();
+
+        var code = InputLabelled(providers, "Authentication code");
+        Assert.Equal("one-time-code", code.GetAttribute("autocomplete"));
+        Assert.Equal("numeric", code.GetAttribute("inputmode"));
+    }
+
+    [Fact]
+    public async Task TheSecretIsShownOnceInTheDialogAndForgottenWhenItCloses()
+    {
+        const string secret = "atp_rest_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ_abc123";
+        var token = new AccessToken
+        {
+            Id = Guid.NewGuid(), OwnerId = "owner", Name = "ci deploy", ApiType = ApiType.Rest, SecretHash = new byte[32],
+            Hint = "atp_rest_…c123", CreatedAt = Now, ExpiresAt = Now.AddDays(30),
+        };
+        _create = _ => new(token, secret, new Dictionary<string, string>());
+        var (providers, dialog) = await OpenAsync();
+        InputLabelled(providers, "Token name").Input("ci deploy");
+        await providers.Find("form").SubmitAsync();
+
+        providers.WaitForAssertion(() => Assert.True(HasLabel(providers, "Access token")));
+        var field = InputLabelled(providers, "Access token");
+        Assert.Equal(secret, field.GetAttribute("value"));
+        Assert.True(field.HasAttribute("readonly"));
+        Assert.Contains("will not be shown again", providers.Find("[role=dialog]").TextContent);
+        Assert.Contains("2026-12-22 (in 30 days)", providers.Find("[role=dialog]").TextContent);
+        Assert.Contains($"curl -H \"Authorization: Bearer {secret}\" https://panel.example/api/v1/tokens", providers.Find("pre").TextContent);
+        Assert.NotNull(Button(providers, "Copy"));
+
+        Button(providers, "Done").Click();
+
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(result!.Canceled);
+        Assert.IsNotType<string>(result.Data);
+        providers.WaitForAssertion(() => Assert.DoesNotContain(secret, providers.Markup));
+    }
+
+    private static AngleSharp.Dom.IElement FieldOf(AngleSharp.Dom.IElement input) => input.Closest(".mud-input-control")!;
+
+    private async Task<(IRenderedComponent<IComponent>, IDialogReference)> OpenAsync(IReadOnlyList<PanelRole>? roles = null, int maxDays = 365) =>
+        await ShowAsync("Generate access token", new DialogParameters<GenerateTokenDialog>
+        {
+            { d => d.Roles, roles ?? PanelRoles.All },
+            { d => d.Apis, ApiTypes.All.Select(a => new GenerateTokenDialog.ApiChoice(a, true, null)).ToList() },
+            { d => d.MaxLifetimeDays, maxDays },
+            { d => d.DefaultDays, 90 },
+            { d => d.Now, Now },
+            { d => d.BaseUri, "https://panel.example/" },
+            { d => d.Validate, input => Task.FromResult(_validate(input)) },
+            {
+                d => d.Create, input =>
+                {
+                    _created.Add(new GenerateTokenInput
+                    {
+                        Name = input.Name, Api = input.Api, DelegatedRole = input.DelegatedRole, ExpiryMode = input.ExpiryMode,
+                        Days = input.Days, ExpirationDate = input.ExpirationDate, Code = input.Code,
+                    });
+                    return Task.FromResult(_create(input));
+                }
+            },
+        });
+
+    private static async Task OpenSelectAsync(IRenderedComponent<IComponent> providers, string label)
+    {
+        var labelElement = providers.FindAll("label").Single(l => l.TextContent.Trim() == label);
+        await labelElement.Closest(".mud-input-control")!.QuerySelector(".mud-input-control-input-container")!.MouseDownAsync(new());
+        providers.WaitForElements("[role=option]");
+    }
+
+    private static async Task ChooseAsync(IRenderedComponent<IComponent> providers, string label, string option)
+    {
+        await OpenSelectAsync(providers, label);
+        providers.FindAll("[role=option]").Single(o => o.TextContent.Trim() == option).Click();
+        providers.WaitForAssertion(() => Assert.Empty(providers.FindAll("[role=option]")));
     }
 }

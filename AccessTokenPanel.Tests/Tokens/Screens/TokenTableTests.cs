@@ -4,7 +4,7 @@ using Bunit;
 
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
-public class TokenTableTests
+public sealed class TokenTableTests : Infrastructure.MudComponentTest
 {
     private static readonly DateTime Now = new(2026, 11, 22, 12, 0, 0, DateTimeKind.Utc);
 
@@ -43,12 +43,10 @@ public class TokenTableTests
             Token("eight-days", expiresAt: Now.AddDays(8)),
             Token("expired", expiresAt: Now.AddDays(-1)));
 
-        Assert.Contains("row-expiring", Row(cut, "five-days").ClassName);
         Assert.Contains("Expires soon", Row(cut, "five-days").TextContent);
         Assert.Contains("Expires soon", Row(cut, "seven-days").TextContent);
         Assert.DoesNotContain("Expires soon", Row(cut, "eight-days").TextContent);
         Assert.DoesNotContain("Expires soon", Row(cut, "expired").TextContent);
-        Assert.DoesNotContain("row-expiring", Row(cut, "eight-days").ClassName ?? "");
     }
 
     [Fact]
@@ -74,28 +72,41 @@ public class TokenTableTests
     }
 
     [Fact]
-    public void DeleteKeepsTheListStateInTheLinkItOpens()
+    public void DeleteAsksThePageAboutThatRow()
     {
         var token = Token("live", expiresAt: Now.AddDays(30));
-        var cut = RenderTable(TokenListState.From("all", "rest", "name", "asc", 2, null), token);
+        TokenRow? asked = null;
+        var cut = Render<TokenTable>(p => p
+            .Add(t => t.Rows, [new TokenRow(token, null)])
+            .Add(t => t.Now, Now)
+            .Add(t => t.State, TokenListState.From(null, null, null, null, null, null))
+            .Add(t => t.Path, "tokens")
+            .Add(t => t.OnDelete, row => asked = row));
 
-        var form = Row(cut, "live").QuerySelector("form")!;
-        var fields = form.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value"));
-        Assert.Equal("get", form.GetAttribute("method"));
-        Assert.Equal(token.Id.ToString(), fields["delete"]);
-        Assert.Equal("all", fields["status"]);
-        Assert.Equal("rest", fields["api"]);
-        Assert.Equal("name", fields["sort"]);
-        Assert.Equal("2", fields["page"]);
+        Row(cut, "live").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Delete").Click();
+
+        Assert.Equal(token.Id, asked?.Token.Id);
     }
 
-    private static IRenderedComponent<TokenTable> RenderTable(params AccessToken[] tokens) =>
+    [Fact]
+    public void SortHeadersLinkToTheSortedListKeepingFiltersAndMarkTheActiveColumn()
+    {
+        var cut = RenderTable(TokenListState.From("all", "rest", "name", "asc", 2, null), Token("live", expiresAt: Now.AddDays(30)));
+
+        var name = cut.FindAll("th").Single(h => h.TextContent.Trim() == "Name");
+        Assert.Equal("ascending", name.GetAttribute("aria-sort"));
+        Assert.Equal("tokens?status=all&api=rest&sort=name&dir=desc", name.QuerySelector("a")!.GetAttribute("href"));
+        var expires = cut.FindAll("th").Single(h => h.TextContent.Trim() == "Expires");
+        Assert.Null(expires.GetAttribute("aria-sort"));
+        Assert.Equal("tokens?status=all&api=rest&sort=expires&dir=asc", expires.QuerySelector("a")!.GetAttribute("href"));
+    }
+
+    private IRenderedComponent<TokenTable> RenderTable(params AccessToken[] tokens) =>
         RenderTable(TokenListState.From(null, null, null, null, null, null), tokens);
 
-    private static IRenderedComponent<TokenTable> RenderTable(TokenListState state, params AccessToken[] tokens)
+    private IRenderedComponent<TokenTable> RenderTable(TokenListState state, params AccessToken[] tokens)
     {
-        var context = new BunitContext();
-        return context.Render<TokenTable>(p => p
+        return Render<TokenTable>(p => p
             .Add(t => t.Rows, tokens.Select(t => new TokenRow(t, null)).ToList())
             .Add(t => t.Now, Now)
             .Add(t => t.State, state)

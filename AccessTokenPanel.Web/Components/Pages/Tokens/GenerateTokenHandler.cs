@@ -21,19 +21,24 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
     /// <summary>Errors that belong to no single field (e.g. a disabled owner).</summary>
     public const string FormField = "";
 
-    public async Task<GenerateTokenOutcome> HandleAsync(PanelUser user, GenerateTokenInput input, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The domain's verdict on the fields as typed (name, API, role, expiry), keyed by input field;
+    /// the step-up code is neither checked nor spent. The dialog calls it as the user types.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(PanelUser user, GenerateTokenInput input, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        // An unknown API goes to the issuer as an undefined value: it answers with its own message.
-        var api = ApiTypes.All.FirstOrDefault(a => a.ToString() == input.Api);
-        var expiry = ParseExpiry(input, errors);
-        var request = new IssueTokenRequest(user.Id, input.Name, api,
-            api == ApiType.Configuration ? input.DelegatedRole : null, expiry);
-
+        var request = ToRequest(user, input, errors);
         foreach (var error in await issuer.ValidateAsync(request, cancellationToken))
         {
             errors.TryAdd(FieldOf(error), error.Message);
         }
+        return errors;
+    }
+
+    public async Task<GenerateTokenOutcome> HandleAsync(PanelUser user, GenerateTokenInput input, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string>(await ValidateAsync(user, input, cancellationToken), StringComparer.Ordinal);
         var code = input.Code?.Replace(" ", "", StringComparison.Ordinal).Trim();
         if (string.IsNullOrEmpty(code))
         {
@@ -59,7 +64,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
             return new(null, null, errors);
         }
 
-        var result = await issuer.IssueAsync(request, cancellationToken);
+        var result = await issuer.IssueAsync(ToRequest(user, input, errors), cancellationToken);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
@@ -69,6 +74,14 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
             return new(null, null, errors);
         }
         return new(result.Token, result.Secret, errors);
+    }
+
+    private static IssueTokenRequest ToRequest(PanelUser user, GenerateTokenInput input, Dictionary<string, string> errors)
+    {
+        // An unknown API goes to the issuer as an undefined value: it answers with its own message.
+        var api = ApiTypes.All.FirstOrDefault(a => a.ToString() == input.Api);
+        var expiry = ParseExpiry(input, errors);
+        return new IssueTokenRequest(user.Id, input.Name, api, api == ApiType.Configuration ? input.DelegatedRole : null, expiry);
     }
 
     private static string FieldOf(TokenError error) => error.Field switch

@@ -1,5 +1,4 @@
 using AccessTokenPanel.Domain.Tokens;
-using AccessTokenPanel.Web.Components.Shared;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 
@@ -10,11 +9,21 @@ public sealed record DeletionOutcome(bool Deleted, string Message);
 /// <summary>The typed-"yes" delete: anything but exactly "yes" revokes nothing and says so.</summary>
 public sealed class TokenDeletion(TokenRevoker revoker)
 {
+    /// <summary>Exactly "yes": "Yes", " yes" or "y" delete nothing (as the reference product).</summary>
+    public const string Word = "yes";
+
+    public static bool IsConfirmed(string? typed) => string.Equals(typed, Word, StringComparison.Ordinal);
+
+    /// <summary>What to tell someone who typed something else; nothing was deleted.</summary>
+    public static string RefusalFor(string? typed) => string.IsNullOrEmpty(typed)
+        ? "Nothing was deleted: type yes to confirm."
+        : $"Nothing was deleted: you typed \"{(typed.Length > 20 ? typed[..20] + "…" : typed)}\", not yes.";
+
     public async Task<DeletionOutcome> DeleteAsync(Guid tokenId, string tokenName, string? typed, string actorId, CancellationToken cancellationToken = default)
     {
-        if (!ConfirmDelete.IsConfirmed(typed))
+        if (!IsConfirmed(typed))
         {
-            return new(false, ConfirmDelete.RefusalFor(typed));
+            return new(false, RefusalFor(typed));
         }
         return await revoker.RevokeAsync(tokenId, actorId, cancellationToken) switch
         {
@@ -26,9 +35,9 @@ public sealed class TokenDeletion(TokenRevoker revoker)
 
     public async Task<DeletionOutcome> DeleteAllAsync(string ownerId, string? typed, string actorId, CancellationToken cancellationToken = default)
     {
-        if (!ConfirmDelete.IsConfirmed(typed))
+        if (!IsConfirmed(typed))
         {
-            return new(false, ConfirmDelete.RefusalFor(typed));
+            return new(false, RefusalFor(typed));
         }
         var count = await revoker.RevokeAllAsync(ownerId, actorId, cancellationToken);
         return new(count > 0, count == 1 ? "1 token was deleted. It no longer works." : $"{count} tokens were deleted. None of them work any more.");

@@ -7,6 +7,7 @@ public static class TokenScreens
         services.AddScoped<TokenListReader>();
         services.AddScoped<GenerateTokenHandler>();
         services.AddScoped<TokenDeletion>();
+        services.AddScoped<TokenScreenActions>();
         services.AddScoped<Settings.SettingsEditor>();
         return services;
     }

@@ -1,53 +1,14 @@
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
-using AccessTokenPanel.Web.Components.Shared;
-using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Tests.Tokens.Screens;
 
-/// <summary>The typed-"yes" confirmation: the dialog's rendering (bUnit) and its decision on a real database.</summary>
-public class ConfirmDeleteTests
+/// <summary>The typed-"yes" decision on a real database (the dialog itself: <see cref="DeleteTokenDialogTests"/>).</summary>
+public class TokenDeletionTests
 {
-    [Fact]
-    public void ConfirmationNamesTheTokenAndAsksToTypeYes()
-    {
-        using var context = new BunitContext();
-        var cut = context.Render<ConfirmDelete>(p => p
-            .Add(c => c.FormName, "delete-token")
-            .Add(c => c.FieldPrefix, "DeleteForm")
-            .Add(c => c.Question, "Delete the token \"ci deploy\"?")
-            .Add(c => c.CancelHref, "tokens"));
-
-        Assert.Contains("ci deploy", cut.Find("p").TextContent);
-        var label = cut.Find("label");
-        Assert.Equal("Type yes to confirm", label.TextContent);
-        var field = cut.Find($"#{label.GetAttribute("for")}");
-        Assert.Equal("DeleteForm.Confirmation", field.GetAttribute("name"));
-        Assert.Equal("Yes, delete", cut.Find("button[type=submit]").TextContent);
-        Assert.Equal("post", cut.Find("form").GetAttribute("method"));
-        Assert.Empty(cut.FindAll(".validation-message"));
-    }
-
-    [Fact]
-    public void ARefusalIsShownBesideTheField()
-    {
-        using var context = new BunitContext();
-        var cut = context.Render<ConfirmDelete>(p => p
-            .Add(c => c.FormName, "delete-token")
-            .Add(c => c.FieldPrefix, "DeleteForm")
-            .Add(c => c.Question, "Delete?")
-            .Add(c => c.CancelHref, "tokens")
-            .Add(c => c.Refusal, ConfirmDelete.RefusalFor("no")));
-
-        var field = cut.Find("input[name='DeleteForm.Confirmation']");
-        Assert.Equal("true", field.GetAttribute("aria-invalid"));
-        var message = cut.Find($"#{field.GetAttribute("aria-describedby")}");
-        Assert.Equal("Nothing was deleted: you typed \"no\", not yes.", message.TextContent);
-    }
-
     [Theory]
     [InlineData("yes", true)]
     [InlineData("no", false)]
@@ -58,7 +19,7 @@ public class ConfirmDeleteTests
     [InlineData(" yes", false)]
     [InlineData("y", false)]
     public void OnlyExactlyYesConfirms(string? typed, bool confirmed) =>
-        Assert.Equal(confirmed, ConfirmDelete.IsConfirmed(typed));
+        Assert.Equal(confirmed, TokenDeletion.IsConfirmed(typed));
 
     [Fact]
     public async Task TypingYesDeletesTheToken()

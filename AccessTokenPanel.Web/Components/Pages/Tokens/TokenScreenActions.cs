@@ -1,0 +1,121 @@
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Components.Account;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace AccessTokenPanel.Web.Components.Pages.Tokens;
+
+/// <summary>Who is acting, as the database says now: the user, their permissions and the token policy.</summary>
+public sealed record TokenScreenActor(PanelUser User, IReadOnlySet<string> Permissions, PanelSettings Settings)
+{
+    public bool CanReadAll => Permissions.Contains(Permission.TokensReadAll);
+}
+
+/// <summary>
+/// What the token screens do on the server. A circuit lives for minutes or hours, so every call
+/// looks the signed-in user up again (security stamp, disabled flag, permissions) in a fresh
+/// scope: a hidden button is not a permission, and a stale DbContext would not see revocations
+/// made elsewhere.
+/// </summary>
+public sealed class TokenScreenActions(AuthenticationStateProvider authentication, IServiceScopeFactory scopes, TimeProvider time)
+{
+    public const string SignedOutMessage = "Your session has ended or your account was changed. Sign in again.";
+
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The current actor, or null when the session no longer stands (signed out, disabled, stamp changed).</summary>
+    public async Task<TokenScreenActor?> GetActorAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await ResolveAsync(scope.ServiceProvider, cancellationToken);
+    }
+
+    /// <param name="inventory">Everyone's tokens (needs <see cref="Permission.TokensReadAll"/>) instead of the actor's.</param>
+    /// <returns>Null when the actor may not see that list.</returns>
+    public async Task<TokenListView?> ReadAsync(TokenListState state, bool inventory, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null || (inventory && !actor.CanReadAll))
+        {
+            return null;
+        }
+        var reader = scope.ServiceProvider.GetRequiredService<TokenListReader>();
+        var now = Now;
+        var page = await reader.ReadAsync(state, inventory ? null : actor.User.Id, now, cancellationToken);
+        var liveCount = inventory ? 0 : await reader.CountLiveAsync(actor.User.Id, cancellationToken);
+        return new TokenListView(actor, page, liveCount, now);
+    }
+
+    /// <summary>The domain's checks on the fields typed so far, without touching the step-up code.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(GenerateTokenInput input, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null)
+        {
+            return new Dictionary<string, string> { [GenerateTokenHandler.FormField] = SignedOutMessage };
+        }
+        return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().ValidateAsync(actor.User, input, cancellationToken);
+    }
+
+    public async Task<GenerateTokenOutcome> GenerateAsync(GenerateTokenInput input, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null)
+        {
+            return new(null, null, new Dictionary<string, string> { [GenerateTokenHandler.FormField] = SignedOutMessage });
+        }
+        return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().HandleAsync(actor.User, input, cancellationToken);
+    }
+
+    /// <summary>Revokes one token if <paramref name="typed"/> is "yes"; the revoker checks ownership or the revoke-all permission.</summary>
+    public async Task<DeletionOutcome> DeleteAsync(Guid tokenId, string tokenName, string? typed, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null)
+        {
+            return new(false, SignedOutMessage);
+        }
+        return await scope.ServiceProvider.GetRequiredService<TokenDeletion>()
+            .DeleteAsync(tokenId, tokenName, typed, actor.User.Id, cancellationToken);
+    }
+
+    public async Task<DeletionOutcome> DeleteAllAsync(string? typed, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null)
+        {
+            return new(false, SignedOutMessage);
+        }
+        return await scope.ServiceProvider.GetRequiredService<TokenDeletion>()
+            .DeleteAllAsync(actor.User.Id, typed, actor.User.Id, cancellationToken);
+    }
+
+    private async Task<TokenScreenActor?> ResolveAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var principal = (await authentication.GetAuthenticationStateAsync()).User;
+        // The check the cookie gets on every request and the circuit on every revalidation, made
+        // again now: the revalidation interval is no grace period for an action.
+        if (!PanelClaims.IsEnrolled(principal) || !await PanelRevalidatingAuthenticationStateProvider.IsStillValidAsync(services, principal))
+        {
+            return null;
+        }
+        var user = await services.GetRequiredService<UserManager<PanelUser>>().GetUserAsync(principal);
+        if (user is null || user.IsDisabled)
+        {
+            return null;
+        }
+        var permissions = await services.GetRequiredService<PermissionResolver>().GetPermissionsAsync(user.Id, cancellationToken);
+        var settings = await services.GetRequiredService<SettingsStore>().GetAsync(cancellationToken);
+        return new TokenScreenActor(user, permissions, settings);
+    }
+}
+
+/// <summary>One page of the list as the actor may see it, read at <paramref name="Now"/>.</summary>
+public sealed record TokenListView(TokenScreenActor Actor, TokenPage Page, int LiveCount, DateTime Now);
