@@ -25,6 +25,7 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TokenValidator>();
         services.AddScoped<TokenRevoker>();
         services.AddScoped<AccessTokenExchange>();
+        services.AddScoped<DerivedTokenSummaries>();
         services.AddScoped<ExternalTokens.ExternalTokenValidators>();
         services.AddScoped<TimeStepReplayGuard>();
         services.AddScoped<TotpAttemptGate>();

@@ -26,9 +26,16 @@ public sealed class ExternalJwtKeyCache(IHttpClientFactory httpClients, TimeProv
     {
         public SemaphoreSlim Lock { get; } = new(1, 1);
         public IReadOnlyList<SecurityKey>? Keys { get; set; }
-        public DateTime FetchedAt { get; set; }
+        public DateTime KeysFetchedAt { get; set; }
+
+        /// <summary>The last fetch, successful or not: the throttle for refetches.</summary>
+        public DateTime LastAttemptAt { get; set; }
+
+        /// <summary>The validator's UpdatedAt the keys belong to; a changed validator starts afresh.</summary>
         public DateTime ValidatorVersion { get; set; }
     }
+
+    private const string FetchFailed = "The issuer's signing keys could not be fetched; try again later.";
 
     /// <summary>Drops the keys of a validator that was changed or removed.</summary>
     public void Forget(Guid validatorId) => _entries.TryRemove(validatorId, out _);
@@ -36,7 +43,7 @@ public sealed class ExternalJwtKeyCache(IHttpClientFactory httpClients, TimeProv
     public async Task<ExternalKeys> GetKeysAsync(ExternalTokenValidator validator, bool unknownKeyId, CancellationToken cancellationToken)
     {
         var entry = _entries.GetOrAdd(validator.Id, _ => new Entry());
-        if (Fresh(entry, validator, unknownKeyId) is { } cached)
+        if (Cached(entry, validator, unknownKeyId) is { } cached)
         {
             return cached;
         }
@@ -44,32 +51,30 @@ public sealed class ExternalJwtKeyCache(IHttpClientFactory httpClients, TimeProv
         try
         {
             // Another request may have fetched while this one waited.
-            if (Fresh(entry, validator, unknownKeyId) is { } fetched)
+            if (Cached(entry, validator, unknownKeyId) is { } fetched)
             {
                 return fetched;
             }
             var now = time.GetUtcNow().UtcDateTime;
+            if (entry.ValidatorVersion != validator.UpdatedAt)
+            {
+                entry.Keys = null;
+                entry.ValidatorVersion = validator.UpdatedAt;
+            }
+            entry.LastAttemptAt = now;
             try
             {
-                var keys = await FetchAsync(validator, cancellationToken);
-                entry.Keys = keys;
-                entry.FetchedAt = now;
-                entry.ValidatorVersion = validator.UpdatedAt;
-                return new(keys, null);
+                entry.Keys = await FetchAsync(validator, cancellationToken);
+                entry.KeysFetchedAt = now;
+                return new(entry.Keys, null);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException
                 or InvalidOperationException or System.Text.Json.JsonException or FormatException)
             {
                 logger.LogWarning("Could not fetch the signing keys of external token validator {Validator} ({Issuer}): {Error}",
                     validator.Name, validator.Issuer, ex.Message);
-                // Counts as a fetch, so an issuer that is down is not asked on every request.
-                entry.FetchedAt = now;
-                if (entry.Keys is not null && entry.ValidatorVersion == validator.UpdatedAt && !unknownKeyId)
-                {
-                    return new(entry.Keys, null);
-                }
-                return new(entry.ValidatorVersion == validator.UpdatedAt ? entry.Keys : null,
-                    "The issuer's signing keys could not be fetched; try again later.");
+                // The last keys keep working while the issuer is down; a new kid cannot be checked.
+                return entry.Keys is not null && !unknownKeyId ? new(entry.Keys, null) : new(null, FetchFailed);
             }
         }
         finally
@@ -78,23 +83,23 @@ public sealed class ExternalJwtKeyCache(IHttpClientFactory httpClients, TimeProv
         }
     }
 
-    private ExternalKeys? Fresh(Entry entry, ExternalTokenValidator validator, bool unknownKeyId)
+    private ExternalKeys? Cached(Entry entry, ExternalTokenValidator validator, bool unknownKeyId)
     {
-        var age = time.GetUtcNow().UtcDateTime - entry.FetchedAt;
-        if (entry.ValidatorVersion != validator.UpdatedAt || entry.FetchedAt == default)
+        if (entry.ValidatorVersion != validator.UpdatedAt || entry.LastAttemptAt == default)
         {
             return null;
         }
-        if (entry.Keys is null)
+        var now = time.GetUtcNow().UtcDateTime;
+        if (entry.Keys is not null && !unknownKeyId && now - entry.KeysFetchedAt < Lifetime)
         {
-            // The last fetch failed: wait a little before asking the issuer again.
-            return age < MinRefreshInterval ? new(null, "The issuer's signing keys could not be fetched; try again later.") : null;
+            return new(entry.Keys, null);
         }
-        if (age >= Lifetime || (unknownKeyId && age >= MinRefreshInterval))
+        // Asked again too soon (an unknown kid, an issuer that was down): answer from what we have.
+        if (now - entry.LastAttemptAt < MinRefreshInterval)
         {
-            return null;
+            return entry.Keys is not null ? new(entry.Keys, null) : new(null, FetchFailed);
         }
-        return new(entry.Keys, null);
+        return null;
     }
 
     private async Task<IReadOnlyList<SecurityKey>> FetchAsync(ExternalTokenValidator validator, CancellationToken cancellationToken)

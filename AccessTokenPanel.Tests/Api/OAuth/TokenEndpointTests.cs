@@ -193,6 +193,27 @@ public class TokenEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppFac
     }
 
     [Fact]
+    public async Task DerivedTokensAreSummarisedUnderTheirParentAndListedWithTheirKind()
+    {
+        var user = await UserAsync();
+        var refresh = await factory.IssueTokenAsync(user.Id, ApiType.Rest);
+        var parentId = (await StoredAsync(refresh)).Id;
+        var first = await AccessTokenAsync(factory.CreateClient(), refresh);
+        factory.Time.Advance(TimeSpan.FromMinutes(10));
+        var second = await AccessTokenAsync(factory.CreateClient(), refresh);
+        await PostFormAsync(factory.CreateClient(), "/api/v1/oauth/revoke", ("token", first));
+
+        await using var scope = factory.Scope();
+        var summaries = await scope.ServiceProvider.GetRequiredService<DerivedTokenSummaries>().ForParentsAsync([parentId]);
+        var listed = await (await factory.ClientWith(second).GetAsync("/api/v1/tokens")).Content.ReadFromJsonAsync<JsonElement>();
+
+        var summary = summaries[parentId];
+        Assert.Equal(1, summary.ActiveCount);
+        Assert.Equal((await StoredAsync(second)).ExpiresAt, summary.LatestExpiresAt);
+        Assert.Equal(["access", "access", "standard"], listed.EnumerateArray().Select(t => t.GetProperty("kind").GetString()).Order());
+    }
+
+    [Fact]
     public async Task ADisabledOwnersTokenIsNotExchanged()
     {
         var user = await UserAsync();

@@ -16,7 +16,8 @@ public sealed record TokenResponse(
     DateTime? RevokedAt,
     DateTime? LastUsedAt,
     string? LastUsedFrom,
-    Guid? ParentTokenId)
+    Guid? ParentTokenId,
+    string Kind)
 {
     public static TokenResponse From(AccessToken token, DateTime utcNow, TokenUsageRecorder usage)
     {
@@ -30,7 +31,7 @@ public sealed record TokenResponse(
         }
         return new(token.Id, token.Name, token.ApiType.ToWire(), token.DelegatedRole, token.Hint,
             token.StatusAt(utcNow).ToString().ToLowerInvariant(), token.CreatedAt, token.ExpiresAt, token.RevokedAt,
-            lastUsedAt, lastUsedFrom, token.ParentTokenId);
+            lastUsedAt, lastUsedFrom, token.ParentTokenId, token.Kind == TokenKind.Access ? "access" : "standard");
     }
 }
 
