@@ -42,6 +42,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
         {
             user.Property(u => u.DisplayName).HasMaxLength(200);
             user.Property(u => u.ExternalId).HasMaxLength(200);
+            user.Property(u => u.GivenName).HasMaxLength(200);
+            user.Property(u => u.FamilyName).HasMaxLength(200);
+            user.Property(u => u.FormattedName).HasMaxLength(200);
             user.HasIndex(u => u.ExternalId);
             // Written only by conditional updates (TimeStepReplayGuard, TotpAttemptGate). Identity saves
             // the whole row from the copy a request loaded; a request that lost a race would otherwise

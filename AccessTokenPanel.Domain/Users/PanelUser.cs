@@ -24,6 +24,15 @@ public class PanelUser : IdentityUser
     /// <summary>Until when (UTC) authentication codes are refused unchecked after too many wrong ones.</summary>
     public DateTime? TotpLockedUntil { get; set; }
 
+    /// <summary>SCIM name.givenName (RFC 7643 4.1.1), as the identity provider sent it.</summary>
+    public string? GivenName { get; set; }
+
+    /// <summary>SCIM name.familyName.</summary>
+    public string? FamilyName { get; set; }
+
+    /// <summary>SCIM name.formatted: the full name as the provider formats it (displayName stays separate).</summary>
+    public string? FormattedName { get; set; }
+
     /// <summary>An identifier assigned by an identity provider through SCIM (RFC 7643 externalId).</summary>
     public string? ExternalId { get; set; }
 

@@ -13,6 +13,10 @@ public sealed record NewUserRequest
     public string? UserName { get; init; }
     public string? DisplayName { get; init; }
     public string? ExternalId { get; init; }
+    /// <summary>SCIM name parts (RFC 7643 4.1.1), kept apart from the display name.</summary>
+    public string? GivenName { get; init; }
+    public string? FamilyName { get; init; }
+    public string? FormattedName { get; init; }
     /// <summary>An initial password; without one the user cannot sign in until one is set.</summary>
     public string? Password { get; init; }
     public IReadOnlyList<string> Roles { get; init; } = [];
@@ -28,6 +32,10 @@ public sealed record UserChange
     public bool ExternalIdSet { get; init; }
     public string? ExternalId { get; init; }
     public bool? Active { get; init; }
+    /// <summary>SCIM name parts: null leaves a part as it is, "" clears it.</summary>
+    public string? GivenName { get; init; }
+    public string? FamilyName { get; init; }
+    public string? FormattedName { get; init; }
     /// <summary>A new password. It ends the user's sessions and leaves their second factor as it is.</summary>
     public string? Password { get; init; }
 }

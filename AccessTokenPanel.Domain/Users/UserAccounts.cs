@@ -39,7 +39,8 @@ public sealed class UserAccounts(
         var userName = string.IsNullOrWhiteSpace(request.UserName) ? email : request.UserName.Trim();
         var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email : request.DisplayName.Trim();
         var externalId = string.IsNullOrWhiteSpace(request.ExternalId) ? null : request.ExternalId.Trim();
-        if ((CheckEmail(email) ?? CheckLengths(userName, displayName, externalId)) is { } invalid)
+        if ((CheckEmail(email) ?? CheckLengths(userName, displayName, externalId)
+            ?? CheckNameLengths(request.GivenName, request.FamilyName, request.FormattedName)) is { } invalid)
         {
             return invalid;
         }
@@ -65,6 +66,9 @@ public sealed class UserAccounts(
             EmailConfirmed = true,
             DisplayName = displayName,
             ExternalId = externalId,
+            GivenName = NamePart(request.GivenName),
+            FamilyName = NamePart(request.FamilyName),
+            FormattedName = NamePart(request.FormattedName),
             IsDisabled = !request.Active,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
@@ -109,7 +113,8 @@ public sealed class UserAccounts(
         var email = change.Email?.Trim();
         var displayName = change.DisplayName?.Trim();
         var externalId = change.ExternalIdSet && !string.IsNullOrWhiteSpace(change.ExternalId) ? change.ExternalId.Trim() : null;
-        if (((email is null ? null : CheckEmail(email)) ?? CheckLengths(userName, displayName, externalId)) is { } invalid)
+        if (((email is null ? null : CheckEmail(email)) ?? CheckLengths(userName, displayName, externalId)
+            ?? CheckNameLengths(change.GivenName, change.FamilyName, change.FormattedName)) is { } invalid)
         {
             return invalid;
         }
@@ -150,6 +155,19 @@ public sealed class UserAccounts(
         {
             changes.Add($"externalId -> {externalId ?? "(none)"}");
             user.ExternalId = externalId;
+        }
+        foreach (var (label, given, current, set) in new (string, string?, string?, Action<string?>)[]
+        {
+            ("name.givenName", change.GivenName, user.GivenName, v => user.GivenName = v),
+            ("name.familyName", change.FamilyName, user.FamilyName, v => user.FamilyName = v),
+            ("name.formatted", change.FormattedName, user.FormattedName, v => user.FormattedName = v),
+        })
+        {
+            if (given is not null && NamePart(given) != current)
+            {
+                changes.Add($"{label} -> {NamePart(given) ?? "(none)"}");
+                set(NamePart(given));
+            }
         }
         var endSessions = false;
         if (!string.IsNullOrEmpty(change.Password))
@@ -388,6 +406,13 @@ public sealed class UserAccounts(
                 : externalId?.Length > MaxExternalIdLength
                     ? new(UserAccountError.Invalid, $"The externalId is longer than {MaxExternalIdLength} characters.", "externalId")
                     : null;
+
+    private static string? NamePart(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static UserAccountResult? CheckNameLengths(params string?[] parts) =>
+        parts.Any(p => p?.Trim().Length > MaxDisplayNameLength)
+            ? new(UserAccountError.Invalid, $"A name part (givenName, familyName, formatted) is longer than {MaxDisplayNameLength} characters.", "name")
+            : null;
 
     private static UserAccountResult FromIdentity(IdentityResult result)
     {

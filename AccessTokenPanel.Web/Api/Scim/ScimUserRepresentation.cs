@@ -35,7 +35,7 @@ internal static class ScimUserRepresentation
                 ["schemas"] = new JsonArray(ScimSchemas.User),
                 ["id"] = user.Id,
                 ["userName"] = user.UserName,
-                ["name"] = new JsonObject { ["formatted"] = user.DisplayName },
+                ["name"] = Name(user),
                 ["displayName"] = user.DisplayName,
                 ["emails"] = new JsonArray(new JsonObject { ["value"] = user.Email, ["type"] = "work", ["primary"] = true }),
                 ["active"] = !user.IsDisabled,
@@ -61,6 +61,22 @@ internal static class ScimUserRepresentation
             }
             return resource;
         }).ToList();
+    }
+
+    /// <summary>The stored name parts; formatted falls back to the parts joined, then to the display name.</summary>
+    private static JsonObject Name(PanelUser user)
+    {
+        var joined = $"{user.GivenName} {user.FamilyName}".Trim();
+        var name = new JsonObject { ["formatted"] = user.FormattedName ?? (joined.Length > 0 ? joined : user.DisplayName) };
+        if (user.GivenName is not null)
+        {
+            name["givenName"] = user.GivenName;
+        }
+        if (user.FamilyName is not null)
+        {
+            name["familyName"] = user.FamilyName;
+        }
+        return name;
     }
 
     public static string Instant(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -25,7 +25,9 @@ internal static partial class ScimUsers
         ScimFilterTranslator<PanelUser>.Attribute("userName", u => u.NormalizedUserName, normalized: true),
         ScimFilterTranslator<PanelUser>.Attribute("externalId", u => u.ExternalId),
         ScimFilterTranslator<PanelUser>.Attribute("displayName", u => u.DisplayName),
-        ScimFilterTranslator<PanelUser>.Attribute("name.formatted", u => u.DisplayName),
+        ScimFilterTranslator<PanelUser>.Attribute("name.formatted", u => u.FormattedName),
+        ScimFilterTranslator<PanelUser>.Attribute("name.givenName", u => u.GivenName),
+        ScimFilterTranslator<PanelUser>.Attribute("name.familyName", u => u.FamilyName),
         ScimFilterTranslator<PanelUser>.Attribute("active", u => !u.IsDisabled),
         ScimFilterTranslator<PanelUser>.Attribute("emails", u => u.NormalizedEmail, normalized: true),
         ScimFilterTranslator<PanelUser>.Attribute("emails.value", u => u.NormalizedEmail, normalized: true),
@@ -113,6 +115,9 @@ internal static partial class ScimUsers
             UserName = userName,
             DisplayName = ScimValues.DisplayName(body),
             ExternalId = ScimValues.String(ScimValues.Get(body, "externalId")),
+            GivenName = NamePart(body, "givenName"),
+            FamilyName = NamePart(body, "familyName"),
+            FormattedName = NamePart(body, "formatted"),
             Password = ScimValues.String(ScimValues.Get(body, "password")),
             Active = active.Value,
         }, cancellationToken);
@@ -159,6 +164,10 @@ internal static partial class ScimUsers
             DisplayName = ScimValues.DisplayName(body) ?? userName,
             ExternalIdSet = ScimValues.Has(body, "externalId"),
             ExternalId = ScimValues.String(ScimValues.Get(body, "externalId")),
+            // PUT replaces: a name part left out is cleared.
+            GivenName = NamePart(body, "givenName") ?? "",
+            FamilyName = NamePart(body, "familyName") ?? "",
+            FormattedName = NamePart(body, "formatted") ?? "",
             Active = active,
             Password = ScimValues.String(ScimValues.Get(body, "password")),
         };
@@ -247,12 +256,29 @@ internal static partial class ScimUsers
                     ? (change with { UserName = userName }, null)
                     : (change, ScimResult.BadRequest("invalidValue", "userName is required and cannot be removed."));
             case "displayname":
-            case "name.formatted":
                 return (change with { DisplayName = remove ? user.Email ?? user.UserName : ScimValues.String(value) }, null);
+            case "name.formatted":
+                return (change with { FormattedName = remove ? "" : ScimValues.String(value) ?? "" }, null);
+            case "name.givenname":
+                return (change with { GivenName = remove ? "" : ScimValues.String(value) ?? "" }, null);
+            case "name.familyname":
+                return (change with { FamilyName = remove ? "" : ScimValues.String(value) ?? "" }, null);
             case "name":
-                return value is JsonObject name && ScimValues.DisplayName(new JsonObject { ["name"] = name.DeepClone() }) is { } formatted
-                    ? (change with { DisplayName = formatted }, null)
-                    : (change, null);
+                if (remove)
+                {
+                    return (change with { GivenName = "", FamilyName = "", FormattedName = "" }, null);
+                }
+                if (value is not JsonObject name)
+                {
+                    return (change, ScimResult.BadRequest("invalidValue", "name must be an object with givenName, familyName and formatted."));
+                }
+                // Only the sub-attributes given change (RFC 7644 3.5.2.3).
+                return (change with
+                {
+                    GivenName = ScimValues.Has(name, "givenName") ? ScimValues.String(ScimValues.Get(name, "givenName")) ?? "" : change.GivenName,
+                    FamilyName = ScimValues.Has(name, "familyName") ? ScimValues.String(ScimValues.Get(name, "familyName")) ?? "" : change.FamilyName,
+                    FormattedName = ScimValues.Has(name, "formatted") ? ScimValues.String(ScimValues.Get(name, "formatted")) ?? "" : change.FormattedName,
+                }, null);
             case "externalid":
                 return (change with { ExternalIdSet = true, ExternalId = remove ? null : ScimValues.String(value) }, null);
             case "emails":
@@ -275,6 +301,9 @@ internal static partial class ScimUsers
                 return (change, null);
         }
     }
+
+    private static string? NamePart(JsonObject resource, string part) =>
+        ScimValues.Get(resource, "name") is JsonObject name ? ScimValues.String(ScimValues.Get(name, part)) : null;
 
     private static async Task<ScimResult> SaveAsync(
         PanelUser user, UserChange change, HttpRequest request, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db,
