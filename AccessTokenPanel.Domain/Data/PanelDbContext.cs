@@ -71,7 +71,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             // "My tokens, newest first" (the REST list and the access tokens page) and the
             // inventory's default order read these in order instead of sorting every row.
             token.HasIndex(t => new { t.OwnerId, t.CreatedAt });
-            token.HasIndex(t => t.CreatedAt);
+            token.HasIndex(t => new { t.CreatedAt, t.Id });
             token.HasIndex(t => t.ParentTokenId);
             token.HasOne<PanelUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
         });

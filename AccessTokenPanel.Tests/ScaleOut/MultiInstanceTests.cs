@@ -58,7 +58,8 @@ public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<Pan
             using var direct = Client(cookies, instance.Address);
             var page = await direct.GetAsync("/tokens");
             Assert.True(page.StatusCode == HttpStatusCode.OK,
-                $"instance {instance.Index}: {(int)page.StatusCode} {page.Headers.Location}");
+                $"instance {instance.Index}: {(int)page.StatusCode} {page.Headers.Location}\n"
+                + string.Join('\n', instance.Logs.Lines.Where(l => l.Contains("Error") || l.Contains("Exception")).TakeLast(5)));
         }
     }
 

@@ -5,6 +5,7 @@ using AccessTokenPanel.Web.Data.PostgreSql;
 using AccessTokenPanel.Web.Data.Sqlite;
 using AccessTokenPanel.Web.Data.SqlServer;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -128,6 +129,55 @@ internal static class DatabaseSetup
             // Another instance inserted the settings row first; it is there now.
             db.ChangeTracker.Clear();
             await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync(cancellationToken);
+        }
+        await EnsureSharedDataProtectionKeyAsync(scope.ServiceProvider, db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Instances starting together on an empty key table would each create a key of their own and
+    /// read each other's cookies only after their key rings refresh. Under a database lock, the
+    /// first creates the key and the others find it.
+    /// </summary>
+    private static async Task EnsureSharedDataProtectionKeyAsync(IServiceProvider services, PanelDbContext db, CancellationToken cancellationToken)
+    {
+        if (services.GetService<IKeyManager>() is not { } keys)
+        {
+            return;
+        }
+        var (acquire, release) = db.Database.ProviderName switch
+        {
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => ("SELECT pg_advisory_lock(727301)", "SELECT pg_advisory_unlock(727301)"),
+            "Microsoft.EntityFrameworkCore.SqlServer" => (
+                "EXEC sp_getapplock @Resource = 'AccessTokenPanel.DataProtection', @LockMode = 'Exclusive', @LockOwner = 'Session'",
+                "EXEC sp_releaseapplock @Resource = 'AccessTokenPanel.DataProtection', @LockOwner = 'Session'"),
+            _ => ((string?)null, (string?)null),
+        };
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (acquire is not null)
+            {
+                await db.Database.ExecuteSqlRawAsync(acquire, cancellationToken);
+            }
+            try
+            {
+                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
+                {
+                    keys.CreateNewKey(now, now.AddDays(90));
+                }
+            }
+            finally
+            {
+                if (release is not null)
+                {
+                    await db.Database.ExecuteSqlRawAsync(release, CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 }

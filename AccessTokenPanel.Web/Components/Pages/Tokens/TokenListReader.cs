@@ -21,33 +21,34 @@ public sealed class TokenListReader(PanelDbContext db)
     /// <param name="ownerId">The owner whose tokens to list, or null for everyone's (the inventory).</param>
     public async Task<TokenPage> ReadAsync(TokenListState state, string? ownerId, DateTime now, CancellationToken cancellationToken = default)
     {
-        var all = from token in db.AccessTokens.AsNoTracking()
-                  join user in db.Users on token.OwnerId equals user.Id
-                  select new { Token = token, user.Email, user.NormalizedEmail };
+        // Tokens alone (every token has an owner: the foreign key cascades), so the database pages
+        // them straight from the (OwnerId, CreatedAt) or CreatedAt index; owners' emails are read
+        // for the page's rows only.
+        var all = db.AccessTokens.AsNoTracking();
         if (ownerId is not null)
         {
-            all = all.Where(x => x.Token.OwnerId == ownerId);
+            all = all.Where(t => t.OwnerId == ownerId);
         }
         var anyAtAll = await all.AnyAsync(cancellationToken);
 
         var query = state.Status switch
         {
-            "active" => all.Where(x => x.Token.RevokedAt == null && x.Token.ExpiresAt > now),
-            "expired" => all.Where(x => x.Token.RevokedAt == null && x.Token.ExpiresAt <= now),
-            "revoked" => all.Where(x => x.Token.RevokedAt != null),
+            "active" => all.Where(t => t.RevokedAt == null && t.ExpiresAt > now),
+            "expired" => all.Where(t => t.RevokedAt == null && t.ExpiresAt <= now),
+            "revoked" => all.Where(t => t.RevokedAt != null),
             "all" => all,
             // Revoked tokens are history: hidden unless asked for.
-            _ => all.Where(x => x.Token.RevokedAt == null),
+            _ => all.Where(t => t.RevokedAt == null),
         };
         if (state.ApiFilter is { } api)
         {
-            query = query.Where(x => x.Token.ApiType == api);
+            query = query.Where(t => t.ApiType == api);
         }
         if (ownerId is null && state.Owner is { } owner)
         {
             // Normalized (upper-case) email: a case-insensitive match on every provider.
             var normalized = owner.ToUpperInvariant();
-            query = query.Where(x => x.NormalizedEmail != null && x.NormalizedEmail.Contains(normalized));
+            query = query.Where(t => db.Users.Any(u => u.Id == t.OwnerId && u.NormalizedEmail != null && u.NormalizedEmail.Contains(normalized)));
         }
 
         var total = await query.CountAsync(cancellationToken);
@@ -56,25 +57,32 @@ public sealed class TokenListReader(PanelDbContext db)
 
         var sorted = (state.SortKey, state.Descending) switch
         {
-            ("name", false) => query.OrderBy(x => x.Token.Name),
-            ("name", true) => query.OrderByDescending(x => x.Token.Name),
-            ("api", false) => query.OrderBy(x => x.Token.ApiType),
-            ("api", true) => query.OrderByDescending(x => x.Token.ApiType),
-            ("role", false) => query.OrderBy(x => x.Token.DelegatedRole),
-            ("role", true) => query.OrderByDescending(x => x.Token.DelegatedRole),
-            ("expires", false) => query.OrderBy(x => x.Token.ExpiresAt),
-            ("expires", true) => query.OrderByDescending(x => x.Token.ExpiresAt),
-            ("lastused", false) => query.OrderBy(x => x.Token.LastUsedAt),
-            ("lastused", true) => query.OrderByDescending(x => x.Token.LastUsedAt),
-            (_, false) => query.OrderBy(x => x.Token.CreatedAt),
-            (_, true) => query.OrderByDescending(x => x.Token.CreatedAt),
+            ("name", false) => query.OrderBy(t => t.Name),
+            ("name", true) => query.OrderByDescending(t => t.Name),
+            ("api", false) => query.OrderBy(t => t.ApiType),
+            ("api", true) => query.OrderByDescending(t => t.ApiType),
+            ("role", false) => query.OrderBy(t => t.DelegatedRole),
+            ("role", true) => query.OrderByDescending(t => t.DelegatedRole),
+            ("expires", false) => query.OrderBy(t => t.ExpiresAt),
+            ("expires", true) => query.OrderByDescending(t => t.ExpiresAt),
+            ("lastused", false) => query.OrderBy(t => t.LastUsedAt),
+            ("lastused", true) => query.OrderByDescending(t => t.LastUsedAt),
+            (_, false) => query.OrderBy(t => t.CreatedAt),
+            (_, true) => query.OrderByDescending(t => t.CreatedAt),
         };
-        // Ties (same API, same role) read alphabetically, then stably.
-        var rows = await sorted.ThenBy(x => x.Token.Name).ThenBy(x => x.Token.Id)
+        // Ties (same API, same role) read alphabetically, then stably. Creation times hardly tie:
+        // newest first breaks them by id in the same direction, so (CreatedAt, Id) serves the whole order.
+        var ordered = state.SortKey == "created"
+            ? (state.Descending ? sorted.ThenByDescending(t => t.Id) : sorted.ThenBy(t => t.Id))
+            : sorted.ThenBy(t => t.Name).ThenBy(t => t.Id);
+        var tokens = await ordered
             .Skip((page - 1) * TokenListState.PageSize)
             .Take(TokenListState.PageSize)
-            .Select(x => new TokenRow(x.Token, x.Email))
             .ToListAsync(cancellationToken);
+        var ownerIds = tokens.Select(t => t.OwnerId).Distinct().ToList();
+        var emails = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
+        var rows = tokens.Select(t => new TokenRow(t, emails.GetValueOrDefault(t.OwnerId))).ToList();
         return new TokenPage(rows, total, page, anyAtAll);
     }
 

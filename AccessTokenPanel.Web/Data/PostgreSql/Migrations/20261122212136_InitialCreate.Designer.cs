@@ -162,7 +162,7 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("ParentTokenId");
 

@@ -243,9 +243,9 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AccessTokens_CreatedAt",
+                name: "IX_AccessTokens_CreatedAt_Id",
                 table: "AccessTokens",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AccessTokens_OwnerId_CreatedAt",

@@ -39,9 +39,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                 columns: new[] { "OccurredAt", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AccessTokens_CreatedAt",
+                name: "IX_AccessTokens_CreatedAt_Id",
                 table: "AccessTokens",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AccessTokens_OwnerId_CreatedAt",
@@ -64,7 +64,7 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                 table: "AuditEntries");
 
             migrationBuilder.DropIndex(
-                name: "IX_AccessTokens_CreatedAt",
+                name: "IX_AccessTokens_CreatedAt_Id",
                 table: "AccessTokens");
 
             migrationBuilder.DropIndex(

@@ -223,7 +223,7 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("ParentTokenId");
 

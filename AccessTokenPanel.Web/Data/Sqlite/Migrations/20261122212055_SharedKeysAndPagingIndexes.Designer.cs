@@ -155,7 +155,7 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("ParentTokenId");
 
