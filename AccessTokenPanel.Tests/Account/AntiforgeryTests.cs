@@ -73,15 +73,9 @@ public sealed class AntiforgeryTests : IAsyncLifetime
         using var client = new FormClient(_factory);
         await SignInAsync(client, admin, _factory.Time);
 
-        await AssertRefusedAsync(client.SubmitAsync("/users/new", new Dictionary<string, string>
-        {
-            ["Input.Email"] = "new-af@example.test",
-            ["Input.Role"] = PanelRoles.ReadOnly,
-            ["Input.Password"] = TestUsers.DefaultPassword,
-        }, withAntiforgery: false));
+        // The Users page is interactive (no form handlers); a hand-made post to it is still refused.
         await AssertRefusedAsync(client.SubmitAsync("/users", new Dictionary<string, string>(), ("Change.Command", "disable:x"), withAntiforgery: false));
 
         Assert.False((await FindAsync(_factory, "target-af@example.test")).IsDisabled);
-        Assert.Null(await FindAsync(_factory, "new-af@example.test"));
     }
 }
