@@ -74,7 +74,11 @@ public sealed class AntiforgeryTests : IAsyncLifetime
         await SignInAsync(client, admin, _factory.Time);
 
         // The Users page is interactive (no form handlers); a hand-made post to it is still refused.
-        await AssertRefusedAsync(client.SubmitAsync("/users", new Dictionary<string, string>(), ("Change.Command", "disable:x"), withAntiforgery: false));
+        await AssertRefusedAsync(client.Http.PostAsync("/users", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "user-action",
+            ["Change.Command"] = "disable:x",
+        })));
 
         Assert.False((await FindAsync(_factory, "target-af@example.test")).IsDisabled);
     }

@@ -15,7 +15,7 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
         var admin = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "root@example.test", PanelRoles.SuperAdministrator);
         var page = await NewPageAsync();
         await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
-        await WaitForInteractiveAsync(page);
+        await GotoInteractiveAsync(page, "/users");
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
         await page.WaitForURLAsync("**/settings");
