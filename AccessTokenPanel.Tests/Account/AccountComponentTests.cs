@@ -1,13 +1,14 @@
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Account.Pages;
 using AccessTokenPanel.Web.Components.Account.Shared;
+using AccessTokenPanel.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Tests.Account;
 
-public sealed class AccountComponentTests : BunitContext
+public sealed class AccountComponentTests : MudComponentTest
 {
     private const string Key = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 

@@ -210,7 +210,7 @@ public sealed class SignInSecurityTests : IAsyncLifetime
     {
         // An enrolled user's enrollment page has no sign-out form, so build the post by hand with
         // the antiforgery token a page of this session carries.
-        var document = await client.GetDocumentAsync("/users/new");
+        var document = await client.GetDocumentAsync("/account/login");
         var token = document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value");
         return new AngleSharp.Html.Parser.HtmlParser().ParseDocument(
             $"<form method=post action=/account/logout><input type=hidden name=__RequestVerificationToken value=\"{token}\"><input name=returnUrl></form>");

@@ -28,6 +28,22 @@ public sealed class ShellBrowserTests(Chromium chromium) : BrowserTest(chromium)
     }
 
     [Fact]
+    public async Task TheAccountMenuSignsOutWithAPostFromAnInteractivePage()
+    {
+        var admin = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "admin@example.test", Domain.Permissions.PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
+        await GotoInteractiveAsync(page, "/users");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Account menu for admin@example.test" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
+        await page.GotoAsync("/users");
+        Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
+    }
+
+    [Fact]
     public async Task AccountPagesAreStaticFormsThatStartNoCircuit()
     {
         var page = await NewPageAsync();

@@ -35,7 +35,9 @@ public sealed class PanelRevalidatingAuthenticationStateProvider(
         }
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier)!;
         var permissions = await scope.ServiceProvider.GetRequiredService<PermissionResolver>().GetPermissionsAsync(userId, cancellationToken);
-        if (_permissions is not null && !_permissions.SetEquals(permissions))
+        // The first comparison is against the roles in the sign-in cookie, so a change made before the first check counts too.
+        _permissions ??= PanelRoles.PermissionsOf(principal.FindAll(ClaimTypes.Role).Select(c => c.Value));
+        if (!_permissions.SetEquals(permissions))
         {
             // Same user, other rights: the router authorizes the open page again (a lost role loses the page).
             NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(principal)));

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AccessTokenPanel.Tests.Look;
+
+/// <summary>
+/// Walks every screen of this part of the panel, as a person would, and hands each one (page and a
+/// name) to a check: the first-run setup, the sign-in steps, enrollment, users (with the Create user
+/// and confirmation dialogs), audit log, settings and access denied. Used by the screenshot and the axe-core tests.
+/// </summary>
+public static class PanelTour
+{
+    public static async Task VisitAsync(BrowserTest test, PanelAppFactory factory, Func<Task<IPage>> newPage, Func<IPage, string, Task> check)
+    {
+        // First run: no user exists yet.
+        var setupPage = await newPage();
+        var setupUrl = Regex.Match(factory.Logs.AllText, @"http://\S+/account/setup\?code=[0-9a-f]{32}").Value;
+        await setupPage.GotoAsync(setupUrl);
+        await setupPage.GetByRole(AriaRole.Button, new() { Name = "Create administrator" }).WaitForAsync();
+        await check(setupPage, "setup");
+
+        var admin = await TestUsers.CreateEnrolledUserAsync(factory.Services, "admin@example.test", PanelRoles.SuperAdministrator);
+        await TestUsers.CreateEnrolledUserAsync(factory.Services, "reader-with-a-rather-long-address@example.test", PanelRoles.ReadOnly);
+
+        var page = await newPage();
+        await page.GotoAsync("/account/login");
+        await check(page, "login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(admin.Email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Alert).WaitForAsync();
+        await check(page, "login-error");
+
+        await BrowserSignIn.SignInAsync(page, admin, factory.Time);
+        await BrowserTest.GotoInteractiveAsync(page, "/users");
+        await check(page, "users");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Create user" });
+        await dialog.GetByLabel("Initial password").FillAsync("short");
+        await dialog.GetByText("The password must be at least 12 characters.").WaitForAsync();
+        await check(page, "users-create-dialog");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Disable reader-with-a-rather-long-address@example.test" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).WaitForAsync();
+        await check(page, "users-confirm-dialog");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Disable", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Status).WaitForAsync();
+
+        await BrowserTest.GotoInteractiveAsync(page, "/audit");
+        await check(page, "audit");
+        await BrowserTest.GotoInteractiveAsync(page, "/settings");
+        await check(page, "settings");
+        await page.GetByLabel("Maximum lifetime (days)").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alert).WaitForAsync();
+        await check(page, "settings-errors");
+
+        // The second sign-in step and the recovery code page, in a fresh browser context.
+        var second = await newPage();
+        await second.GotoAsync("/account/login");
+        await second.GetByLabel("Email", new() { Exact = true }).FillAsync(admin.Email);
+        await second.GetByLabel("Password", new() { Exact = true }).FillAsync(admin.Password);
+        await second.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await second.GetByLabel("Authentication code", new() { Exact = true }).WaitForAsync();
+        await check(second, "login-two-factor");
+        await second.GetByRole(AriaRole.Link, new() { Name = "Use a recovery code instead" }).ClickAsync();
+        await second.GetByLabel("Recovery code", new() { Exact = true }).WaitForAsync();
+        await check(second, "login-recovery");
+
+        // Enrollment: a new user signs in with the password only.
+        var newcomer = await newPage();
+        await CreateUnenrolledUserAsync(factory, "newcomer@example.test");
+        await newcomer.GotoAsync("/account/login");
+        await newcomer.GetByLabel("Email", new() { Exact = true }).FillAsync("newcomer@example.test");
+        await newcomer.GetByLabel("Password", new() { Exact = true }).FillAsync(TestUsers.DefaultPassword);
+        await newcomer.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await newcomer.GetByLabel("Verification code", new() { Exact = true }).WaitForAsync();
+        await check(newcomer, "enroll");
+
+        // A reader who opens a page they may not see.
+        var reader = await TestUsers.CreateEnrolledUserAsync(factory.Services, "plain@example.test");
+        var denied = await newPage();
+        await BrowserSignIn.SignInAsync(denied, reader, factory.Time);
+        await denied.GotoAsync("/users");
+        await denied.GetByRole(AriaRole.Heading, new() { Name = "Access denied" }).WaitForAsync();
+        await check(denied, "access-denied");
+    }
+
+    private static async Task CreateUnenrolledUserAsync(PanelAppFactory factory, string email)
+    {
+        await using var scope = factory.Scope();
+        var users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Domain.Users.PanelUser>>(scope.ServiceProvider);
+        var user = new Domain.Users.PanelUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
+        Assert.True((await users.CreateAsync(user, TestUsers.DefaultPassword)).Succeeded);
+    }
+}

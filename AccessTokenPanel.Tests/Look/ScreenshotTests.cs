@@ -1,0 +1,38 @@
+using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AccessTokenPanel.Tests.Look;
+
+/// <summary>
+/// Every screen of the shell, users, audit, settings and the account pages at desktop and phone
+/// width, light and dark: nothing scrolls sideways, and a screenshot of each is kept for a person
+/// to look at (bin/.../screenshots/shell).
+/// </summary>
+public sealed class ScreenshotTests(Chromium chromium) : BrowserTest(chromium)
+{
+    public static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "screenshots", "shell");
+
+    [Theory]
+    [InlineData(1280, 900, ColorScheme.Light)]
+    [InlineData(1280, 900, ColorScheme.Dark)]
+    [InlineData(390, 844, ColorScheme.Light)]
+    [InlineData(390, 844, ColorScheme.Dark)]
+    public async Task EveryScreenFitsTheWindowWithoutSidewaysScrolling(int width, int height, ColorScheme scheme)
+    {
+        Directory.CreateDirectory(Folder);
+        var overflowing = new List<string>();
+
+        await PanelTour.VisitAsync(this, Factory, () => NewPageAsync(width: width, height: height, colorScheme: scheme), async (page, name) =>
+        {
+            var tag = $"{name}-{width}-{scheme.ToString().ToLowerInvariant()}";
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Folder, tag + ".png"), FullPage = true });
+            var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            if (scrollWidth > width)
+            {
+                overflowing.Add($"{tag}: {scrollWidth}px wide");
+            }
+        });
+
+        Assert.Empty(overflowing);
+    }
+}
