@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Domain.Sessions;
 
@@ -8,7 +9,7 @@ namespace AccessTokenPanel.Domain.Sessions;
 /// tried when no such user exists) and from which address. Each entry is saved at once, since
 /// a failed attempt has no other change to travel with.
 /// </summary>
-public sealed class SignInAudit(PanelDbContext db, AuditLog audit)
+public sealed class SignInAudit(IServiceScopeFactory scopes)
 {
     public Task SignedInAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default) =>
         SaveAsync(userId, AuditActions.SignedIn, userId, $"{email} signed in from {Address(address)}.", cancellationToken);
@@ -31,8 +32,9 @@ public sealed class SignInAudit(PanelDbContext db, AuditLog audit)
 
     private async Task SaveAsync(string? actorId, string action, string? subjectId, string details, CancellationToken cancellationToken)
     {
-        audit.Record(actorId, action, "user", subjectId, details);
-        await db.SaveChangesAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<AuditLog>().Record(actorId, action, "user", subjectId, details);
+        await scope.ServiceProvider.GetRequiredService<PanelDbContext>().SaveChangesAsync(cancellationToken);
     }
 
     private static string Address(string? address) => string.IsNullOrEmpty(address) ? "an unknown address" : address;

@@ -219,6 +219,12 @@ public sealed class UserAccounts(
             return refused!;
         }
         var ended = await sessions.EndAllAsync(user.Id, cancellationToken);
+        // A new stamp also ends what checks only the stamp (live interactive circuits).
+        var stamped = await users.UpdateSecurityStampAsync(user);
+        if (!stamped.Succeeded)
+        {
+            return FromIdentity(stamped);
+        }
         audit.Record(actor.UserId, AuditActions.SessionsEnded, "user", user.Id, $"Ended {ended} session(s) of {user.Email}, {actor.Via}");
         await db.SaveChangesAsync(cancellationToken);
         return UserAccountResult.Ok(user);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace AccessTokenPanel.Web.Hosting;
 
 /// <summary>
@@ -6,13 +8,22 @@ namespace AccessTokenPanel.Web.Hosting;
 /// </summary>
 internal static class SecurityHeaders
 {
+    private const string NonceKey = "atp:csp-nonce";
+
+    /// <summary>
+    /// This response's script nonce, for the one inline script Blazor renders: the import map
+    /// (<c>&lt;ImportMap nonce="@SecurityHeaders.NonceOf(HttpContext)" /&gt;</c> in App.razor).
+    /// </summary>
+    public static string NonceOf(HttpContext http) => (string)http.Items[NonceKey]!;
+
     /// <summary>
     /// Blazor Server needs only its own script and a WebSocket to the same origin ('self' covers
-    /// ws/wss of this host); no eval. MudBlazor sets inline styles, hence 'unsafe-inline' for styles
+    /// ws/wss of this host); no eval; an inline script only with this response's nonce (the import
+    /// map). MudBlazor sets inline styles, hence 'unsafe-inline' for styles
     /// only. QR codes are data: images. Nobody may frame the panel (clickjacking).
     /// </summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    public const string ContentSecurityPolicyTemplate =
+        "default-src 'self'; script-src 'self' 'nonce-{0}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
         "frame-ancestors 'none'";
 
@@ -22,10 +33,12 @@ internal static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
+            context.Items[NonceKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
             context.Response.OnStarting(static state =>
             {
-                var headers = ((HttpContext)state).Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                var http = (HttpContext)state;
+                var headers = http.Response.Headers;
+                headers.ContentSecurityPolicy = string.Format(System.Globalization.CultureInfo.InvariantCulture, ContentSecurityPolicyTemplate, NonceOf(http));
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";

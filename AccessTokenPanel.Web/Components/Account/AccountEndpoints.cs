@@ -41,6 +41,11 @@ internal static class AccountEndpoints
     {
         var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
         var ended = await sessions.EndAllAsync(userId);
+        // A new stamp also ends what checks only the stamp (live interactive circuits).
+        if (await signIn.UserManager.FindByIdAsync(userId) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+        }
         await audit.SessionsEndedAsync(userId, userId, http.User.FindFirstValue(ClaimTypes.Name), ended, SessionCookies.AddressOf(http));
         await signIn.SignOutAsync();
         return TypedResults.LocalRedirect(AccountPaths.Login);
