@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Hosting;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
@@ -197,11 +198,30 @@ public sealed class GenerateTokenHandlerTests : IAsyncLifetime
         Code = code ?? _user.CodeAt(_db.Time.GetUtcNow()),
     };
 
-    private async Task<GenerateTokenOutcome> SubmitAsync(GenerateTokenInput input)
+    private async Task<GenerateTokenOutcome> SubmitAsync(GenerateTokenInput input, StepUpRateLimiter? limiter = null)
     {
         await using var scope = _db.Scope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
         var user = await users.FindByIdAsync(_user.Id) ?? throw new InvalidOperationException("user vanished");
-        return await ActivatorUtilities.CreateInstance<GenerateTokenHandler>(scope.ServiceProvider).HandleAsync(user, input);
+        return await ActivatorUtilities.CreateInstance<GenerateTokenHandler>(scope.ServiceProvider, limiter ?? _limiter).HandleAsync(user, input);
+    }
+
+    private readonly StepUpRateLimiter _limiter = Limiter(permits: 100_000);
+
+    private static StepUpRateLimiter Limiter(int permits) =>
+        new(Microsoft.Extensions.Options.Options.Create(new CredentialsRateLimitOptions { PermitLimit = permits, Window = TimeSpan.FromHours(1) }));
+
+    [Fact]
+    public async Task CodesTypedIntoTheDialogAreRateLimitedLikeEveryOtherCodeForm()
+    {
+        var limiter = Limiter(permits: 2);
+        var wrong = Valid(code: "000000");
+        await SubmitAsync(wrong, limiter);
+        await SubmitAsync(wrong, limiter);
+
+        var refused = await SubmitAsync(Valid(), limiter);
+
+        Assert.False(refused.Succeeded);
+        Assert.Equal("Too many attempts. Wait a minute and try again.", refused.Errors[GenerateTokenHandler.CodeField]);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Hosting;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 
@@ -15,7 +16,7 @@ public sealed record GenerateTokenOutcome(AccessToken? Token, string? Secret, IR
 /// The Generate dialog's submit: reads the typed fields, lets <see cref="TokenIssuer"/> judge them,
 /// and only when they are right spends the user's one-time authentication code and issues.
 /// </summary>
-public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService secondFactor)
+public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService secondFactor, StepUpRateLimiter rateLimiter)
 {
     public const string CodeField = nameof(GenerateTokenInput.Code);
     /// <summary>Errors that belong to no single field (e.g. a disabled owner).</summary>
@@ -50,6 +51,12 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
             return new(null, null, errors);
         }
 
+        // The same credentials limit as every form and endpoint that takes a code (a circuit's events bypass the middleware).
+        if (!rateLimiter.TryAcquire(user.Id))
+        {
+            errors[CodeField] = "Too many attempts. Wait a minute and try again.";
+            return new(null, null, errors);
+        }
         var stepUp = await secondFactor.VerifyAsync(user, code, cancellationToken);
         if (stepUp != StepUpResult.Verified)
         {

@@ -65,10 +65,98 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.ExternalTokens.ExternalTokenValidator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("JwksUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserClaim")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ExternalTokenValidators", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedAt");
+
+                    b.ToTable("UserSessions", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Settings.PanelSettings", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");
+
+                    b.Property<int>("AccessTokenLifetimeMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("ConfigurationApiDirectCalls")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("ConfigurationApiEnabled")
                         .HasColumnType("boolean");
@@ -84,7 +172,13 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("RestApiDirectCalls")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("RestApiEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ScimApiDirectCalls")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("ScimApiEnabled")
@@ -124,6 +218,9 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -159,12 +256,12 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt", "Id");
-
                     b.HasIndex("ParentTokenId");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
@@ -188,6 +285,9 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -201,6 +301,18 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                         .HasColumnType("boolean");
 
                     b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FamilyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FormattedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("GivenName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
@@ -235,6 +347,12 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
+
+                    b.Property<int>("TotpFailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("TotpLockedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
@@ -407,6 +525,15 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Tokens.AccessToken", b =>

@@ -114,6 +114,39 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("ExternalTokenValidators", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedAt");
+
+                    b.ToTable("UserSessions", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Settings.PanelSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -223,12 +256,12 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt", "Id");
-
                     b.HasIndex("ParentTokenId");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 

@@ -107,6 +107,39 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("ExternalTokenValidators", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedAt");
+
+                    b.ToTable("UserSessions", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Settings.PanelSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -216,12 +249,12 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt", "Id");
-
                     b.HasIndex("ParentTokenId");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
