@@ -38,7 +38,7 @@ public class PanelAppFactory : WebApplicationFactory<Program>
 
     /// <summary>Whether disposing drops the PostgreSQL database (false when several instances share it).</summary>
     protected bool OwnsDatabase { get; init; } = true;
-    public FakeTimeProvider Time { get; } = TestClock.Create();
+    public FakeTimeProvider Time { get; } = TestClock.CreateForApp();
     public CapturingLoggerProvider Logs { get; } = new();
 
     /// <summary>Extra configuration a test class wants (e.g. <c>["Panel:Something"] = "x"</c>).</summary>

@@ -37,7 +37,6 @@ internal static class RateLimiting
         services.AddOptions<CredentialsRateLimitOptions>().BindConfiguration(CredentialsRateLimitOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddRateLimiter(_ => { });
-        services.AddSingleton<StepUpRateLimiter>();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<CredentialsRateLimitOptions>>((limiter, credentials) =>
         {
             var limits = credentials.Value;

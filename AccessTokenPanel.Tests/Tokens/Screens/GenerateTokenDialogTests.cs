@@ -106,8 +106,11 @@ public sealed class GenerateTokenDialogTests : MudDialogTest
         });
         var (providers, _) = await OpenAsync();
         InputLabelled(providers, "Token name").Input("ci deploy");
+        // The name field is debounced: leaving it hands the value over at once, as a person tabbing on would.
+        await InputLabelled(providers, "Token name").BlurAsync(new());
         await ChooseAsync(providers, "API", "REST API");
         InputLabelled(providers, "Authentication code").Input("123456");
+        await InputLabelled(providers, "Authentication code").BlurAsync(new());
 
         await providers.Find("form").SubmitAsync();
 
