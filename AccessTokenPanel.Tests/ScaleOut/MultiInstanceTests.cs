@@ -19,13 +19,7 @@ namespace AccessTokenPanel.Tests.ScaleOut;
 [PostgreSqlCases(NeedsNginx = true)]
 public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<PanelCluster>
 {
-    // Quarantined at the merge of five branches: three instances starting together on an empty
-    // PostgreSQL database now race on the second migration ("column already exists"), so the
-    // cluster never comes up. The fix (migrating under the database lock the key ring already
-    // uses) is the next step of issue 10.
-    private const string Quarantined = "Instances starting together race on PostgreSQL migrations since the merge; see issue 10's note.";
-
-    [Fact(Skip = Quarantined)]
+    [Fact]
     public async Task InstancesStartingTogetherOnAnEmptyDatabaseMigrateItOnceAndAllServe()
     {
         Assert.Empty(cluster.StartFailures);
@@ -44,7 +38,7 @@ public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<Pan
         Assert.Equal(1, await CountAsync(connection, "SELECT COUNT(*) FROM \"Settings\""));
     }
 
-    [Fact(Skip = Quarantined)]
+    [Fact]
     public async Task SignInThroughTheBalancerGivesACookieThatEveryInstanceAccepts()
     {
         var user = await TestUsers.CreateEnrolledUserAsync(cluster.Instances[0].Services, "signin@example.test", PanelRoles.SuperAdministrator);
@@ -69,7 +63,7 @@ public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<Pan
         }
     }
 
-    [Fact(Skip = Quarantined)]
+    [Fact]
     public async Task AFormFromOneInstanceIsAcceptedWhenPostedToAnother()
     {
         var user = await TestUsers.CreateEnrolledUserAsync(cluster.Instances[0].Services, "antiforgery@example.test", PanelRoles.ReadOnly);
@@ -84,7 +78,7 @@ public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<Pan
         Assert.Equal("/account/login/two-factor", FormClient.LocationOf(posted));
     }
 
-    [Fact(Skip = Quarantined)]
+    [Fact]
     public async Task ATokenIssuedOnOneInstanceWorksOnEveryInstance()
     {
         var owner = await TestUsers.CreateEnrolledUserAsync(cluster.Instances[0].Services, "issuer@example.test");
@@ -96,7 +90,7 @@ public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<Pan
         }
     }
 
-    [Fact(Skip = Quarantined)]
+    [Fact]
     public async Task AfterARevokeReturnsOnOneInstanceNoneOfTheNext200CallsOnAnyInstanceIsAccepted()
     {
         var owner = await TestUsers.CreateEnrolledUserAsync(cluster.Instances[0].Services, "revoker@example.test");
@@ -129,7 +123,7 @@ public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<Pan
         Assert.All(Enumerable.Range(0, PanelCluster.Size), i => Assert.True(refusedAfter[i] > refusedBefore[i], $"instance {i} refused none"));
     }
 
-    [Fact(Skip = Quarantined)]
+    [Fact]
     public async Task UsesRecordedOnEveryInstanceAreFlushedAndTheNewestWins()
     {
         var owner = await TestUsers.CreateEnrolledUserAsync(cluster.Instances[0].Services, "usage@example.test");

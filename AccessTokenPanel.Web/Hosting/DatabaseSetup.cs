@@ -87,7 +87,7 @@ internal static class DatabaseSetup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        await MigrateUnderLockAsync(db, cancellationToken);
         if (db.Database.IsSqlite())
         {
             // Readers do not wait for the writer, and a writer waits for another rather than failing.
@@ -131,6 +131,45 @@ internal static class DatabaseSetup
             await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync(cancellationToken);
         }
         await EnsureSharedDataProtectionKeyAsync(scope.ServiceProvider, db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Instances starting together on one server database would otherwise each apply the pending
+    /// migrations and fail on each other's changes ("column already exists"): under a database lock,
+    /// the first migrates and the others find nothing left to do. SQLite has one writer anyway.
+    /// </summary>
+    private static async Task MigrateUnderLockAsync(PanelDbContext db, CancellationToken cancellationToken)
+    {
+        var (acquire, release) = db.Database.ProviderName switch
+        {
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => ("SELECT pg_advisory_lock(727302)", "SELECT pg_advisory_unlock(727302)"),
+            "Microsoft.EntityFrameworkCore.SqlServer" => (
+                "EXEC sp_getapplock @Resource = 'AccessTokenPanel.Migrations', @LockMode = 'Exclusive', @LockOwner = 'Session'",
+                "EXEC sp_releaseapplock @Resource = 'AccessTokenPanel.Migrations', @LockOwner = 'Session'"),
+            _ => ((string?)null, (string?)null),
+        };
+        if (acquire is null)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(acquire, cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync(release!, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>
