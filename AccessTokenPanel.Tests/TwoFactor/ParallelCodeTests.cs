@@ -21,15 +21,8 @@ public sealed class ParallelCodeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var user = await _db.AddUserAsync("racer@example.test");
-        await using var scope = _db.Scope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-        var tracked = (await users.FindByIdAsync(user.Id))!;
-        await users.SetLockoutEnabledAsync(tracked, true);
-        await users.ResetAuthenticatorKeyAsync(tracked);
-        await users.SetTwoFactorEnabledAsync(tracked, true);
-        _key = (await users.GetAuthenticatorKeyAsync(tracked))!;
-        _userId = user.Id;
+        var user = await TestUsers.CreateEnrolledUserAsync(_db.Services, "racer@example.test");
+        (_userId, _key) = (user.Id, user.AuthenticatorKey);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
