@@ -2,6 +2,7 @@ using System.Net;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Components.Account;
 using Microsoft.EntityFrameworkCore;
 using static AccessTokenPanel.Tests.Account.AccountHttp;
 
@@ -10,10 +11,6 @@ namespace AccessTokenPanel.Tests.Account;
 /// <summary>Sign-out ends the session on the server: a copy of the cookie taken before is refused.</summary>
 public sealed class SessionTests : IAsyncLifetime
 {
-    // These read the sign-out forms from the static HTML of /tokens; on the MudBlazor shell they live in
-    // the account menu, rendered only when it opens. To be rewritten against the menu (next session).
-    private const string SignOutFormMoved = "The sign-out forms moved into the MudBlazor account menu; the test must open it first.";
-
     private const string AuthCookie = "AccessTokenPanel.Auth";
     private const string TwoFactorCookie = "AccessTokenPanel.TwoFactor";
     private readonly PanelAppFactory _factory = new();
@@ -40,7 +37,7 @@ public sealed class SessionTests : IAsyncLifetime
         return (await replay.GetAsync("/tokens")).StatusCode;
     }
 
-    [Fact(Skip = SignOutFormMoved)]
+    [Fact]
     public async Task CookieFromBeforeSignOutNoLongerOpensTokens()
     {
         var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "signout@example.test");
@@ -48,14 +45,16 @@ public sealed class SessionTests : IAsyncLifetime
         using var _ = client;
         Assert.Equal(HttpStatusCode.OK, await TokensPageWithAsync(cookie));
 
-        var signOut = await client.SubmitAsync("/tokens", Field("returnUrl", "/"));
+        // The static "Your sessions" page carries the same forms as the account menu of the interactive pages.
+        var sessionsPage = await client.GetDocumentAsync(AccountPaths.Sessions);
+        var signOut = await client.SubmitAsync(sessionsPage, AccountPaths.Sessions, Field("returnUrl", "/"));
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
 
         Assert.Equal(HttpStatusCode.Redirect, await TokensPageWithAsync(cookie));
         Assert.Equal(1, await _factory.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditActions.SignedOut && e.SubjectId == user.Id)));
     }
 
-    [Fact(Skip = SignOutFormMoved)]
+    [Fact]
     public async Task SignOutEverywhereEndsTheUsersOtherBrowsers()
     {
         var user = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "everywhere@example.test");
@@ -64,7 +63,8 @@ public sealed class SessionTests : IAsyncLifetime
         using var _ = laptop;
         using var __ = phone;
 
-        var document = await laptop.GetDocumentAsync("/tokens");
+        var document = await laptop.GetDocumentAsync(AccountPaths.Sessions);
+        Assert.Equal(2, document.QuerySelectorAll(".session-list li").Length);
         var form = document.Forms.Single(f => f.Action.EndsWith("/account/logout-everywhere"));
         var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var everywhere = await laptop.Http.PostAsync("/account/logout-everywhere",
@@ -76,7 +76,7 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync("/tokens")).StatusCode);
     }
 
-    [Fact(Skip = SignOutFormMoved)]
+    [Fact]
     public async Task UserAdministratorEndsTheSessionsOfALowerRankedUserButNotOfASuperAdministrator()
     {
         var admin = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "useradmin@example.test", PanelRoles.UserAdministrator);
@@ -91,8 +91,8 @@ public sealed class SessionTests : IAsyncLifetime
         using var adminRaw = new RawCookies(_factory);
         adminRaw.Jar[AuthCookie] = adminCookie;
 
-        var refused = await adminRaw.PostFormAsync($"/account/users/{root.Id}/logout-everywhere", "/tokens", Field("returnUrl", "/users"));
-        var ended = await adminRaw.PostFormAsync($"/account/users/{reader.Id}/logout-everywhere", "/tokens", Field("returnUrl", "/users"));
+        var refused = await adminRaw.PostFormAsync($"/account/users/{root.Id}/logout-everywhere", AccountPaths.Sessions, Field("returnUrl", "/users"));
+        var ended = await adminRaw.PostFormAsync($"/account/users/{reader.Id}/logout-everywhere", AccountPaths.Sessions, Field("returnUrl", "/users"));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await TokensPageWithAsync(rootCookie));

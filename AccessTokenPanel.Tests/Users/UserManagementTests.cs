@@ -45,6 +45,7 @@ public sealed class UserManagementTests : IAsyncLifetime
         {
             "disable" => await administration.DisableAsync(actor.Id, userId),
             "enable" => await administration.EnableAsync(actor.Id, userId),
+            "end-sessions" => await administration.EndSessionsAsync(actor.Id, userId),
             _ => await administration.ResetSecondFactorAsync(actor.Id, userId),
         };
     }
@@ -106,6 +107,48 @@ public sealed class UserManagementTests : IAsyncLifetime
 
         Assert.Contains("You cannot give the role Super Administrator", posted.Message);
         Assert.Null(await FindAsync(_factory, "sneaky@example.test"));
+    }
+
+    [Fact]
+    public async Task EndingAUsersSessionsSignsThemOutOnEveryBrowserAndTheListCountsThem()
+    {
+        using var admin = await SignedInAsync("root@example.test", PanelRoles.SuperAdministrator);
+        var target = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "sessions@example.test", PanelRoles.ReadOnly);
+        using var laptop = new FormClient(_factory);
+        using var phone = new FormClient(_factory);
+        await SignInAsync(laptop, target, _factory.Time);
+        await SignInAsync(phone, target, _factory.Time);
+        Assert.Equal(2, await ActiveSessionsShownAsync(target.Id));
+
+        var ended = await ChangeAsync("root@example.test", target.Id, "end-sessions");
+
+        Assert.True(ended.Succeeded, ended.Message);
+        Assert.Equal(HttpStatusCode.Redirect, (await laptop.GetAsync("/tokens")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync("/tokens")).StatusCode);
+        Assert.Equal(0, await ActiveSessionsShownAsync(target.Id));
+        Assert.Equal(1, await AuditCountAsync(AuditActions.SessionsEnded, target.Id));
+        Assert.False((await FindAsync(_factory, target.Email)).IsDisabled);
+    }
+
+    [Fact]
+    public async Task UserAdministratorCannotEndTheSessionsOfASuperAdministrator()
+    {
+        using var admin = await SignedInAsync("useradmin@example.test", PanelRoles.UserAdministrator);
+        using var root = await SignedInAsync("root@example.test", PanelRoles.SuperAdministrator);
+        var rootUser = await FindAsync(_factory, "root@example.test");
+
+        var refused = await ChangeAsync("useradmin@example.test", rootUser.Id, "end-sessions");
+
+        Assert.Equal(UserChangeError.OutrankedTarget, refused.Error);
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync("/tokens")).StatusCode);
+        Assert.Equal(1, await ActiveSessionsShownAsync(rootUser.Id));
+    }
+
+    private async Task<int> ActiveSessionsShownAsync(string userId)
+    {
+        await using var scope = _factory.Scope();
+        var rows = await scope.ServiceProvider.GetRequiredService<UserAdministration>().ListAsync();
+        return rows.Single(r => r.Id == userId).ActiveSessions;
     }
 
     [Fact]

@@ -7,6 +7,7 @@ public static class AccountPaths
     public const string LoginWithRecoveryCode = "/account/login/recovery";
     public const string Logout = "/account/logout";
     public const string LogoutEverywhere = "/account/logout-everywhere";
+    public const string Sessions = "/account/sessions";
 
     /// <summary>POST by an administrator: ends every session of user <c>{userId}</c>.</summary>
     public const string EndUserSessions = "/account/users/{userId}/logout-everywhere";

@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,7 @@ public sealed record UserChangeResult(UserChangeError Error, string Message = ""
 
 public sealed record UserRow(
     string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool IsDisabled, bool TwoFactorEnabled,
-    bool IsLockedOut, DateTime CreatedAt);
+    bool IsLockedOut, DateTime CreatedAt, int ActiveSessions);
 
 /// <summary>
 /// The Users page's side of the Domain's <see cref="UserAccounts"/>: the signed-in user acts with
@@ -44,6 +45,11 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
             join role in db.Roles on userRole.RoleId equals role.Id
             select new { userRole.UserId, role.Name }).ToListAsync(cancellationToken);
         var rolesByUser = roles.ToLookup(r => r.UserId, r => r.Name ?? "");
+        var sessions = await db.UserSessions.AsNoTracking()
+            .Where(s => s.EndedAt == null && s.Stage == SessionStage.SignedIn)
+            .GroupBy(s => s.UserId)
+            .Select(g => new { UserId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.UserId, g => g.Count, cancellationToken);
         var list = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
         var rows = new List<UserRow>(list.Count);
         foreach (var u in list)
@@ -51,7 +57,7 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
             // Identity decides lockout on its own clock; ask it rather than compare here.
             rows.Add(new UserRow(
                 u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, rolesByUser[u.Id].Order().ToList(), u.IsDisabled,
-                u.TwoFactorEnabled, await users.IsLockedOutAsync(u), u.CreatedAt));
+                u.TwoFactorEnabled, await users.IsLockedOutAsync(u), u.CreatedAt, sessions.GetValueOrDefault(u.Id)));
         }
         return rows;
     }
@@ -83,6 +89,10 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
     /// <summary>Removes the user's authenticator and recovery codes and unlocks them; they enroll again at next sign-in.</summary>
     public async Task<UserChangeResult> ResetSecondFactorAsync(string actorId, string userId) =>
         ToPage(await accounts.ResetSecondFactorAsync(await ActorAsync(actorId), userId));
+
+    /// <summary>Signs the user out on every browser (their open pages too, through the new security stamp).</summary>
+    public async Task<UserChangeResult> EndSessionsAsync(string actorId, string userId) =>
+        ToPage(await accounts.EndSessionsAsync(await ActorAsync(actorId), userId));
 
     private async Task<UserActor> ActorAsync(string actorId) => new(actorId, await permissions.GetPermissionsAsync(actorId), Via);
 
