@@ -63,6 +63,6 @@ internal static partial class AccountHttp
         return match.Groups[1].Value;
     }
 
-    [GeneratedRegex(@"Warning [^\n]*(/account/setup\?code=[0-9a-f]{32})")]
+    [GeneratedRegex(@"Warning [^\n]*(/account/setup\?code=[A-Za-z0-9_-]+)")]
     private static partial Regex SetupUrl();
 }

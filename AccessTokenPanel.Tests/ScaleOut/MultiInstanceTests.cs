@@ -7,6 +7,7 @@ using AccessTokenPanel.Tests.Account;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Authentication;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Npgsql;
 
 namespace AccessTokenPanel.Tests.ScaleOut;
@@ -17,7 +18,7 @@ namespace AccessTokenPanel.Tests.ScaleOut;
 /// from one is good on another), and a revoke on one is final on all of them at once.
 /// </summary>
 [PostgreSqlCases(NeedsNginx = true)]
-public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<PanelCluster>
+public sealed class MultiInstanceTests(PanelCluster cluster, Chromium chromium) : IClassFixture<PanelCluster>, IClassFixture<Chromium>
 {
     [Fact]
     public async Task InstancesStartingTogetherOnAnEmptyDatabaseMigrateItOnceAndAllServe()
@@ -61,6 +62,33 @@ public sealed class MultiInstanceTests(PanelCluster cluster) : IClassFixture<Pan
                 $"instance {instance.Index}: {(int)page.StatusCode} {page.Headers.Location}\n"
                 + string.Join('\n', instance.Logs.Lines.Where(l => l.Contains("Error") || l.Contains("Exception")).TakeLast(5)));
         }
+    }
+
+    [Fact]
+    public async Task EveryScreenWorksInABrowserThroughTheBalancerOverLiveCircuits()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(cluster.Instances[0].Services, "browser@example.test", PanelRoles.SuperAdministrator);
+        await using var context = await chromium.NewContextAsync(cluster.Balancer.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(user.Email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(user.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        cluster.AdvanceClocks(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(cluster.Instances[0].Time.GetUtcNow()));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
+
+        // Each screen becomes interactive: its circuit's WebSocket went through nginx's upgrade.
+        foreach (var (path, heading) in new[] { ("/tokens", "Access tokens"), ("/tokens/all", "All access tokens"), ("/users", "Users"), ("/audit", "Audit log"), ("/settings", "Settings") })
+        {
+            await BrowserTest.GotoInteractiveAsync(page, path);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true, Level = 1 })).ToBeVisibleAsync();
+        }
+        // And a round trip on the live circuit: the Generate dialog opens.
+        await BrowserTest.GotoInteractiveAsync(page, "/tokens");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Generate access token" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog).GetByLabel("Token name")).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Web.Hosting;
@@ -140,36 +142,26 @@ internal static class DatabaseSetup
     /// </summary>
     private static async Task MigrateUnderLockAsync(PanelDbContext db, CancellationToken cancellationToken)
     {
-        var (acquire, release) = db.Database.ProviderName switch
-        {
-            "Npgsql.EntityFrameworkCore.PostgreSQL" => ("SELECT pg_advisory_lock(727302)", "SELECT pg_advisory_unlock(727302)"),
-            "Microsoft.EntityFrameworkCore.SqlServer" => (
-                "EXEC sp_getapplock @Resource = 'AccessTokenPanel.Migrations', @LockMode = 'Exclusive', @LockOwner = 'Session'",
-                "EXEC sp_releaseapplock @Resource = 'AccessTokenPanel.Migrations', @LockOwner = 'Session'"),
-            _ => ((string?)null, (string?)null),
-        };
-        if (acquire is null)
+        if (db.Database.IsSqlite())
         {
             await db.Database.MigrateAsync(cancellationToken);
             return;
         }
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        // The lock needs a connection to the database, which a first start may still have to create
+        // (MigrateAsync would create it, but only after the lock).
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken))
         {
-            await db.Database.ExecuteSqlRawAsync(acquire, cancellationToken);
             try
             {
-                await db.Database.MigrateAsync(cancellationToken);
+                await creator.CreateAsync(cancellationToken);
             }
-            finally
+            catch (Exception) when (creator.Exists())
             {
-                await db.Database.ExecuteSqlRawAsync(release!, CancellationToken.None);
+                // Another instance created it at the same moment.
             }
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await DatabaseLock.RunAsync(db, DatabaseLockName.Migrations, () => db.Database.MigrateAsync(cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -183,40 +175,14 @@ internal static class DatabaseSetup
         {
             return;
         }
-        var (acquire, release) = db.Database.ProviderName switch
+        await DatabaseLock.RunAsync(db, DatabaseLockName.DataProtection, () =>
         {
-            "Npgsql.EntityFrameworkCore.PostgreSQL" => ("SELECT pg_advisory_lock(727301)", "SELECT pg_advisory_unlock(727301)"),
-            "Microsoft.EntityFrameworkCore.SqlServer" => (
-                "EXEC sp_getapplock @Resource = 'AccessTokenPanel.DataProtection', @LockMode = 'Exclusive', @LockOwner = 'Session'",
-                "EXEC sp_releaseapplock @Resource = 'AccessTokenPanel.DataProtection', @LockOwner = 'Session'"),
-            _ => ((string?)null, (string?)null),
-        };
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            if (acquire is not null)
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
             {
-                await db.Database.ExecuteSqlRawAsync(acquire, cancellationToken);
+                keys.CreateNewKey(now, now.AddDays(90));
             }
-            try
-            {
-                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-                if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
-                {
-                    keys.CreateNewKey(now, now.AddDays(90));
-                }
-            }
-            finally
-            {
-                if (release is not null)
-                {
-                    await db.Database.ExecuteSqlRawAsync(release, CancellationToken.None);
-                }
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            return Task.CompletedTask;
+        }, cancellationToken);
     }
 }

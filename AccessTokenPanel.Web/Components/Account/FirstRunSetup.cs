@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.WebUtilities;
 using AccessTokenPanel.Domain.Data;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,44 +12,45 @@ using Microsoft.Extensions.Options;
 namespace AccessTokenPanel.Web.Components.Account;
 
 /// <summary>
-/// The one-time setup code that lets the first Super Administrator be created. It lives only in
-/// this process's memory and is printed to the log; once a user exists it no longer matters.
+/// The setup code that lets the first Super Administrator be created. It is sealed with the Data
+/// Protection keys the instances share, so a link printed by one instance works on every instance
+/// behind a balancer; it expires after <see cref="CodeLifetime"/>, and once a user exists the setup page
+/// is gone whatever the code.
 /// </summary>
-public sealed class FirstRunSetup
+public sealed class FirstRunSetup(IDataProtectionProvider dataProtection, TimeProvider time)
 {
-    private readonly Lock _lock = new();
-    private byte[]? _code;
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromHours(24);
 
-    /// <summary>Serializes creation of the first user, so two requests cannot both create one.</summary>
+    private const string Purpose = "AccessTokenPanel.FirstRunSetup.v1";
+    private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
+
+    /// <summary>Serializes creation of the first user within this process (the database lock does it across instances).</summary>
     public SemaphoreSlim CreationGate { get; } = new(1, 1);
 
-    /// <summary>Makes a new random code (128 bits, hex) and returns it.</summary>
+    /// <summary>Makes a new code (random, sealed with its expiry) and returns it, URL-safe.</summary>
     public string Begin()
     {
-        var code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        lock (_lock)
-        {
-            _code = Encoding.ASCII.GetBytes(code);
-        }
-        return code;
+        var payload = new byte[24];
+        RandomNumberGenerator.Fill(payload.AsSpan(0, 16));
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(16), (time.GetUtcNow() + CodeLifetime).ToUnixTimeSeconds());
+        return WebEncoders.Base64UrlEncode(_protector.Protect(payload));
     }
 
     public bool IsValid(string? code)
     {
-        byte[]? expected;
-        lock (_lock)
+        if (string.IsNullOrEmpty(code) || code.Length > 512)
         {
-            expected = _code;
+            return false;
         }
-        return expected is not null && code is not null
-            && CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(code));
-    }
-
-    public void Complete()
-    {
-        lock (_lock)
+        try
         {
-            _code = null;
+            var payload = _protector.Unprotect(WebEncoders.Base64UrlDecode(code));
+            return payload.Length == 24
+                && BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(16)) > time.GetUtcNow().ToUnixTimeSeconds();
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return false;
         }
     }
 }
@@ -77,7 +80,7 @@ internal sealed class FirstRunSetupAnnouncer(
                 ? publicBase.GetLeftPart(UriPartial.Authority) + path
                 : address is null ? path : PublicBase(address) + path;
             logger.LogWarning(
-                "No user exists yet. Create the first Super Administrator by opening {SetupUrl} (this link works once, until this process stops).",
+                "No user exists yet. Create the first Super Administrator by opening {SetupUrl} (this link works on every instance for 24 hours, until the first administrator exists; restart for a new one).",
                 url);
         });
     }
