@@ -23,6 +23,8 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<PermissionResolver>();
         services.AddScoped<TokenIssuer>();
         services.AddScoped<TokenValidator>();
+        // The host may register a faster reader of the same query for its provider (the Web app does for SQLite).
+        services.TryAddScoped<ITokenLookup, EfTokenLookup>();
         services.AddScoped<TokenRevoker>();
         services.AddScoped<AccessTokenExchange>();
         services.AddScoped<DerivedTokenSummaries>();

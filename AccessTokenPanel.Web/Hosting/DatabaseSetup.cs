@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Web.Data.PostgreSql;
 using AccessTokenPanel.Web.Data.Sqlite;
 using AccessTokenPanel.Web.Data.SqlServer;
@@ -11,6 +12,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Web.Hosting;
@@ -33,6 +35,10 @@ internal static class DatabaseSetup
                 }.ToString();
                 services.AddDbContextPool<SqlitePanelDbContext>(db => db.UseSqlite(connectionString));
                 services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
+                // The bearer check's query as a prepared statement (the other providers run it compiled through EF).
+                // A singleton for ITokenLookup too: a scoped factory would have each scope dispose it.
+                services.AddSingleton<SqliteTokenLookup>();
+                services.Replace(ServiceDescriptor.Singleton<ITokenLookup>(sp => sp.GetRequiredService<SqliteTokenLookup>()));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextPool<SqlServerPanelDbContext>(db => db.UseSqlServer(options.ConnectionString));

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Settings;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+
+namespace AccessTokenPanel.Domain.Tokens;
+
+/// <summary>A token's row found by its secret's hash, with what the bearer check needs beside it.</summary>
+public sealed record TokenLookupRow(AccessToken Token, bool OwnerDisabled, bool ConfigurationDirect, bool ScimDirect, bool RestDirect)
+{
+    /// <summary>The policy "long-lived tokens may call this API directly".</summary>
+    public bool AllowsDirectCalls(ApiType api) => api switch
+    {
+        ApiType.Configuration => ConfigurationDirect,
+        ApiType.Scim => ScimDirect,
+        _ => RestDirect,
+    };
+}
+
+/// <summary>
+/// Reads a token's row by hash for <see cref="TokenValidator"/>, from the database on every call (so
+/// a revocation counts on the very next call on every instance). The default runs a compiled EF
+/// query; the host may register a faster reader of the same query (<see cref="EfTokenLookup.Query"/>) for its provider.
+/// </summary>
+public interface ITokenLookup
+{
+    Task<TokenLookupRow?> FindByHashAsync(byte[] hash, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The lookup as one compiled EF query on the request's (pooled) context.</summary>
+public sealed class EfTokenLookup(PanelDbContext db) : ITokenLookup
+{
+    /// <summary>
+    /// The one query of the bearer check: the token by hash (an indexed lookup), joined to its owner
+    /// (disabled?), and the policy's per-API direct-call switches (no settings row yet: the defaults, all on).
+    /// </summary>
+    public static readonly Expression<Func<PanelDbContext, byte[], IQueryable<TokenLookupRow>>> Query = (context, hash) =>
+        context.AccessTokens.AsNoTracking()
+            .Where(t => t.SecretHash == hash)
+            .Join(context.Users, t => t.OwnerId, u => u.Id, (t, u) => new TokenLookupRow(
+                t,
+                u.IsDisabled,
+                context.Settings.Where(s => s.Id == PanelSettings.SingletonId).Select(s => (bool?)s.ConfigurationApiDirectCalls).FirstOrDefault() ?? true,
+                context.Settings.Where(s => s.Id == PanelSettings.SingletonId).Select(s => (bool?)s.ScimApiDirectCalls).FirstOrDefault() ?? true,
+                context.Settings.Where(s => s.Id == PanelSettings.SingletonId).Select(s => (bool?)s.RestApiDirectCalls).FirstOrDefault() ?? true));
+
+    // Query, then SingleOrDefault, compiled once per provider context type (a compiled query binds to the
+    // first provider it runs on): a call skips LINQ translation and the query cache look-up.
+    private static readonly ConcurrentDictionary<Type, Func<PanelDbContext, byte[], CancellationToken, Task<TokenLookupRow?>>> Compiled = new();
+
+    public Task<TokenLookupRow?> FindByHashAsync(byte[] hash, CancellationToken cancellationToken = default) =>
+        Compiled.GetOrAdd(db.GetType(), Compile)(db, hash, cancellationToken);
+
+    private static Func<PanelDbContext, byte[], CancellationToken, Task<TokenLookupRow?>> Compile(Type _)
+    {
+        var context = Expression.Parameter(typeof(PanelDbContext), "context");
+        var hash = Expression.Parameter(typeof(byte[]), "hash");
+        var cancellationToken = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
+        var rows = ReplacingExpressionVisitor.Replace(Query.Parameters, [context, hash], Query.Body);
+        var single = Expression.Call(typeof(Queryable), nameof(Queryable.SingleOrDefault), [typeof(TokenLookupRow)], rows);
+        return EF.CompileAsyncQuery(
+            Expression.Lambda<Func<PanelDbContext, byte[], CancellationToken, TokenLookupRow?>>(single, context, hash, cancellationToken));
+    }
+}
