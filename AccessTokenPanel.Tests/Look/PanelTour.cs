@@ -8,7 +8,7 @@ namespace AccessTokenPanel.Tests.Look;
 /// <summary>
 /// Walks every screen of this part of the panel, as a person would, and hands each one (page and a
 /// name) to a check: the first-run setup, the sign-in steps, enrollment, users (with the Create user
-/// and confirmation dialogs), audit log, settings and access denied. Used by the screenshot and the axe-core tests.
+/// and confirmation dialogs), audit log, settings (with the external token validator dialog) and access denied. Used by the screenshot and the axe-core tests.
 /// </summary>
 public static class PanelTour
 {
@@ -57,6 +57,19 @@ public static class PanelTour
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
         await page.GetByRole(AriaRole.Alert).WaitForAsync();
         await check(page, "settings-errors");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add validator" }).ClickAsync();
+        var validator = page.GetByRole(AriaRole.Dialog, new() { Name = "Add external token validator" });
+        await validator.GetByLabel("Name", new() { Exact = true }).FillAsync("Corporate IdP");
+        await validator.GetByLabel("Issuer", new() { Exact = true }).FillAsync("login.example.com");
+        await validator.GetByRole(AriaRole.Button, new() { Name = "Add validator" }).ClickAsync();
+        await validator.GetByText("Enter the issuer as the https URL").WaitForAsync();
+        await check(page, "settings-validator-dialog");
+        await validator.GetByLabel("Issuer", new() { Exact = true }).FillAsync("https://login.example.com/a-tenant-with-a-rather-long-identifier/v2.0");
+        await validator.GetByLabel("Audience", new() { Exact = true }).FillAsync("api://access-token-panel");
+        await validator.GetByRole(AriaRole.Button, new() { Name = "Add validator" }).ClickAsync();
+        await validator.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.GetByRole(AriaRole.Region, new() { Name = "External token validators" }).GetByRole(AriaRole.Table).WaitForAsync();
+        await check(page, "settings-validators");
 
         // The second sign-in step and the recovery code page, in a fresh browser context.
         var second = await newPage();

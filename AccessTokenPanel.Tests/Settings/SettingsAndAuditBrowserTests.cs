@@ -1,5 +1,7 @@
+using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -29,11 +31,12 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
         await Assertions.Expect(max).ToHaveValueAsync("0");
 
         await max.FillAsync("183");
-        await page.GetByLabel("SCIM API").UncheckAsync();
+        var allowed = page.GetByRole(AriaRole.Group, new() { Name = "Allowed APIs" });
+        await allowed.GetByLabel("SCIM API").UncheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The settings were saved.");
         await Assertions.Expect(max).ToHaveValueAsync("183");
-        await Assertions.Expect(page.GetByLabel("SCIM API")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(allowed.GetByLabel("SCIM API")).Not.ToBeCheckedAsync();
 
         // What the Generate dialog and the APIs enforce is read from the same store.
         await using (var scope = Factory.Scope())
@@ -82,16 +85,74 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
     }
 
     [Fact]
+    public async Task TheAccessTokenLifetimeIsRefusedBesideItsFieldThenSavedWithTheDirectCallSwitches()
+    {
+        var admin = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "root@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
+        await GotoInteractiveAsync(page, "/settings");
+
+        var lifetime = page.GetByLabel("Access token lifetime (minutes)");
+        var direct = page.GetByRole(AriaRole.Group, new() { Name = "Long-lived tokens may call this API directly" });
+        await Assertions.Expect(lifetime).ToHaveValueAsync("60");
+        await Assertions.Expect(direct.GetByLabel("REST API")).ToBeCheckedAsync();
+
+        await lifetime.FillAsync("2000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        // The Domain's message (SettingsError), beside the field, with the typed value kept.
+        await Assertions.Expect(page.GetByText(SettingsError.AccessTokenLifetimeOutOfRange().Message)).ToBeVisibleAsync();
+        await Assertions.Expect(lifetime).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(lifetime).ToHaveValueAsync("2000");
+        await using (var scope = Factory.Scope())
+        {
+            Assert.Equal(60, (await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync()).AccessTokenLifetimeMinutes);
+        }
+
+        await lifetime.FillAsync("15");
+        await direct.GetByLabel("REST API").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The settings were saved.");
+        await Assertions.Expect(page.GetByText(SettingsError.AccessTokenLifetimeOutOfRange().Message)).ToHaveCountAsync(0);
+
+        await using (var scope = Factory.Scope())
+        {
+            var saved = await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync();
+            Assert.Equal(15, saved.AccessTokenLifetimeMinutes);
+            Assert.False(saved.RestApiDirectCalls);
+            Assert.True(saved.ScimApiDirectCalls);
+        }
+        await GotoInteractiveAsync(page, "/settings");
+        await Assertions.Expect(lifetime).ToHaveValueAsync("15");
+        await Assertions.Expect(direct.GetByLabel("REST API")).Not.ToBeCheckedAsync();
+    }
+
+    [Fact]
     public async Task AReaderSeesThePolicyButCannotChangeIt()
     {
         var reader = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "reader@example.test", PanelRoles.ReadOnly);
+        await using (var scope = Factory.Scope())
+        {
+            var change = new SettingsChange(reader.Id, "in a test") { AccessTokenLifetimeMinutes = 45, DirectCallApis = new HashSet<ApiType> { ApiType.Scim } };
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SettingsUpdater>().SaveAsync(change)).Succeeded);
+            var added = await scope.ServiceProvider.GetRequiredService<ExternalTokenValidators>().CreateAsync(
+                new ExternalTokenValidatorInput("Corporate IdP", "https://login.example.com/tenant", null, "api://panel", "email", true), reader.Id, "in a test");
+            Assert.True(added.Succeeded);
+        }
         var page = await NewPageAsync();
         await BrowserSignIn.SignInAsync(page, reader, Factory.Time);
 
         await GotoInteractiveAsync(page, "/settings");
         await Assertions.Expect(page.GetByText("365 days")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("45 minutes")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("dt:text-is('Long-lived tokens may call directly') + dd")).ToHaveTextAsync("SCIM API");
+        var validators = page.GetByRole(AriaRole.Region, new() { Name = "External token validators" }).GetByRole(AriaRole.Table);
+        await Assertions.Expect(validators.GetByRole(AriaRole.Row, new() { Name = "Corporate IdP" })).ToContainTextAsync("https://login.example.com/tenant");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save settings" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Add validator" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Edit Corporate IdP" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove Corporate IdP" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Textbox)).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0);
     }
 
     [Fact]

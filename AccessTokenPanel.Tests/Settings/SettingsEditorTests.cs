@@ -20,6 +20,7 @@ public class SettingsEditorTests
         {
             MaxLifetimeDays = "183", DefaultExpiryDays = "60", ConfigurationApi = true, ScimApi = false, RestApi = true,
             OrganizationName = " Example Corp ",
+            AccessTokenLifetimeMinutes = "60", ConfigurationApiDirect = true, ScimApiDirect = true, RestApiDirect = true,
         }, admin.Id);
 
         Assert.Empty(errors);
@@ -65,13 +66,64 @@ public class SettingsEditorTests
 
         var (errors, _) = await SaveAsync(db, new SettingsInput
         {
-            MaxLifetimeDays = max, DefaultExpiryDays = defaultDays, RestApi = true, OrganizationName = organization,
+            MaxLifetimeDays = max, DefaultExpiryDays = defaultDays, RestApi = true, OrganizationName = organization, AccessTokenLifetimeMinutes = "60",
         }, admin.Id);
 
         Assert.Equal(message, errors[field]);
         await using var scope = db.Scope();
         var settings = await scope.ServiceProvider.GetRequiredService<PanelDbContext>().Settings.SingleOrDefaultAsync();
         Assert.True(settings is null || settings.MaxLifetimeDays == 365);
+    }
+
+    [Theory]
+    [InlineData("4")]
+    [InlineData("1441")]
+    [InlineData("an hour")]
+    [InlineData("")]
+    public async Task AnAccessTokenLifetimeOutsideTheDomainsBoundsGetsItsMessageBesideTheFieldAndNothingIsSaved(string minutes)
+    {
+        await using var db = new SqliteTestDatabase();
+        var admin = await db.AddUserAsync("admin@example.com");
+        var input = SettingsEditor.InputFrom(new PanelSettings());
+        input.AccessTokenLifetimeMinutes = minutes;
+        input.OrganizationName = "Changed too";
+
+        var (errors, changes) = await SaveAsync(db, input, admin.Id);
+
+        Assert.Equal(SettingsError.AccessTokenLifetimeOutOfRange().Message, errors[nameof(SettingsInput.AccessTokenLifetimeMinutes)]);
+        Assert.Equal("The access token lifetime must be between 5 and 1440 minutes.", errors[nameof(SettingsInput.AccessTokenLifetimeMinutes)]);
+        Assert.Single(errors);
+        Assert.Empty(changes);
+        await using var scope = db.Scope();
+        var settings = await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync();
+        Assert.Equal("AccessTokenPanel", settings.OrganizationName);
+        Assert.Equal(60, settings.AccessTokenLifetimeMinutes);
+    }
+
+    [Fact]
+    public async Task TheAccessTokenLifetimeAndTheDirectCallSwitchesAreSavedAndAudited()
+    {
+        await using var db = new SqliteTestDatabase();
+        var admin = await db.AddUserAsync("admin@example.com");
+        var input = SettingsEditor.InputFrom(new PanelSettings());
+        input.AccessTokenLifetimeMinutes = " 15 ";
+        input.ScimApiDirect = false;
+        input.RestApiDirect = false;
+
+        var (errors, changes) = await SaveAsync(db, input, admin.Id);
+
+        Assert.Empty(errors);
+        Assert.Equal(["accessTokenLifetimeMinutes 60 -> 15", "scimApiDirectCalls True -> False", "restApiDirectCalls True -> False"], changes);
+        await using var scope = db.Scope();
+        var settings = await scope.ServiceProvider.GetRequiredService<SettingsStore>().GetAsync();
+        Assert.Equal(15, settings.AccessTokenLifetimeMinutes);
+        Assert.True(settings.AllowsDirectCalls(Domain.Tokens.ApiType.Configuration));
+        Assert.False(settings.AllowsDirectCalls(Domain.Tokens.ApiType.Scim));
+        Assert.False(settings.AllowsDirectCalls(Domain.Tokens.ApiType.Rest));
+        var reread = SettingsEditor.InputFrom(settings);
+        Assert.Equal("15", reread.AccessTokenLifetimeMinutes);
+        Assert.True(reread.ConfigurationApiDirect);
+        Assert.False(reread.ScimApiDirect);
     }
 
     private static async Task<(IReadOnlyDictionary<string, string> Errors, IReadOnlyList<string> Changes)> SaveAsync(

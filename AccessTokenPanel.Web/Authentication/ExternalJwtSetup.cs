@@ -12,6 +12,7 @@ public static class ExternalJwtSetup
             .AddScheme<ExternalJwtOptions, ExternalJwtHandler>(ExternalJwtDefaults.Scheme, displayName: "External OIDC token", _ => { });
         services.PostConfigure<BearerTokenOptions>(BearerTokenDefaults.Scheme, options => options.ForwardDefaultSelector = ExternalJwtDefaults.Select);
         services.AddSingleton<ExternalJwtKeyCache>();
+        services.AddScoped<ExternalTokenValidatorChanges>();
         services.AddHttpClient(ExternalJwtKeyCache.HttpClientName, client =>
         {
             client.Timeout = TimeSpan.FromSeconds(5);

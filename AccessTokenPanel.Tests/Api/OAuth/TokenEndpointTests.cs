@@ -214,6 +214,28 @@ public class TokenEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppFac
     }
 
     [Fact]
+    public async Task TheRestTokenListCanLeaveTheAccessTokensOutOrListOnlyThem()
+    {
+        var user = await UserAsync();
+        var refresh = await factory.IssueTokenAsync(user.Id, ApiType.Rest);
+        var access = await AccessTokenAsync(factory.CreateClient(), refresh);
+        await AccessTokenAsync(factory.CreateClient(), refresh);
+        var client = factory.ClientWith(access);
+
+        async Task<string[]> KindsAsync(string query) =>
+            (await (await client.GetAsync("/api/v1/tokens" + query)).Content.ReadFromJsonAsync<JsonElement>())
+                .EnumerateArray().Select(t => t.GetProperty("kind").GetString()!).Order().ToArray();
+
+        Assert.Equal(["access", "access", "standard"], await KindsAsync(""));
+        Assert.Equal(["standard"], await KindsAsync("?kind=standard"));
+        Assert.Equal(["access", "access"], await KindsAsync("?kind=ACCESS"));
+        var bad = await client.GetAsync("/api/v1/tokens?kind=refresh");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Set kind to standard or access", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ADisabledOwnersTokenIsNotExchanged()
     {
         var user = await UserAsync();

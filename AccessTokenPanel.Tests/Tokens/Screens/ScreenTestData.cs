@@ -30,4 +30,19 @@ internal static class ScreenTestData
         Assert.True(result.Succeeded, result.ToString());
         return result.Token!;
     }
+
+    /// <summary>
+    /// A short-lived access token as the OAuth token endpoint makes one (see AccessTokenExchange):
+    /// the parent's child, of kind Access, expiring <paramref name="lifetime"/> from now.
+    /// </summary>
+    public static async Task<AccessToken> DeriveAsync(IServiceProvider services, AccessToken parent, TimeSpan lifetime)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var result = await scope.ServiceProvider.GetRequiredService<TokenIssuer>().IssueAsync(new IssueTokenRequest(
+            parent.OwnerId, parent.Name, parent.ApiType, parent.DelegatedRole, TokenExpiry.AtInstant(now.Add(lifetime)),
+            ParentTokenId: parent.Id, Kind: TokenKind.Access));
+        Assert.True(result.Succeeded, result.ToString());
+        return result.Token!;
+    }
 }

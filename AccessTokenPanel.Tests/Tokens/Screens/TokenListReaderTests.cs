@@ -106,6 +106,64 @@ public class TokenListReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExchangedAccessTokensAreNoRowsOfTheirOwnButASummaryUnderTheirParent()
+    {
+        var alpha = await FindAsync("alpha");
+        await DeriveAsync(alpha, TimeSpan.FromMinutes(30));
+        await DeriveAsync(alpha, TimeSpan.FromMinutes(52));
+        var expired = await DeriveAsync(alpha, TimeSpan.FromMinutes(5));
+        _db.Time.Advance(TimeSpan.FromMinutes(10));
+
+        var own = await ReadAsync(TokenListState.From("all", null, "name", "asc", 1, null), _owner);
+        var inventory = await ReadAsync(TokenListState.From("all", null, "name", "asc", 1, null), ownerId: null);
+
+        Assert.Equal("alpha,bravo,charlie,delta", string.Join(",", own.Rows.Select(r => r.Token.Name)));
+        Assert.Equal(4, own.Total);
+        Assert.Equal(5, inventory.Total);
+        Assert.DoesNotContain(inventory.Rows, r => r.Token.Kind == TokenKind.Access || r.Token.Id == expired.Id);
+        var summary = own.Rows.Single(r => r.Token.Name == "alpha").Derived;
+        Assert.NotNull(summary);
+        Assert.Equal(2, summary.ActiveCount);
+        Assert.Equal(Now.AddMinutes(42), summary.LatestExpiresAt);
+        Assert.All(own.Rows.Where(r => r.Token.Name != "alpha"), r => Assert.Null(r.Derived));
+    }
+
+    [Fact]
+    public async Task RevokingTheParentTakesItsSummaryAway()
+    {
+        var alpha = await FindAsync("alpha");
+        await DeriveAsync(alpha, TimeSpan.FromMinutes(60));
+        await using (var scope = _db.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(alpha.Id, _owner);
+        }
+
+        var page = await ReadAsync(TokenListState.From("all", null, "name", "asc", 1, null), _owner);
+
+        Assert.Null(page.Rows.Single(r => r.Token.Name == "alpha").Derived);
+        Assert.Equal(4, page.Total);
+    }
+
+    [Fact]
+    public async Task DeleteAllCountsLongLivedTokensOnly()
+    {
+        await DeriveAsync(await FindAsync("alpha"), TimeSpan.FromMinutes(60));
+
+        await using var scope = _db.Scope();
+        var live = await ActivatorUtilities.CreateInstance<TokenListReader>(scope.ServiceProvider).CountLiveAsync(_owner);
+
+        Assert.Equal(3, live);
+    }
+
+    private async Task<AccessToken> FindAsync(string name)
+    {
+        await using var scope = _db.Scope();
+        return await scope.ServiceProvider.GetRequiredService<PanelDbContext>().AccessTokens.AsNoTracking().SingleAsync(t => t.Name == name);
+    }
+
+    private Task<AccessToken> DeriveAsync(AccessToken parent, TimeSpan lifetime) => ScreenTestData.DeriveAsync(_db.Services, parent, lifetime);
+
+    [Fact]
     public void UnknownQueryValuesFallBackToTheDefaults()
     {
         var state = TokenListState.From("bogus", "soap", "secret", "sideways", -3, "  ");

@@ -194,6 +194,52 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : BrowserTest(ch
     }
 
     [Fact]
+    public async Task ExchangedAccessTokensAreNoRowsButALineUnderTheirParentThatGoesWhenTheParentIsDeleted()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "oauth@example.test", PanelRoles.SuperAdministrator);
+        string refresh;
+        await using (var scope = Factory.Scope())
+        {
+            var issued = await scope.ServiceProvider.GetRequiredService<TokenIssuer>()
+                .IssueAsync(new IssueTokenRequest(user.Id, "nightly sync", ApiType.Rest, null, TokenExpiry.InDays(30)));
+            Assert.True(issued.Succeeded, issued.ToString());
+            refresh = issued.Secret!;
+        }
+        // Exchanged over real HTTP at the OAuth token endpoint, as a script does.
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        var access = await Api.OAuth.OAuthClient.AccessTokenAsync(http, refresh);
+        await Api.OAuth.OAuthClient.AccessTokenAsync(http, refresh);
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
+        // Signing in moves the clock on to a fresh code step: the time left is read as the page reads it.
+        var latest = await Factory.WithDbAsync(db => db.AccessTokens.Where(t => t.Kind == TokenKind.Access).MaxAsync(t => t.ExpiresAt));
+        var line = $"2 access tokens, last expires {Web.Components.Shared.RelativeTime.Expiry(latest, Factory.Time.GetUtcNow().UtcDateTime)}";
+        Assert.Matches(@"^2 access tokens, last expires in (59|60) minutes$", line);
+
+        foreach (var path in new[] { "/tokens", "/tokens/all" })
+        {
+            await page.GotoInteractiveAsync(path);
+            // The access tokens carry their parent's name: as rows they would match too.
+            await Assertions.Expect(page.Row("nightly sync")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Row("nightly sync")).ToContainTextAsync(line);
+            await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" })).ToContainTextAsync("1–1 of 1");
+        }
+
+        await page.GotoInteractiveAsync("/tokens");
+        await page.Row("nightly sync").GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete access token" });
+        await confirm.GetByRole(AriaRole.Textbox, new() { Name = "Type yes to confirm", Exact = true }).FillAsync("yes");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, delete", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("The token \"nightly sync\" was deleted.")).ToBeVisibleAsync();
+
+        await page.GotoInteractiveAsync("/tokens?status=all");
+        await Assertions.Expect(page.Row("nightly sync")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Row("nightly sync")).ToContainTextAsync("Revoked");
+        await Assertions.Expect(page.Row("nightly sync")).Not.ToContainTextAsync("access token");
+        await TokenScreenBrowser.AssertSecretAsync(BaseAddress, access, TokenValidationStatus.Revoked);
+    }
+
+    [Fact]
     public async Task AUserWithoutTheInventoryPermissionSeesOnlyTheirOwnTokens()
     {
         var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "solo@example.test");

@@ -119,7 +119,12 @@ public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chrom
     private async Task SeedTokensAsync(string userId, string otherId)
     {
         var backup = await ScreenTestData.IssueAsync(Factory.Services, userId, "Nightly backup", ApiType.Rest, 90);
-        await ScreenTestData.IssueAsync(Factory.Services, userId, "Okta provisioning", ApiType.Scim, 5);
+        var okta = await ScreenTestData.IssueAsync(Factory.Services, userId, "Okta provisioning", ApiType.Scim, 5);
+        // Exchanged at the OAuth token endpoint: a line under their parent, not rows.
+        foreach (var minutes in new[] { 12, 35, 52 })
+        {
+            await ScreenTestData.DeriveAsync(Factory.Services, okta, TimeSpan.FromMinutes(minutes));
+        }
         var old = await ScreenTestData.IssueAsync(Factory.Services, userId, "Old monitoring script", ApiType.Rest, 30);
         var gone = await ScreenTestData.IssueAsync(Factory.Services, userId, "Leaked on a wiki", ApiType.Rest, 30);
         await ScreenTestData.IssueAsync(Factory.Services, otherId, "Reporting dashboard", ApiType.Rest, 180);

@@ -101,6 +101,27 @@ public sealed class TokenTableTests : Infrastructure.MudComponentTest
         Assert.Equal("tokens?status=all&api=rest&sort=expires&dir=asc", expires.QuerySelector("a")!.GetAttribute("href"));
     }
 
+    [Fact]
+    public void AParentWithLiveAccessTokensShowsHowManyAndWhenTheLastExpires()
+    {
+        var parent = Token("ci deploy", expiresAt: Now.AddDays(30));
+        var plain = Token("plain", expiresAt: Now.AddDays(30));
+        var single = Token("single", expiresAt: Now.AddDays(30));
+        var cut = Render<TokenTable>(p => p
+            .Add(t => t.Rows, [
+                new TokenRow(parent, null, new DerivedTokenSummary(parent.Id, 3, Now.AddMinutes(52))),
+                new TokenRow(plain, null),
+                new TokenRow(single, null, new DerivedTokenSummary(single.Id, 1, Now.AddMinutes(60))),
+            ])
+            .Add(t => t.Now, Now)
+            .Add(t => t.State, TokenListState.From(null, null, null, null, null, null))
+            .Add(t => t.Path, "tokens"));
+
+        Assert.Equal("3 access tokens, last expires in 52 minutes", Cell(cut, "ci deploy", "Name").QuerySelector(".token-derived")!.TextContent);
+        Assert.Equal("1 access token, last expires in 1 hour", Cell(cut, "single", "Name").QuerySelector(".token-derived")!.TextContent);
+        Assert.Null(Cell(cut, "plain", "Name").QuerySelector(".token-derived"));
+    }
+
     private IRenderedComponent<TokenTable> RenderTable(params AccessToken[] tokens) =>
         RenderTable(TokenListState.From(null, null, null, null, null, null), tokens);
 

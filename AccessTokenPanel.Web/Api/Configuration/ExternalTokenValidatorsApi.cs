@@ -35,9 +35,9 @@ internal static class ExternalTokenValidatorsApi
             : ApiProblems.NotFound("There is no external token validator with this id.");
 
     private static async Task<Results<Created<ExternalTokenValidatorResponse>, ValidationProblem>> CreateAsync(
-        ExternalTokenValidatorInput body, ClaimsPrincipal user, ExternalTokenValidators validators, CancellationToken cancellationToken)
+        ExternalTokenValidatorInput body, ClaimsPrincipal user, ExternalTokenValidatorChanges changes, CancellationToken cancellationToken)
     {
-        var result = await validators.CreateAsync(body, user.OwnerId(), user.ViaToken("Configuration API"), cancellationToken);
+        var result = await changes.CreateAsync(body, user.OwnerId(), user.ViaToken("Configuration API"), cancellationToken);
         if (!result.Succeeded)
         {
             return Invalid(result);
@@ -47,10 +47,9 @@ internal static class ExternalTokenValidatorsApi
     }
 
     private static async Task<Results<Ok<ExternalTokenValidatorResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, ExternalTokenValidatorInput body, ClaimsPrincipal user, ExternalTokenValidators validators,
-        ExternalJwtKeyCache keys, CancellationToken cancellationToken)
+        Guid id, ExternalTokenValidatorInput body, ClaimsPrincipal user, ExternalTokenValidatorChanges changes, CancellationToken cancellationToken)
     {
-        var result = await validators.UpdateAsync(id, body, user.OwnerId(), user.ViaToken("Configuration API"), cancellationToken);
+        var result = await changes.UpdateAsync(id, body, user.OwnerId(), user.ViaToken("Configuration API"), cancellationToken);
         if (result is null)
         {
             return ApiProblems.NotFound("There is no external token validator with this id.");
@@ -59,18 +58,16 @@ internal static class ExternalTokenValidatorsApi
         {
             return Invalid(result);
         }
-        keys.Forget(id);
         return TypedResults.Ok(ToResponse(result.Validator!));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, ClaimsPrincipal user, ExternalTokenValidators validators, ExternalJwtKeyCache keys, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, ExternalTokenValidatorChanges changes, CancellationToken cancellationToken)
     {
-        if (!await validators.DeleteAsync(id, user.OwnerId(), user.ViaToken("Configuration API"), cancellationToken))
+        if (!await changes.DeleteAsync(id, user.OwnerId(), user.ViaToken("Configuration API"), cancellationToken))
         {
             return ApiProblems.NotFound("There is no external token validator with this id.");
         }
-        keys.Forget(id);
         return TypedResults.NoContent();
     }
 

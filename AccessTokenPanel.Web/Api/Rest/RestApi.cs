@@ -22,7 +22,8 @@ internal static class RestApi
         api.MapOAuthApi();
 
         var tokens = api.MapGroup("/tokens").RequireApiToken(ApiType.Rest);
-        tokens.MapGet("/", ListTokensAsync).WithName("ListTokens").WithSummary("Lists the caller's own tokens (never their secrets).");
+        tokens.MapGet("/", ListTokensAsync).WithName("ListTokens")
+            .WithSummary("Lists the caller's own tokens (never their secrets); kind=standard leaves out the short-lived access tokens, kind=access lists only those.");
         tokens.MapGet("/current", GetCurrentToken).WithName("GetCurrentToken").WithSummary("Describes the token making the call.");
         tokens.MapGet("/{id:guid}", GetTokenAsync).WithName("GetToken").WithSummary("Describes one of the caller's tokens.");
         tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithName("RevokeToken")
@@ -33,14 +34,35 @@ internal static class RestApi
         return api;
     }
 
-    private static async Task<Ok<List<TokenResponse>>> ListTokensAsync(
-        ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
+    // Every kind by default, as before: a script may need an access token's id (to revoke it, say).
+    // The screens summarise access tokens under their parent; kind=standard gives that view here.
+    private static async Task<Results<Ok<List<TokenResponse>>, ValidationProblem>> ListTokensAsync(
+        string? kind, ClaimsPrincipal user, PanelDbContext db, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (!TryParseKind(kind, out var only))
+        {
+            return ApiProblems.Validation("kind", "kind-unknown", "Set kind to standard or access, or leave it out for both.");
+        }
         var ownerId = user.OwnerId();
         var now = time.GetUtcNow().UtcDateTime;
-        var tokens = await db.AccessTokens.AsNoTracking().Where(t => t.OwnerId == ownerId)
-            .OrderByDescending(t => t.CreatedAt).ToListAsync(cancellationToken);
+        var query = db.AccessTokens.AsNoTracking().Where(t => t.OwnerId == ownerId);
+        if (only is { } wanted)
+        {
+            query = query.Where(t => t.Kind == wanted);
+        }
+        var tokens = await query.OrderByDescending(t => t.CreatedAt).ToListAsync(cancellationToken);
         return TypedResults.Ok(tokens.Select(t => TokenResponse.From(t, now, usage)).ToList());
+    }
+
+    private static bool TryParseKind(string? value, out TokenKind? kind)
+    {
+        kind = value?.Trim().ToLowerInvariant() switch
+        {
+            "standard" => TokenKind.Standard,
+            "access" => TokenKind.Access,
+            _ => null,
+        };
+        return kind is not null || string.IsNullOrWhiteSpace(value);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetCurrentToken(

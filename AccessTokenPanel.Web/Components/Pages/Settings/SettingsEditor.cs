@@ -20,6 +20,10 @@ public sealed class SettingsEditor(SettingsUpdater updater)
         ScimApi = settings.ScimApiEnabled,
         RestApi = settings.RestApiEnabled,
         OrganizationName = settings.OrganizationName,
+        AccessTokenLifetimeMinutes = settings.AccessTokenLifetimeMinutes.ToString(CultureInfo.InvariantCulture),
+        ConfigurationApiDirect = settings.ConfigurationApiDirectCalls,
+        ScimApiDirect = settings.ScimApiDirectCalls,
+        RestApiDirect = settings.RestApiDirectCalls,
     };
 
     /// <returns>Messages keyed by field (nothing saved), or none and the list of changes saved.</returns>
@@ -28,15 +32,20 @@ public sealed class SettingsEditor(SettingsUpdater updater)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         // A number that cannot be read gets the same message as one out of range.
-        var maxLifetime = ParseDays(input.MaxLifetimeDays);
+        var maxLifetime = ParseWholeNumber(input.MaxLifetimeDays);
         if (maxLifetime is null)
         {
             errors[nameof(SettingsInput.MaxLifetimeDays)] = SettingsError.MaxLifetimeOutOfRange().Message;
         }
-        var defaultExpiry = ParseDays(input.DefaultExpiryDays);
+        var defaultExpiry = ParseWholeNumber(input.DefaultExpiryDays);
         if (defaultExpiry is null)
         {
             errors[nameof(SettingsInput.DefaultExpiryDays)] = SettingsError.DefaultExpiryOutOfRange(input.MaxLifetimeDays?.Trim()).Message;
+        }
+        var accessLifetime = ParseWholeNumber(input.AccessTokenLifetimeMinutes);
+        if (accessLifetime is null)
+        {
+            errors[nameof(SettingsInput.AccessTokenLifetimeMinutes)] = SettingsError.AccessTokenLifetimeOutOfRange().Message;
         }
         var change = new SettingsChange(actorId, "on the Settings page")
         {
@@ -47,6 +56,14 @@ public sealed class SettingsEditor(SettingsUpdater updater)
                 ApiType.Configuration => input.ConfigurationApi,
                 ApiType.Scim => input.ScimApi,
                 ApiType.Rest => input.RestApi,
+                _ => false,
+            }).ToHashSet(),
+            AccessTokenLifetimeMinutes = accessLifetime,
+            DirectCallApis = ApiTypes.All.Where(api => api switch
+            {
+                ApiType.Configuration => input.ConfigurationApiDirect,
+                ApiType.Scim => input.ScimApiDirect,
+                ApiType.Rest => input.RestApiDirect,
                 _ => false,
             }).ToHashSet(),
             // An emptied field is a name of no characters, not "keep the name".
@@ -81,9 +98,10 @@ public sealed class SettingsEditor(SettingsUpdater updater)
     {
         SettingsFields.MaxLifetimeDays => nameof(SettingsInput.MaxLifetimeDays),
         SettingsFields.DefaultExpiryDays => nameof(SettingsInput.DefaultExpiryDays),
+        SettingsFields.AccessTokenLifetimeMinutes => nameof(SettingsInput.AccessTokenLifetimeMinutes),
         _ => nameof(SettingsInput.OrganizationName),
     };
 
-    private static int? ParseDays(string? value) =>
-        int.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days) ? days : null;
+    private static int? ParseWholeNumber(string? value) =>
+        int.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 }

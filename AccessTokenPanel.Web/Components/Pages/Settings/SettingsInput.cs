@@ -9,4 +9,12 @@ public sealed class SettingsInput
     public bool ScimApi { get; set; }
     public bool RestApi { get; set; }
     public string? OrganizationName { get; set; }
+
+    /// <summary>Lifetime of access tokens from the OAuth token endpoint, in minutes, as typed.</summary>
+    public string? AccessTokenLifetimeMinutes { get; set; }
+
+    /// <summary>Whether long-lived tokens may call each API directly (otherwise only exchanged access tokens).</summary>
+    public bool ConfigurationApiDirect { get; set; }
+    public bool ScimApiDirect { get; set; }
+    public bool RestApiDirect { get; set; }
 }

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 
-public sealed record TokenRow(AccessToken Token, string? OwnerEmail);
+/// <param name="Derived">The live access tokens exchanged for this token, when there are any.</param>
+public sealed record TokenRow(AccessToken Token, string? OwnerEmail, DerivedTokenSummary? Derived = null);
 
 /// <param name="Rows">The requested page.</param>
 /// <param name="Total">How many tokens match the filters.</param>
@@ -15,8 +16,12 @@ public sealed record TokenPage(IReadOnlyList<TokenRow> Rows, int Total, int Page
     public int PageCount => Math.Max(1, (Total + TokenListState.PageSize - 1) / TokenListState.PageSize);
 }
 
-/// <summary>Reads one page of tokens for the list: filtered, sorted and paged in the database.</summary>
-public sealed class TokenListReader(PanelDbContext db)
+/// <summary>
+/// Reads one page of tokens for the list: filtered, sorted and paged in the database. Short-lived
+/// access tokens (exchanged at the OAuth token endpoint, often one an hour per script) are no rows of their
+/// own: each parent on the page carries a summary of its live ones instead.
+/// </summary>
+public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries derived)
 {
     /// <param name="ownerId">The owner whose tokens to list, or null for everyone's (the inventory).</param>
     public async Task<TokenPage> ReadAsync(TokenListState state, string? ownerId, DateTime now, CancellationToken cancellationToken = default)
@@ -24,7 +29,7 @@ public sealed class TokenListReader(PanelDbContext db)
         // Tokens alone (every token has an owner: the foreign key cascades), so the database pages
         // them straight from the (OwnerId, CreatedAt) or CreatedAt index; owners' emails are read
         // for the page's rows only.
-        var all = db.AccessTokens.AsNoTracking();
+        var all = db.AccessTokens.AsNoTracking().Where(t => t.Kind != TokenKind.Access);
         if (ownerId is not null)
         {
             all = all.Where(t => t.OwnerId == ownerId);
@@ -82,7 +87,9 @@ public sealed class TokenListReader(PanelDbContext db)
         var ownerIds = tokens.Select(t => t.OwnerId).Distinct().ToList();
         var emails = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
-        var rows = tokens.Select(t => new TokenRow(t, emails.GetValueOrDefault(t.OwnerId))).ToList();
+        // Revoked parents have none (revoking revokes what was derived), so only the others are asked about.
+        var summaries = await derived.ForParentsAsync(tokens.Where(t => t.RevokedAt == null).Select(t => t.Id).ToList(), cancellationToken);
+        var rows = tokens.Select(t => new TokenRow(t, emails.GetValueOrDefault(t.OwnerId), summaries.GetValueOrDefault(t.Id))).ToList();
         return new TokenPage(rows, total, page, anyAtAll);
     }
 
@@ -96,7 +103,10 @@ public sealed class TokenListReader(PanelDbContext db)
         return found is null ? null : new TokenRow(found.Token, ownerId is null ? found.Email : null);
     }
 
-    /// <summary>How many of the owner's tokens are not revoked (what "Delete all my tokens" revokes).</summary>
+    /// <summary>
+    /// How many of the owner's long-lived tokens are not revoked (what "Delete all my tokens" revokes;
+    /// their access tokens go with them and are not counted apart).
+    /// </summary>
     public Task<int> CountLiveAsync(string ownerId, CancellationToken cancellationToken = default) =>
-        db.AccessTokens.CountAsync(t => t.OwnerId == ownerId && t.RevokedAt == null, cancellationToken);
+        db.AccessTokens.CountAsync(t => t.OwnerId == ownerId && t.RevokedAt == null && t.Kind != TokenKind.Access, cancellationToken);
 }

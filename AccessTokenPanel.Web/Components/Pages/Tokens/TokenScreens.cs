@@ -10,6 +10,7 @@ public static class TokenScreens
         services.AddScoped<TokenDeletion>();
         services.AddScoped<TokenScreenActions>();
         services.AddScoped<Settings.SettingsEditor>();
+        services.AddScoped<Settings.ExternalValidatorScreenActions>();
         return services;
     }
 
