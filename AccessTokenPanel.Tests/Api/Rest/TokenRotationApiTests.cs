@@ -161,7 +161,7 @@ public class TokenRotationApiTests(ApiAppFactory factory) : IClassFixture<ApiApp
     }
 
     [Fact]
-    public async Task ARotatingRevokedOrExpiredTokenCannotBeRotated()
+    public async Task ARotatingOrRevokedTokenCannotBeRotated()
     {
         var (owner, secret, id) = await OwnerWithTokenAsync("rotate-twice@example.com");
         var client = factory.ClientWith(secret);
