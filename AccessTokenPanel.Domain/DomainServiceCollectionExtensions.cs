@@ -26,6 +26,9 @@ public static class DomainServiceCollectionExtensions
         // The host may register a faster reader of the same query for its provider (the Web app does for SQLite).
         services.TryAddScoped<ITokenLookup, EfTokenLookup>();
         services.AddScoped<TokenRevoker>();
+        services.AddScoped<TokenRotator>();
+        services.AddScoped<AllowedAddressesEditor>();
+        services.AddSingleton<AddressRefusalAudit>();
         services.AddScoped<AccessTokenExchange>();
         services.AddScoped<DerivedTokenSummaries>();
         services.AddScoped<ExternalTokens.ExternalTokenValidators>();

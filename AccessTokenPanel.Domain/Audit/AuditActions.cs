@@ -4,6 +4,9 @@ public static class AuditActions
 {
     public const string TokenCreated = "token.created";
     public const string TokenRevoked = "token.revoked";
+    public const string TokenRotated = "token.rotated";
+    public const string TokenAllowedAddressesChanged = "token.allowed-addresses-changed";
+    public const string TokenAddressRefused = "token.address-refused";
     public const string SettingsChanged = "settings.changed";
     public const string ExternalValidatorCreated = "external-validator.created";
     public const string ExternalValidatorUpdated = "external-validator.updated";

@@ -66,6 +66,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             token.Property(t => t.Hint).HasMaxLength(40);
             token.Property(t => t.LastUsedFrom).HasMaxLength(64);
             token.Property(t => t.RevokedById).HasMaxLength(450);
+            token.Property(t => t.AllowedAddresses).HasMaxLength(TokenRules.AllowedAddressesColumnLength);
             token.HasIndex(t => t.SecretHash).IsUnique();
             token.HasIndex(t => new { t.OwnerId, t.Name });
             // "My tokens, newest first" (the REST list and the access tokens page) and the

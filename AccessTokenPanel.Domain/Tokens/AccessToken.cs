@@ -32,6 +32,24 @@ public class AccessToken
     /// <summary>A long-lived token, or a short-lived access token exchanged for one at the token endpoint.</summary>
     public TokenKind Kind { get; set; }
 
+    /// <summary>
+    /// When the token was rotated. Rotation shortens <see cref="ExpiresAt"/> to the end of the
+    /// overlap, so the old secret is refused from then on by the ordinary expiry check.
+    /// </summary>
+    public DateTime? RotatedAt { get; set; }
+
+    /// <summary>The token that replaced this one at rotation.</summary>
+    public Guid? ReplacedByTokenId { get; set; }
+
+    /// <summary>
+    /// The client addresses and networks this token may be used from, normalised and comma-separated
+    /// (see <see cref="AddressAllowlist"/>); null means from anywhere.
+    /// </summary>
+    public string? AllowedAddresses { get; set; }
+
+    /// <summary>Rotated, and its old secret still works until <see cref="ExpiresAt"/>.</summary>
+    public bool IsRotatingAt(DateTime utcNow) => RotatedAt is not null && StatusAt(utcNow) == TokenStatus.Active;
+
     public TokenStatus StatusAt(DateTime utcNow) =>
         RevokedAt is not null ? TokenStatus.Revoked
         : ExpiresAt <= utcNow ? TokenStatus.Expired

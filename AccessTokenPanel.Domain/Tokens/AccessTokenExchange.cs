@@ -1,3 +1,4 @@
+using System.Net;
 using AccessTokenPanel.Domain.Settings;
 
 namespace AccessTokenPanel.Domain.Tokens;
@@ -22,13 +23,17 @@ public sealed record ExchangeResult(ExchangeError Error, string Description, Acc
 /// </summary>
 public sealed class AccessTokenExchange(TokenValidator validator, TokenIssuer issuer, SettingsStore settings, TimeProvider time)
 {
-    public async Task<ExchangeResult> ExchangeAsync(string? refreshToken, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Exchanges <paramref name="refreshToken"/>; <paramref name="clientAddress"/> is where the exchange
+    /// comes from, checked against the token's allowed addresses, which the access token inherits.
+    /// </summary>
+    public async Task<ExchangeResult> ExchangeAsync(string? refreshToken, CancellationToken cancellationToken = default, IPAddress? clientAddress = null)
     {
         if (TokenSecret.Check(refreshToken, out var api) != TokenFormatCheck.WellFormed)
         {
             return new(ExchangeError.InvalidGrant, "The refresh token is not an AccessTokenPanel token, or it was mistyped.");
         }
-        var validation = await validator.ValidateAsync(refreshToken, api!.Value, cancellationToken, directCall: false);
+        var validation = await validator.ValidateAsync(refreshToken, api!.Value, cancellationToken, directCall: false, clientAddress);
         if (!validation.IsValid)
         {
             return new(ExchangeError.InvalidGrant, validation.Description);
@@ -50,7 +55,8 @@ public sealed class AccessTokenExchange(TokenValidator validator, TokenIssuer is
         // role's permissions, or an API switched off, gets nothing).
         var issued = await issuer.IssueAsync(new IssueTokenRequest(
             parent.OwnerId, parent.Name, parent.ApiType, parent.DelegatedRole, TokenExpiry.AtInstant(expiresAt),
-            ParentTokenId: parent.Id, Kind: TokenKind.Access), cancellationToken);
+            ParentTokenId: parent.Id, Kind: TokenKind.Access,
+            AllowedAddresses: AddressAllowlist.Entries(parent.AllowedAddresses)), cancellationToken);
         return issued.Succeeded
             ? new(ExchangeError.None, "", issued.Token, issued.Secret)
             : new(ExchangeError.InvalidGrant, string.Join(" ", issued.Errors.Select(e => e.Message)));

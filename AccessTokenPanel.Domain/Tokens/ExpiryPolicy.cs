@@ -52,4 +52,15 @@ public static class ExpiryPolicy
         }
         return (expiresAt, null);
     }
+
+    /// <summary>
+    /// A rotated token's replacement lives as long as the original was issued for (creation to
+    /// expiry), counted from now, but never longer than the policy's maximum lifetime today.
+    /// </summary>
+    public static DateTime ForReplacement(AccessToken original, DateTime utcNow, int maxLifetimeDays)
+    {
+        var lifetime = original.ExpiresAt - original.CreatedAt;
+        var maximum = TimeSpan.FromDays(maxLifetimeDays);
+        return utcNow + (lifetime > maximum ? maximum : lifetime);
+    }
 }

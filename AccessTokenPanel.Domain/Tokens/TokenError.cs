@@ -24,6 +24,12 @@ public static class TokenErrorCodes
     public const string ExpiryBeyondMaximum = "expiry-beyond-maximum";
     public const string OwnerUnknown = "owner-unknown";
     public const string OwnerDisabled = "owner-disabled";
+    public const string TokenNotFound = "token-not-found";
+    public const string TokenNotRotatable = "token-not-rotatable";
+    public const string OwnerOutranksActor = "owner-outranks-actor";
+    public const string OverlapOutOfRange = "overlap-out-of-range";
+    public const string AddressInvalid = "address-invalid";
+    public const string TooManyAddresses = "too-many-addresses";
 }
 
 public static class TokenFields
@@ -34,4 +40,7 @@ public static class TokenFields
     public const string Days = "Days";
     public const string Date = "ExpirationDate";
     public const string Owner = "Owner";
+    public const string Token = "Token";
+    public const string Overlap = "OverlapMinutes";
+    public const string AllowedAddresses = "AllowedAddresses";
 }

@@ -14,10 +14,14 @@ public sealed class TokenIssuer(
     AuditLog audit,
     TimeProvider time)
 {
-    public async Task<IssueTokenResult> IssueAsync(IssueTokenRequest request, CancellationToken cancellationToken = default)
+    public Task<IssueTokenResult> IssueAsync(IssueTokenRequest request, CancellationToken cancellationToken = default) =>
+        IssueAsync(request, null, cancellationToken);
+
+    // tokenId: the new token's id when the caller needs it beforehand (rotation links the old row to it).
+    internal async Task<IssueTokenResult> IssueAsync(IssueTokenRequest request, Guid? tokenId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var (errors, name, role, expiresAt) = await CheckAsync(request, now, cancellationToken);
+        var (errors, name, role, expiresAt, allowed) = await CheckAsync(request, now, cancellationToken);
         if (errors.Count > 0)
         {
             return IssueTokenResult.Failed(errors);
@@ -26,7 +30,7 @@ public sealed class TokenIssuer(
         var secret = TokenSecret.Generate(request.ApiType);
         var token = new AccessToken
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Id = tokenId ?? Guid.CreateVersion7(time.GetUtcNow()),
             OwnerId = request.OwnerId,
             Name = name,
             ApiType = request.ApiType,
@@ -37,23 +41,25 @@ public sealed class TokenIssuer(
             ExpiresAt = expiresAt!.Value,
             ParentTokenId = request.ParentTokenId,
             Kind = request.Kind,
+            AllowedAddresses = allowed,
         };
         db.AccessTokens.Add(token);
         audit.Record(request.ActorId ?? request.OwnerId, AuditActions.TokenCreated, "token", token.Id.ToString(),
             $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}), expires {token.ExpiresAt:u}"
-            + (token.DelegatedRole is null ? "" : $", role {token.DelegatedRole}"));
+            + (token.DelegatedRole is null ? "" : $", role {token.DelegatedRole}")
+            + (token.AllowedAddresses is null ? "" : $", allowed addresses {token.AllowedAddresses}"));
         await db.SaveChangesAsync(cancellationToken);
         return IssueTokenResult.Success(token, secret);
     }
 
     /// <summary>
-    /// The checks <see cref="IssueAsync"/> makes, without issuing: lets a caller report field errors
+    /// The checks <see cref="IssueAsync(IssueTokenRequest, CancellationToken)"/> makes, without issuing: lets a caller report field errors
     /// before spending the user's one-time step-up code.
     /// </summary>
     public async Task<IReadOnlyList<TokenError>> ValidateAsync(IssueTokenRequest request, CancellationToken cancellationToken = default) =>
         (await CheckAsync(request, time.GetUtcNow().UtcDateTime, cancellationToken)).Errors;
 
-    private async Task<(List<TokenError> Errors, string Name, string? Role, DateTime? ExpiresAt)> CheckAsync(
+    private async Task<(List<TokenError> Errors, string Name, string? Role, DateTime? ExpiresAt, string? AllowedAddresses)> CheckAsync(
         IssueTokenRequest request, DateTime now, CancellationToken cancellationToken)
     {
         var errors = new List<TokenError>();
@@ -64,11 +70,11 @@ public sealed class TokenIssuer(
             .SingleOrDefaultAsync(cancellationToken);
         if (owner is null)
         {
-            return ([new(TokenErrorCodes.OwnerUnknown, TokenFields.Owner, "The token's owner does not exist.")], "", null, null);
+            return ([new(TokenErrorCodes.OwnerUnknown, TokenFields.Owner, "The token's owner does not exist.")], "", null, null, null);
         }
         if (owner.IsDisabled)
         {
-            return ([new(TokenErrorCodes.OwnerDisabled, TokenFields.Owner, "The token's owner is disabled.")], "", null, null);
+            return ([new(TokenErrorCodes.OwnerDisabled, TokenFields.Owner, "The token's owner is disabled.")], "", null, null, null);
         }
 
         var name = request.Name?.Trim() ?? "";
@@ -81,9 +87,10 @@ public sealed class TokenIssuer(
             errors.Add(new(TokenErrorCodes.NameTooLong, TokenFields.Name, $"The name must be at most {TokenRules.MaxNameLength} characters."));
         }
         // Access tokens carry their parent's name; only long-lived tokens must be told apart by name.
+        // A rotated token lives on through its overlap under the name its replacement took over.
         else if (request.Kind == TokenKind.Standard && await db.AccessTokens.AnyAsync(
             t => t.OwnerId == request.OwnerId && t.Name == name && t.RevokedAt == null && t.ExpiresAt > now
-                && t.Kind == TokenKind.Standard, cancellationToken))
+                && t.Kind == TokenKind.Standard && t.RotatedAt == null, cancellationToken))
         {
             errors.Add(new(TokenErrorCodes.NameTaken, TokenFields.Name, "You already have an active token with this name."));
         }
@@ -131,6 +138,9 @@ public sealed class TokenIssuer(
             errors.Add(expiryError);
         }
 
-        return (errors, name, role, expiresAt);
+        var allowlist = AddressAllowlist.Parse(request.AllowedAddresses);
+        errors.AddRange(allowlist.Errors);
+
+        return (errors, name, role, expiresAt, allowlist.Stored);
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace AccessTokenPanel.Domain.Tokens;
 
 /// <summary>Why a presented secret was accepted or refused (for logs and RFC 6750 errors).</summary>
@@ -15,9 +17,16 @@ public enum TokenValidationStatus
 
     /// <summary>A long-lived token called an API whose policy only accepts exchanged access tokens.</summary>
     ExchangeRequired,
+
+    /// <summary>The token has allowed client addresses, and the call came from none of them.</summary>
+    AddressNotAllowed,
 }
 
-public sealed record TokenValidationResult(TokenValidationStatus Status, AccessToken? Token = null)
+/// <summary>
+/// The verdict on a presented secret, with the token row when one was found; for
+/// <see cref="TokenValidationStatus.AddressNotAllowed"/> also the refused client address (null when unknown).
+/// </summary>
+public sealed record TokenValidationResult(TokenValidationStatus Status, AccessToken? Token = null, IPAddress? ClientAddress = null)
 {
     public bool IsValid => Status == TokenValidationStatus.Valid;
 
@@ -36,10 +45,14 @@ public sealed record TokenValidationResult(TokenValidationStatus Status, AccessT
         TokenValidationStatus.ChecksumMismatch => "The token's checksum does not match; it was mistyped or altered.",
         TokenValidationStatus.WrongApi => "The token was issued for another API.",
         TokenValidationStatus.Unknown => "The token is not known.",
+        TokenValidationStatus.Expired when Token?.RotatedAt is not null => "The token was rotated and its overlap has ended: use the new secret.",
         TokenValidationStatus.Expired => "The token has expired.",
         TokenValidationStatus.Revoked => "The token was revoked.",
         TokenValidationStatus.OwnerDisabled => "The token's owner is disabled.",
         TokenValidationStatus.ExchangeRequired => "This API does not accept long-lived tokens directly: exchange the token for an access token at POST /api/v1/oauth/token (grant_type=refresh_token) and call with that.",
+        TokenValidationStatus.AddressNotAllowed => ClientAddress is null
+            ? "The token may only be used from its allowed client addresses, and this call's address is unknown."
+            : $"The token may not be used from {ClientAddress}: the address is not in the token's allowed client addresses.",
         _ => Status.ToString(),
     };
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace AccessTokenPanel.Domain.Tokens;
 
 /// <summary>
@@ -7,13 +9,17 @@ namespace AccessTokenPanel.Domain.Tokens;
 /// checksum of the secret) is decided without the database. The policy's "long-lived tokens may
 /// call this API directly" switches come in the same query, so a changed policy also counts at once.
 /// </summary>
-public sealed class TokenValidator(ITokenLookup lookup, TimeProvider time)
+public sealed class TokenValidator(ITokenLookup lookup, TimeProvider time, AddressRefusalAudit addressRefusals)
 {
     /// <summary>
     /// <paramref name="directCall"/>: the token is calling the API itself (the default), so the
     /// policy "long-lived tokens may call this API directly" applies; false at the token endpoint.
+    /// <paramref name="clientAddress"/>: where the call comes from (after trusted proxies), checked
+    /// against the token's allowed addresses; a token with such a list is refused when it is null.
+    /// <paramref name="checkAllowedAddresses"/>: false only where the token is described, not used (introspection).
     /// </summary>
-    public async Task<TokenValidationResult> ValidateAsync(string? presented, ApiType api, CancellationToken cancellationToken = default, bool directCall = true)
+    public async Task<TokenValidationResult> ValidateAsync(string? presented, ApiType api, CancellationToken cancellationToken = default,
+        bool directCall = true, IPAddress? clientAddress = null, bool checkAllowedAddresses = true)
     {
         if (string.IsNullOrEmpty(presented))
         {
@@ -38,13 +44,25 @@ public sealed class TokenValidator(ITokenLookup lookup, TimeProvider time)
             return TokenValidationResult.UnknownToken;
         }
         var token = found.Token;
-        return token.StatusAt(time.GetUtcNow().UtcDateTime) switch
+        var now = time.GetUtcNow().UtcDateTime;
+        return token.StatusAt(now) switch
         {
             TokenStatus.Revoked => new(TokenValidationStatus.Revoked, token),
             TokenStatus.Expired => new(TokenValidationStatus.Expired, token),
             _ when found.OwnerDisabled => new(TokenValidationStatus.OwnerDisabled, token),
+            // The list came with the row (no extra query); each distinct list is parsed once.
+            _ when checkAllowedAddresses && !AddressAllowlist.Allows(token.AllowedAddresses, clientAddress) =>
+                RefuseAddress(token, clientAddress, now),
             _ when directCall && token.Kind == TokenKind.Standard && !found.AllowsDirectCalls(api) => new(TokenValidationStatus.ExchangeRequired, token),
             _ => new(TokenValidationStatus.Valid, token),
         };
+    }
+
+    private TokenValidationResult RefuseAddress(AccessToken token, IPAddress? clientAddress, DateTime now)
+    {
+        var address = clientAddress is null ? null : AddressAllowlist.Normalize(clientAddress);
+        // Counted in memory and written to the audit log by the periodic flush: no write per refusal.
+        addressRefusals.Record(token.Id, address?.ToString() ?? "an unknown address", now);
+        return new(TokenValidationStatus.AddressNotAllowed, token, address);
     }
 }

@@ -77,7 +77,7 @@ public static class ApiSetup
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
                 }
-                if (operation.OperationId is "CreateUserToken" or "IssueToken")
+                if (operation.OperationId is "CreateUserToken" or "IssueToken" or "RotateToken" or "RotateAnyToken")
                 {
                     operation.Parameters ??= [];
                     operation.Parameters.Add(new OpenApiParameter

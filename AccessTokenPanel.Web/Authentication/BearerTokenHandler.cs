@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Web.Api.Scim;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -43,7 +44,8 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var result = await validator.ValidateAsync(presented, endpointApi.Api, Context.RequestAborted);
+        var clientAddress = ClientAddress.Of(Context);
+        var result = await validator.ValidateAsync(presented, endpointApi.Api, Context.RequestAborted, clientAddress: clientAddress);
         if (!result.IsValid)
         {
             _failure = result;
@@ -83,7 +85,7 @@ public sealed class BearerTokenHandler(
             claims.Add(new(TokenClaims.DelegatedRole, token.DelegatedRole));
         }
 
-        usage.Record(token.Id, time.GetUtcNow().UtcDateTime, Context.Connection.RemoteIpAddress?.ToString());
+        usage.Record(token.Id, time.GetUtcNow().UtcDateTime, clientAddress?.ToString());
         Context.Features.Set(new AuthenticatedTokenFeature(token));
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, null));

@@ -1,4 +1,6 @@
+using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +14,14 @@ public sealed class TokenUsageOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
-/// <summary>Writes <see cref="TokenUsageRecorder"/>'s pending uses: one update per used token per interval, and a last one at shutdown.</summary>
+/// <summary>
+/// Writes <see cref="TokenUsageRecorder"/>'s pending uses (one update per used token per interval,
+/// and a last one at shutdown) and <see cref="AddressRefusalAudit"/>'s counted refusals (one audit
+/// entry per token and refused address per interval).
+/// </summary>
 public sealed class TokenUsageFlusher(
     TokenUsageRecorder recorder,
+    AddressRefusalAudit addressRefusals,
     IServiceScopeFactory scopes,
     IOptions<TokenUsageOptions> options,
     TimeProvider time,
@@ -43,6 +50,7 @@ public sealed class TokenUsageFlusher(
 
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
+        await FlushAddressRefusalsAsync(cancellationToken);
         var usages = recorder.Drain();
         if (usages.Count == 0)
         {
@@ -65,6 +73,28 @@ public sealed class TokenUsageFlusher(
         {
             recorder.Restore(usages);
             logger.LogWarning(ex, "Could not record the last use of {Count} tokens; will retry.", usages.Count);
+        }
+    }
+
+    private async Task FlushAddressRefusalsAsync(CancellationToken cancellationToken)
+    {
+        if (addressRefusals.IsEmpty)
+        {
+            return;
+        }
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+            if (addressRefusals.DrainInto(audit) > 0)
+            {
+                await scope.ServiceProvider.GetRequiredService<PanelDbContext>().SaveChangesAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Lost, not retried: a database that cannot take audit entries now would only pile them up.
+            logger.LogWarning(ex, "Could not write the audit entries for calls refused by token address allowlists.");
         }
     }
 }

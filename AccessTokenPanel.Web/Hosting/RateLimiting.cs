@@ -44,7 +44,7 @@ internal static class RateLimiting
                 IsSafeWithoutCredentials(context.Request)
                     ? RateLimitPartition.GetNoLimiter("safe")
                     : RateLimitPartition.GetFixedWindowLimiter(
-                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        ClientAddress.TextOf(context) ?? "unknown",
                         _ => new FixedWindowRateLimiterOptions
                         {
                             PermitLimit = limits.PermitLimit,

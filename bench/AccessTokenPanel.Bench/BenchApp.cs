@@ -39,6 +39,9 @@ internal sealed class BenchApp(string provider = "Sqlite", string? connectionStr
     public string OwnerId { get; private set; } = "";
     public string RestSecret { get; private set; } = "";
     public Guid RestTokenId { get; private set; }
+
+    /// <summary>A REST token with three allowed client networks, loopback among them.</summary>
+    public string FencedSecret { get; private set; } = "";
     public string Jwt { get; private set; } = "";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -85,6 +88,9 @@ internal sealed class BenchApp(string provider = "Sqlite", string? connectionStr
             RestSecret = result.Secret ?? throw new InvalidOperationException(result.ToString());
             RestTokenId = result.Token!.Id;
         }
+        var fenced = await issuer.IssueAsync(new IssueTokenRequest(user.Id, "bench fenced", ApiType.Rest, null, TokenExpiry.InDays(30),
+            AllowedAddresses: ["10.0.0.0/8", "2001:db8::/32", "127.0.0.0/8"]));
+        FencedSecret = fenced.Secret ?? throw new InvalidOperationException(fenced.ToString());
         Jwt = new JwtSecurityTokenHandler().WriteToken(new JwtSecurityToken(
             issuer: "bench", audience: "bench",
             claims: [new Claim(TokenClaims.Owner, OwnerId), new Claim(TokenClaims.TokenId, RestTokenId.ToString())],

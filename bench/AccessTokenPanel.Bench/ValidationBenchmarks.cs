@@ -1,3 +1,4 @@
+using System.Net;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using BenchmarkDotNet.Attributes;
@@ -37,6 +38,15 @@ public class ValidationBenchmarks
     {
         await using var scope = _app.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(_secret, ApiType.Rest);
+        return result.IsValid ? true : throw new InvalidOperationException(result.Description);
+    }
+
+    [Benchmark(Description = "allowlisted token: ValidateAsync with 3 allowed networks (new scope)")]
+    public async Task<bool> ValidateWithAllowedAddresses()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>()
+            .ValidateAsync(_app.FencedSecret, ApiType.Rest, clientAddress: IPAddress.Loopback);
         return result.IsValid ? true : throw new InvalidOperationException(result.Description);
     }
 

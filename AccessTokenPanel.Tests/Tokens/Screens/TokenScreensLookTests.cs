@@ -15,7 +15,7 @@ namespace AccessTokenPanel.Tests.Tokens.Screens;
 /// </summary>
 public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private static readonly string ScreenshotFolder = Path.Combine(Path.GetTempPath(), "atp-screens");
+    internal static readonly string ScreenshotFolder = Path.Combine(Path.GetTempPath(), "atp-screens");
 
     public override Task InitializeAsync()
     {
@@ -92,7 +92,7 @@ public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chrom
     }
 
     /// <summary>Screenshot, no sideways scroll, and no serious or critical axe-core finding.</summary>
-    private static async Task CheckAsync(IPage page, string name)
+    internal static async Task CheckAsync(IPage page, string name)
     {
         // Let MudBlazor's open/close transitions finish so the picture and the scan see the resting state.
         await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");

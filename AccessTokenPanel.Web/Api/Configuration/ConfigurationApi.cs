@@ -4,8 +4,11 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Authentication;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +38,14 @@ internal static class ConfigurationApi
 
         api.MapExternalTokenValidatorsApi();
 
+        // The caller's own tokens, or anyone's when the token carries tokens.revoke-all and the
+        // owner does not outrank it: the inventory's rule for deleting.
+        api.MapPost("/tokens/{id:guid}/rotate", RotateTokenAsync).WithName("RotateAnyToken")
+            .WithSummary("Rotates a token the caller may manage: a new secret (201, shown once) while the old one works for overlapMinutes (0-10080). Needs the token owner's current authentication code in X-OTP.")
+            .RequireRateLimiting(RateLimitPolicies.Credentials);
+        api.MapPut("/tokens/{id:guid}/allowed-addresses", SetTokenAllowedAddressesAsync).WithName("SetAnyTokenAllowedAddresses")
+            .WithSummary("Replaces the client addresses a token the caller may manage may be used from; [] allows every address.");
+
         api.MapGet("/users", ListUsersAsync).RequirePermission(Permission.UsersRead)
             .WithName("ListUsers").WithSummary("Lists the panel's users.");
         api.MapGet("/users/{id}", GetUserAsync).RequirePermission(Permission.UsersRead)
@@ -57,6 +68,17 @@ internal static class ConfigurationApi
             .WithName("RemoveUserRole").WithSummary("Takes a role from the user; their sessions end.");
         return api;
     }
+
+    private static Task<Results<Created<IssuedTokenResponse>, ValidationProblem, ProblemHttpResult>> RotateTokenAsync(
+        Guid id, RotateTokenBody? body, ClaimsPrincipal user, HttpContext http, UserManager<PanelUser> users,
+        SecondFactorService secondFactor, TokenRotator rotator, TokenUsageRecorder usage, TimeProvider time,
+        CancellationToken cancellationToken) =>
+        TokenManagementApi.RotateAsync(id, body, user.TokenPermissions(), user, http, users, secondFactor, rotator, usage, time, cancellationToken);
+
+    private static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> SetTokenAllowedAddressesAsync(
+        Guid id, AllowedAddressesBody? body, ClaimsPrincipal user, AllowedAddressesEditor editor, TokenUsageRecorder usage,
+        TimeProvider time, CancellationToken cancellationToken) =>
+        TokenManagementApi.SetAllowedAddressesAsync(id, body, user.TokenPermissions(), user, editor, usage, time, cancellationToken);
 
     private static async Task<Ok<SettingsResponse>> GetSettingsAsync(SettingsStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(ToResponse(await store.GetAsync(cancellationToken)));

@@ -91,7 +91,7 @@ internal static class OAuthApi
                 "Scopes are not used: the access token has the API and delegated role of the refresh token. Leave scope out.");
         }
 
-        var result = await exchange.ExchangeAsync(refreshToken, cancellationToken);
+        var result = await exchange.ExchangeAsync(refreshToken, cancellationToken, ClientAddress.Of(http));
         if (!result.Succeeded)
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_grant", result.Description);
@@ -140,7 +140,7 @@ internal static class OAuthApi
         {
             var presentedCaller = authorization["Bearer ".Length..].Trim();
             var caller = TokenSecret.Check(presentedCaller, out var callerApi) == TokenFormatCheck.WellFormed
-                ? await validator.ValidateAsync(presentedCaller, callerApi!.Value, cancellationToken, directCall: false)
+                ? await validator.ValidateAsync(presentedCaller, callerApi!.Value, cancellationToken, directCall: false, ClientAddress.Of(http))
                 : new TokenValidationResult(TokenValidationStatus.Malformed);
             if (!caller.IsValid)
             {
@@ -186,7 +186,8 @@ internal static class OAuthApi
         {
             return inactive;
         }
-        var result = await validator.ValidateAsync(presented, api!.Value, cancellationToken, directCall: false);
+        // The described token is not being used here: where the introspector calls from does not matter.
+        var result = await validator.ValidateAsync(presented, api!.Value, cancellationToken, directCall: false, checkAllowedAddresses: false);
         // RFC 7662 §2.2: a token the caller may not see is described as inactive, like an unknown one.
         if (!result.IsValid || (!seesAll && result.Token!.OwnerId != callerId))
         {

@@ -3,6 +3,7 @@ using System.Text;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Net.Http.Headers;
@@ -29,7 +30,7 @@ internal sealed class BasicCredentials(
         {
             return (null, Unauthorized(http, "Send your email and password with HTTP Basic authentication."));
         }
-        var address = http.Connection.RemoteIpAddress?.ToString();
+        var address = ClientAddress.TextOf(http);
         var user = await users.FindByEmailAsync(email) ?? await users.FindByNameAsync(email);
         if (user is null)
         {

@@ -31,6 +31,11 @@ internal static class RestApi
         tokens.MapPost("/", IssueTokenAsync).WithName("IssueToken")
             .WithSummary("Issues a token for the caller; needs the current authentication code in X-OTP. Revoking the calling token revokes it too.")
             .RequireRateLimiting(RateLimitPolicies.Credentials);
+        tokens.MapPost("/{id:guid}/rotate", RotateTokenAsync).WithName("RotateToken")
+            .WithSummary("Rotates one of the caller's tokens: a new secret (201, shown once), while the old one keeps working for overlapMinutes (0-10080). Needs the current authentication code in X-OTP.")
+            .RequireRateLimiting(RateLimitPolicies.Credentials);
+        tokens.MapPut("/{id:guid}/allowed-addresses", SetAllowedAddressesAsync).WithName("SetTokenAllowedAddresses")
+            .WithSummary("Replaces the client addresses (IP addresses and CIDR networks) one of the caller's tokens may be used from; [] allows every address.");
         return api;
     }
 
@@ -136,7 +141,8 @@ internal static class RestApi
         }
 
         var result = await issuer.IssueAsync(new IssueTokenRequest(
-            owner.Id, body.Name, apiType.Value, body.DelegatedRole, expiry, ParentTokenId: user.PanelTokenId()), cancellationToken);
+            owner.Id, body.Name, apiType.Value, body.DelegatedRole, expiry, ParentTokenId: user.PanelTokenId(),
+            AllowedAddresses: body.AllowedAddresses?.Select(a => a ?? "").ToList()), cancellationToken);
         if (!result.Succeeded)
         {
             var errors = result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
@@ -146,4 +152,18 @@ internal static class RestApi
         var token = TokenResponse.From(result.Token!, time.GetUtcNow().UtcDateTime, usage);
         return TypedResults.Created($"/api/v1/tokens/{token.Id}", new IssuedTokenResponse(token, result.Secret!));
     }
+
+    // The REST API acts on the caller's own tokens only: the owner's id with no permissions, so
+    // someone else's token is answered like an unknown one (404).
+    private static readonly IReadOnlySet<string> OwnTokensOnly = new HashSet<string>();
+
+    private static Task<Results<Created<IssuedTokenResponse>, ValidationProblem, ProblemHttpResult>> RotateTokenAsync(
+        Guid id, RotateTokenBody? body, ClaimsPrincipal user, HttpContext http, UserManager<PanelUser> users,
+        SecondFactorService secondFactor, TokenRotator rotator, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken) =>
+        TokenManagementApi.RotateAsync(id, body, OwnTokensOnly, user, http, users, secondFactor, rotator, usage, time, cancellationToken);
+
+    private static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> SetAllowedAddressesAsync(
+        Guid id, AllowedAddressesBody? body, ClaimsPrincipal user, AllowedAddressesEditor editor, TokenUsageRecorder usage, TimeProvider time,
+        CancellationToken cancellationToken) =>
+        TokenManagementApi.SetAllowedAddressesAsync(id, body, OwnTokensOnly, user, editor, usage, time, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AccessTokenPanel.Domain.Sessions;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -19,7 +20,7 @@ public static class SessionCookies
 
     public static string? SessionIdOf(ClaimsPrincipal? principal) => principal?.FindFirstValue(SessionIdClaim);
 
-    public static string? AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+    public static string? AddressOf(HttpContext http) => ClientAddress.TextOf(http);
 
     /// <summary>
     /// Application cookie: a new session per sign-in. A re-issue for the same user in a live session

@@ -32,7 +32,16 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
         var request = ToRequest(user, input, errors);
         foreach (var error in await issuer.ValidateAsync(request, cancellationToken))
         {
-            errors.TryAdd(FieldOf(error), error.Message);
+            var field = FieldOf(error);
+            // Each wrong address has its own message; the other fields show their first.
+            if (field == nameof(GenerateTokenInput.AllowedAddresses) && errors.TryGetValue(field, out var earlier))
+            {
+                errors[field] = $"{earlier} {error.Message}";
+            }
+            else
+            {
+                errors.TryAdd(field, error.Message);
+            }
         }
         return errors;
     }
@@ -88,7 +97,8 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
         // An unknown API goes to the issuer as an undefined value: it answers with its own message.
         var api = ApiTypes.All.FirstOrDefault(a => a.ToString() == input.Api);
         var expiry = ParseExpiry(input, errors);
-        return new IssueTokenRequest(user.Id, input.Name, api, api == ApiType.Configuration ? input.DelegatedRole : null, expiry);
+        return new IssueTokenRequest(user.Id, input.Name, api, api == ApiType.Configuration ? input.DelegatedRole : null, expiry,
+            AllowedAddresses: AddressAllowlist.Split(input.AllowedAddresses));
     }
 
     private static string FieldOf(TokenError error) => error.Field switch
@@ -98,6 +108,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
         TokenFields.Role => nameof(GenerateTokenInput.DelegatedRole),
         TokenFields.Days => nameof(GenerateTokenInput.Days),
         TokenFields.Date => nameof(GenerateTokenInput.ExpirationDate),
+        TokenFields.AllowedAddresses => nameof(GenerateTokenInput.AllowedAddresses),
         _ => FormField,
     };
 

@@ -21,6 +21,9 @@ public sealed class GenerateTokenInput
     public string? Days { get; set; }
     public string? ExpirationDate { get; set; }
 
+    /// <summary>Allowed client addresses as typed: one per line or comma-separated; empty means from anywhere.</summary>
+    public string? AllowedAddresses { get; set; }
+
     /// <summary>The step-up code; never rendered back.</summary>
     public string? Code { get; set; }
 }

@@ -72,6 +72,32 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().HandleAsync(actor.User, input, cancellationToken);
     }
 
+    /// <summary>Rotates a token (the rotator checks ownership, or the revoke-all permission and rank) after the step-up code.</summary>
+    public async Task<RotateTokenOutcome> RotateAsync(Guid tokenId, int overlapMinutes, string? code, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null)
+        {
+            return new(null, null, null, new Dictionary<string, string> { [RotateTokenHandler.FormField] = SignedOutMessage });
+        }
+        return await scope.ServiceProvider.GetRequiredService<RotateTokenHandler>()
+            .HandleAsync(actor.User, tokenId, overlapMinutes, code, cancellationToken);
+    }
+
+    /// <summary>Replaces a token's allowed client addresses (the editor checks ownership or the revoke-all permission).</summary>
+    public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Guid tokenId, string? typed, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null)
+        {
+            return new(null, SignedOutMessage);
+        }
+        return await scope.ServiceProvider.GetRequiredService<RotateTokenHandler>()
+            .SetAllowedAddressesAsync(actor.User, tokenId, typed, cancellationToken);
+    }
+
     /// <summary>Revokes one token if <paramref name="typed"/> is "yes"; the revoker checks ownership or the revoke-all permission.</summary>
     public async Task<DeletionOutcome> DeleteAsync(Guid tokenId, string tokenName, string? typed, CancellationToken cancellationToken = default)
     {

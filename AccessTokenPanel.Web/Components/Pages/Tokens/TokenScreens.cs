@@ -6,6 +6,7 @@ public static class TokenScreens
     {
         services.AddScoped<TokenListReader>();
         services.AddScoped<GenerateTokenHandler>();
+        services.AddScoped<RotateTokenHandler>();
         services.AddSingleton<Hosting.StepUpRateLimiter>();
         services.AddScoped<TokenDeletion>();
         services.AddScoped<TokenScreenActions>();

@@ -198,6 +198,10 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AllowedAddresses")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("ApiType")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -241,12 +245,18 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                     b.Property<Guid?>("ParentTokenId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ReplacedByTokenId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("RevokedById")
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime?>("RotatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()

@@ -198,6 +198,10 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AllowedAddresses")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<string>("ApiType")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -241,12 +245,18 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.Property<Guid?>("ParentTokenId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<Guid?>("ReplacedByTokenId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("datetime2");
 
                     b.Property<string>("RevokedById")
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTime?>("RotatedAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()

@@ -191,6 +191,10 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllowedAddresses")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ApiType")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -234,11 +238,17 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.Property<Guid?>("ParentTokenId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ReplacedByTokenId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RevokedById")
                         .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RotatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("SecretHash")
