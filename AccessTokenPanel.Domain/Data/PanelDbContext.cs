@@ -73,7 +73,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             // inventory's default order read these in order instead of sorting every row.
             token.HasIndex(t => new { t.OwnerId, t.CreatedAt });
             token.HasIndex(t => new { t.CreatedAt, t.Id });
-            token.HasIndex(t => t.ParentTokenId);
+            // Only derived (exchanged) tokens have a parent: a partial index stays small, and its
+            // statistics do not tell the planner that a parent's look-up matches every row (NULL).
+            token.HasIndex(t => t.ParentTokenId).HasFilter("\"ParentTokenId\" IS NOT NULL");
             token.HasOne<PanelUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
         });
 

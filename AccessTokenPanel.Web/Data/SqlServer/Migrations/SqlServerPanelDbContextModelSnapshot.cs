@@ -266,7 +266,8 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParentTokenId");
+                    b.HasIndex("ParentTokenId")
+                        .HasFilter("\"ParentTokenId\" IS NOT NULL");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();

@@ -259,7 +259,8 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParentTokenId");
+                    b.HasIndex("ParentTokenId")
+                        .HasFilter("\"ParentTokenId\" IS NOT NULL");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
