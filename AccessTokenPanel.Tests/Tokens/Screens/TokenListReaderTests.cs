@@ -106,6 +106,35 @@ public class TokenListReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MatchesAreCountedUpToTheLimitAndPagedNoFurther()
+    {
+        await using (var scope = _db.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+            var now = Now;
+            db.AccessTokens.AddRange(Enumerable.Range(0, TokenListReader.CountLimit + 5).Select(i => new AccessToken
+            {
+                Id = Guid.NewGuid(), OwnerId = _other, Name = $"bulk {i:0000}", ApiType = ApiType.Rest,
+                SecretHash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), Hint = "atp_rest_…",
+                CreatedAt = now, ExpiresAt = now.AddDays(30), Kind = TokenKind.Standard,
+            }));
+            await db.SaveChangesAsync();
+        }
+
+        var first = await ReadAsync(TokenListState.From(null, null, "name", "asc", 1, null), ownerId: null);
+        var beyond = await ReadAsync(TokenListState.From(null, null, "name", "asc", 80, null), ownerId: null);
+        var own = await ReadAsync(TokenListState.From(null, null, "name", "asc", 1, null), _owner);
+
+        Assert.True(first.MoreThanTotal);
+        Assert.Equal(TokenListReader.CountLimit, first.Total);
+        Assert.Equal(TokenListReader.CountLimit / TokenListState.PageSize, first.PageCount);
+        Assert.Equal(first.PageCount, beyond.Page);
+        Assert.Equal(TokenListState.PageSize, beyond.Rows.Count);
+        Assert.False(own.MoreThanTotal);
+        Assert.Equal(3, own.Total);
+    }
+
+    [Fact]
     public async Task ExchangedAccessTokensAreNoRowsOfTheirOwnButASummaryUnderTheirParent()
     {
         var alpha = await FindAsync("alpha");

@@ -8,10 +8,11 @@ namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 public sealed record TokenRow(AccessToken Token, string? OwnerEmail, DerivedTokenSummary? Derived = null);
 
 /// <param name="Rows">The requested page.</param>
-/// <param name="Total">How many tokens match the filters.</param>
+/// <param name="Total">How many tokens match the filters, counted up to <see cref="TokenListReader.CountLimit"/>.</param>
 /// <param name="Page">The page shown (clamped to the last one).</param>
 /// <param name="AnyAtAll">Whether there is any token before filtering (tells "no tokens yet" from "none match").</param>
-public sealed record TokenPage(IReadOnlyList<TokenRow> Rows, int Total, int Page, bool AnyAtAll)
+/// <param name="MoreThanTotal">More match than were counted: only the first <see cref="TokenListReader.CountLimit"/> are paged.</param>
+public sealed record TokenPage(IReadOnlyList<TokenRow> Rows, int Total, int Page, bool AnyAtAll, bool MoreThanTotal = false)
 {
     public int PageCount => Math.Max(1, (Total + TokenListState.PageSize - 1) / TokenListState.PageSize);
 }
@@ -23,6 +24,13 @@ public sealed record TokenPage(IReadOnlyList<TokenRow> Rows, int Total, int Page
 /// </summary>
 public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries derived)
 {
+    /// <summary>
+    /// Matches are counted (and paged) up to this many, like a search engine's results: an exact
+    /// count of a large inventory reads every row (about 25 ms for 100,000 tokens), a bounded one
+    /// stops early. Past it the list says "more than 1,000" and asks for a narrower filter.
+    /// </summary>
+    public const int CountLimit = 1000;
+
     /// <summary>Up to this many owners matching the owner filter are looked up by id.</summary>
     private const int FewOwners = 50;
 
@@ -65,7 +73,8 @@ public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries der
                 : query.Join(owners, t => t.OwnerId, id => id, (t, _) => t);
         }
 
-        var total = await query.CountAsync(cancellationToken);
+        var counted = await query.Take(CountLimit + 1).CountAsync(cancellationToken);
+        var total = Math.Min(counted, CountLimit);
         var pageCount = Math.Max(1, (total + TokenListState.PageSize - 1) / TokenListState.PageSize);
         var page = Math.Clamp(state.Page, 1, pageCount);
 
@@ -99,7 +108,7 @@ public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries der
         // Revoked parents have none (revoking revokes what was derived), so only the others are asked about.
         var summaries = await derived.ForParentsAsync(tokens.Where(t => t.RevokedAt == null).Select(t => t.Id).ToList(), cancellationToken);
         var rows = tokens.Select(t => new TokenRow(t, emails.GetValueOrDefault(t.OwnerId), summaries.GetValueOrDefault(t.Id))).ToList();
-        return new TokenPage(rows, total, page, anyAtAll);
+        return new TokenPage(rows, total, page, anyAtAll, MoreThanTotal: counted > CountLimit);
     }
 
     /// <summary>One token with its owner's email; limited to <paramref name="ownerId"/>'s when given.</summary>
