@@ -23,6 +23,8 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
     private const int MaxIdleStatements = 32;
 
     private readonly ConcurrentBag<Statement> _idle = [];
+    // Kept beside the bag: ConcurrentBag.Count takes every one of its locks, too dear on each call.
+    private int _idleCount;
     private readonly Lock _gate = new();
     private Shape? _shape;
     private bool _disposed;
@@ -30,7 +32,11 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
     public Task<TokenLookupRow?> FindByHashAsync(byte[] hash, CancellationToken cancellationToken = default)
     {
         var shape = _shape ?? CreateShape();
-        if (!_idle.TryTake(out var statement))
+        if (_idle.TryTake(out var statement))
+        {
+            Interlocked.Decrement(ref _idleCount);
+        }
+        else
         {
             statement = shape.Prepare();
         }
@@ -63,8 +69,14 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
 
     private void Release(Statement statement)
     {
-        if (_disposed || _idle.Count >= MaxIdleStatements)
+        if (_disposed)
         {
+            statement.Dispose();
+            return;
+        }
+        if (Interlocked.Increment(ref _idleCount) > MaxIdleStatements)
+        {
+            Interlocked.Decrement(ref _idleCount);
             statement.Dispose();
             return;
         }
