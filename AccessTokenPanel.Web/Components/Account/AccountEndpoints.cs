@@ -3,6 +3,7 @@ using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Api;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,7 +30,7 @@ internal static class AccountEndpoints
         var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is not null && await sessions.EndAsync(SessionCookies.SessionIdOf(http.User)))
         {
-            await audit.SignedOutAsync(userId, http.User.FindFirstValue(ClaimTypes.Name), SessionCookies.AddressOf(http));
+            await audit.SignedOutAsync(userId, http.User.FindFirstValue(ClaimTypes.Name), ClientAddress.TextOf(http));
         }
         await signIn.SignOutAsync();
         return TypedResults.LocalRedirect(AccountPaths.Login);
@@ -46,7 +47,7 @@ internal static class AccountEndpoints
         {
             await signIn.UserManager.UpdateSecurityStampAsync(user);
         }
-        await audit.SessionsEndedAsync(userId, userId, http.User.FindFirstValue(ClaimTypes.Name), ended, SessionCookies.AddressOf(http));
+        await audit.SessionsEndedAsync(userId, userId, http.User.FindFirstValue(ClaimTypes.Name), ended, ClientAddress.TextOf(http));
         await signIn.SignOutAsync();
         return TypedResults.LocalRedirect(AccountPaths.Login);
     }
@@ -59,7 +60,7 @@ internal static class AccountEndpoints
         HttpContext http, string userId, UserAccounts accounts, PermissionResolver permissions, [FromForm] string? returnUrl)
     {
         var actorId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
-        var actor = new UserActor(actorId, await permissions.GetPermissionsAsync(actorId), $"from {SessionCookies.AddressOf(http)}");
+        var actor = new UserActor(actorId, await permissions.GetPermissionsAsync(actorId), $"from {ClientAddress.TextOf(http)}");
         var result = await accounts.EndSessionsAsync(actor, userId);
         return result.Error switch
         {

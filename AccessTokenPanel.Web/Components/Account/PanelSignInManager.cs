@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,7 @@ public sealed class PanelSignInManager(
     DecoyPasswordCheck decoy)
     : SignInManager<PanelUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
-    private string? Address => SessionCookies.AddressOf(Context);
+    private string? Address => ClientAddress.TextOf(Context);
 
     public override async Task<bool> CanSignInAsync(PanelUser user) =>
         !user.IsDisabled && await base.CanSignInAsync(user);

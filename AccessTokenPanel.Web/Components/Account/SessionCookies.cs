@@ -20,8 +20,6 @@ public static class SessionCookies
 
     public static string? SessionIdOf(ClaimsPrincipal? principal) => principal?.FindFirstValue(SessionIdClaim);
 
-    public static string? AddressOf(HttpContext http) => ClientAddress.TextOf(http);
-
     /// <summary>
     /// Application cookie: a new session per sign-in. A re-issue for the same user in a live session
     /// (Identity's <c>RefreshSignInAsync</c> after enrollment) keeps that session.
@@ -47,7 +45,7 @@ public static class SessionCookies
             identity.AddClaim(new Claim(SessionIdClaim, currentId!));
             return;
         }
-        var address = AddressOf(context.HttpContext);
+        var address = ClientAddress.TextOf(context.HttpContext);
         identity.AddClaim(new Claim(SessionIdClaim, await sessions.StartAsync(userId, SessionStage.SignedIn, address)));
         await services.GetRequiredService<SignInAudit>().SignedInAsync(userId, context.Principal.FindFirstValue(ClaimTypes.Name), address);
     }
@@ -61,7 +59,7 @@ public static class SessionCookies
         }
         var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionRegistry>();
         identity.AddClaim(new Claim(SessionIdClaim,
-            await sessions.StartAsync(userId, SessionStage.PasswordVerified, AddressOf(context.HttpContext))));
+            await sessions.StartAsync(userId, SessionStage.PasswordVerified, ClientAddress.TextOf(context.HttpContext))));
     }
 
     /// <summary>
