@@ -9,37 +9,21 @@ namespace AccessTokenPanel.Tests.Hosting;
 /// The database going away under an open admin page: the page says so (not Blazor's "reload" bar),
 /// the circuit stays alive, and "Try again" works once the database is back.
 /// </summary>
-public sealed class DatabaseFaultBrowserTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class DatabaseFaultBrowserTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private readonly FaultyDatabaseAppFactory _factory = new();
-    private Uri _baseAddress = default!;
-    private IBrowserContext? _context;
+    protected override PanelAppFactory CreateFactory() => new FaultyDatabaseAppFactory();
 
-    public Task InitializeAsync()
-    {
-        _baseAddress = _factory.StartKestrel();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_context is not null)
-        {
-            await _context.DisposeAsync();
-        }
-        await _factory.DisposeAsync();
-    }
+    private FaultyDatabaseAppFactory Faulty => (FaultyDatabaseAppFactory)Factory;
 
     [Fact]
     public async Task AnOpenPageSaysTheDatabaseIsNotReachableAndRecoversWhenItIsBack()
     {
-        var admin = await TestUsers.CreateEnrolledUserAsync(_factory.Services, "circuit-fault@example.test", PanelRoles.SuperAdministrator);
-        _context = await chromium.NewContextAsync(_baseAddress);
-        var page = await _context.NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, admin, _factory.Time);
-        await BrowserTest.GotoInteractiveAsync(page, "/tokens");
+        var admin = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "circuit-fault@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
+        await GotoInteractiveAsync(page, "/tokens");
 
-        using (_factory.TakeFolderAway())
+        using (Faulty.TakeFolderAway())
         {
             // Navigating inside the circuit loads the audit log from the database, which is gone.
             await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();

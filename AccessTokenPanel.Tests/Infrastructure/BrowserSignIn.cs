@@ -11,7 +11,15 @@ public static class BrowserSignIn
     /// <paramref name="page"/>, whose context has the app's base address. The clock moves 30 s
     /// first, so repeated sign-ins never reuse a time step (a code works once).
     /// </summary>
-    public static async Task SignInAsync(IPage page, TestUser user, FakeTimeProvider time)
+    public static Task SignInAsync(IPage page, TestUser user, FakeTimeProvider time) =>
+        SignInAsync(page, user, () =>
+        {
+            time.Advance(TimeSpan.FromSeconds(30));
+            return user.CodeAt(time.GetUtcNow());
+        });
+
+    /// <summary>The same, with the code from <paramref name="nextCode"/> (e.g. after moving several instances' clocks).</summary>
+    public static async Task SignInAsync(IPage page, TestUser user, Func<string> nextCode)
     {
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(user.Email);
@@ -19,8 +27,7 @@ public static class BrowserSignIn
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await page.GetByLabel("Authentication code", new() { Exact = true }).WaitForAsync();
 
-        time.Advance(TimeSpan.FromSeconds(30));
-        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(time.GetUtcNow()));
+        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(nextCode());
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(
             url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal),

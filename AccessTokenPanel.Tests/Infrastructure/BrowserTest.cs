@@ -11,7 +11,13 @@ public abstract class BrowserTest(Chromium chromium) : IClassFixture<Chromium>, 
     private readonly List<IBrowserContext> _contexts = [];
 
     protected Chromium Chromium { get; } = chromium;
-    protected PanelAppFactory Factory { get; } = new();
+    private PanelAppFactory? _factory;
+
+    /// <summary>The app under test, made by <see cref="CreateFactory"/> on first use.</summary>
+    protected PanelAppFactory Factory => _factory ??= CreateFactory();
+
+    /// <summary>A test class needing a differently configured app (its own database setup) overrides this.</summary>
+    protected virtual PanelAppFactory CreateFactory() => new();
     protected Uri BaseAddress { get; private set; } = default!;
 
     public virtual Task InitializeAsync()
