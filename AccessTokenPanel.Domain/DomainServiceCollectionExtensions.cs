@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.SecretsAtRest;
 using AccessTokenPanel.Domain.Sessions;
@@ -43,6 +44,11 @@ public static class DomainServiceCollectionExtensions
         // Need Data Protection, which the host adds (the Web app through Identity's cookies).
         services.AddScoped<TwoFactorSecrets>();
         services.AddScoped<SecretsAtRestMigration>();
+        services.AddScoped<NoticeBoard>();
+        services.AddScoped<ExpiryNoticeScanner>();
+        services.AddScoped<NoticeDispatcher>();
+        services.AddScoped<NoticeInbox>();
+        services.AddScoped<NoticeDeliveryLog>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.ExternalTokens;
+using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
@@ -25,6 +26,8 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<ExternalTokenValidator> ExternalTokenValidators => Set<ExternalTokenValidator>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<TokenNotice> TokenNotices => Set<TokenNotice>();
+    public DbSet<NoticeDelivery> NoticeDeliveries => Set<NoticeDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -76,7 +79,39 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             // Only derived (exchanged) tokens have a parent: a partial index stays small, and its
             // statistics do not tell the planner that a parent's look-up matches every row (NULL).
             token.HasIndex(t => t.ParentTokenId).HasFilter("\"ParentTokenId\" IS NOT NULL");
+            // The expiry notice scan reads tokens by how soon they expire.
+            token.HasIndex(t => t.ExpiresAt);
             token.HasOne<PanelUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<TokenNotice>(notice =>
+        {
+            notice.ToTable("TokenNotices");
+            notice.HasKey(n => n.Id);
+            notice.Property(n => n.OwnerId).HasMaxLength(450);
+            notice.Property(n => n.Kind).HasConversion<string>().HasMaxLength(20);
+            notice.Property(n => n.Key).HasMaxLength(TokenNotice.KeyMaxLength);
+            notice.Property(n => n.TokenName).HasMaxLength(TokenRules.MaxNameLength);
+            notice.Property(n => n.ApiType).HasConversion<string>().HasMaxLength(20);
+            notice.Property(n => n.TokenHint).HasMaxLength(40);
+            notice.Property(n => n.Details).HasMaxLength(TokenNotice.DetailsMaxLength);
+            // Once per token and reason, whichever instance gets there first.
+            notice.HasIndex(n => new { n.TokenId, n.Key }).IsUnique();
+            notice.HasIndex(n => new { n.OwnerId, n.CreatedAt });
+            notice.HasOne<AccessToken>().WithMany().HasForeignKey(n => n.TokenId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<NoticeDelivery>(delivery =>
+        {
+            delivery.ToTable("NoticeDeliveries");
+            delivery.HasKey(d => d.Id);
+            delivery.Property(d => d.Channel).HasConversion<string>().HasMaxLength(20);
+            delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+            delivery.Property(d => d.Target).HasMaxLength(NoticeDelivery.TargetMaxLength);
+            delivery.Property(d => d.LastError).HasMaxLength(NoticeDelivery.LastErrorMaxLength);
+            delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            delivery.HasIndex(d => d.CreatedAt);
+            delivery.HasOne<TokenNotice>().WithMany().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<AuditEntry>(entry =>

@@ -47,6 +47,12 @@ public class AccessToken
     /// </summary>
     public string? AllowedAddresses { get; set; }
 
+    /// <summary>
+    /// How far the expiry notices have got: the smallest threshold (days before expiry) already
+    /// handled, 0 once the "has expired" notice is, null before any (see <c>ExpiryNoticeScanner</c>).
+    /// </summary>
+    public int? ExpiryNoticeStage { get; set; }
+
     /// <summary>Rotated, and its old secret still works until <see cref="ExpiresAt"/>.</summary>
     public bool IsRotatingAt(DateTime utcNow) => RotatedAt is not null && StatusAt(utcNow) == TokenStatus.Active;
 

@@ -1,0 +1,45 @@
+using AccessTokenPanel.Domain.Tokens;
+
+namespace AccessTokenPanel.Domain.Notices;
+
+/// <summary>The words of a notice, one source for the panel's list, the email and the webhook.</summary>
+public static class NoticeText
+{
+    public static string Title(TokenNotice notice) => notice.Kind switch
+    {
+        NoticeKind.ExpiresSoon => $"Access token '{notice.TokenName}' expires in {Days(notice.ThresholdDays ?? 0)}",
+        NoticeKind.Expired => $"Access token '{notice.TokenName}' has expired",
+        NoticeKind.Leaked => $"Access token '{notice.TokenName}' was found in public and has been revoked",
+        _ => $"Access token '{notice.TokenName}'",
+    };
+
+    public static string Body(TokenNotice notice)
+    {
+        var what = $"{notice.ApiType.DisplayName()} token '{notice.TokenName}' ({notice.TokenHint})";
+        var expires = notice.TokenExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        return notice.Kind switch
+        {
+            NoticeKind.ExpiresSoon =>
+                $"Your {what} expires on {expires}. Calls made with it will be refused from then on. "
+                + "Rotate it (the old secret can keep working for an overlap) or generate a new one before that day.",
+            NoticeKind.Expired =>
+                $"Your {what} expired on {expires} and is no longer accepted. If something still uses it, generate a new token.",
+            NoticeKind.Leaked =>
+                $"Your {what} was reported by a secret scanner as published"
+                + (string.IsNullOrEmpty(notice.Details) ? "" : $" at {notice.Details}")
+                + ". It was revoked at once and no longer works. Generate a new token, and remove the secret from where it was published.",
+            _ => what,
+        };
+    }
+
+    /// <summary>The webhook's event name.</summary>
+    public static string EventName(NoticeKind kind) => kind switch
+    {
+        NoticeKind.ExpiresSoon => "token.expiring",
+        NoticeKind.Expired => "token.expired",
+        NoticeKind.Leaked => "token.leaked",
+        _ => "token.notice",
+    };
+
+    private static string Days(int days) => days == 1 ? "1 day" : $"{days} days";
+}
