@@ -5,6 +5,7 @@ using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Layout;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
+using AccessTokenPanel.Web.Notices;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettingsFile(builder.Environment);
@@ -22,6 +23,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddPanelUi(builder.Configuration, builder.Environment);
 builder.Services.AddPanelApis();
 builder.Services.AddTokenScreens();
+builder.Services.AddPanelNotices();
 
 var app = builder.Build();
 

@@ -37,7 +37,21 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     public string? PostgreSqlConnectionString { get; protected set; }
 
     /// <summary>Whether disposing drops the PostgreSQL database (false when several instances share it).</summary>
-    protected bool OwnsDatabase { get; init; } = true;
+    protected bool OwnsDatabase { get; set; } = true;
+
+    private bool _handedOver;
+    private readonly List<string> _inheritedFolders = [];
+
+    /// <summary>
+    /// A restart: <paramref name="next"/> (already configured on this database) becomes its owner,
+    /// so disposing this instance leaves the database for the next one, which cleans it up.
+    /// </summary>
+    public void HandDatabaseTo(PanelAppFactory next)
+    {
+        _handedOver = true;
+        next.OwnsDatabase = OwnsDatabase;
+        next._inheritedFolders.Add(_folder);
+    }
     public FakeTimeProvider Time { get; } = TestClock.CreateForApp();
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -92,16 +106,23 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_handedOver)
+        {
+            return;
+        }
         if (PostgreSqlConnectionString is not null && OwnsDatabase)
         {
             PostgreSqlTestServer.DropDatabase(PostgreSqlConnectionString);
         }
-        try
+        foreach (var folder in _inheritedFolders.Append(_folder))
         {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

@@ -64,3 +64,9 @@ public sealed class ScimGroupsOnPostgreSqlTests(PostgreSqlApiAppFactory app)
 [PostgreSqlCases]
 public sealed class ScimProvisioningFlowOnPostgreSqlTests(PostgreSqlApiAppFactory app)
     : ScimProvisioningFlowTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class ExpiryNoticeOnPostgreSqlTests() : Notices.ExpiryNoticeTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class NoticeDeliveryOnPostgreSqlTests() : Notices.NoticeDeliveryTests(DatabaseProvider.PostgreSql);

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using MimeKit;
+
+namespace AccessTokenPanel.Tests.Infrastructure;
+
+/// <summary>
+/// A real SMTP server for a test: Debian's python3-aiosmtpd on a free loopback port, storing every
+/// message it accepts in a Maildir that the test reads back with MimeKit.
+/// </summary>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    public const string Python = "/usr/bin/python3";
+    public const string SkipReason = "python3-aiosmtpd is not installed (apt-get install -y python3-aiosmtpd; scripts/test.sh does).";
+
+    private readonly string _folder;
+    private readonly Process _process;
+
+    private SmtpSink(string folder, Process process, int port)
+    {
+        _folder = folder;
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static bool IsAvailable { get; } = File.Exists(Python)
+        && Directory.EnumerateDirectories("/usr/lib/python3/dist-packages", "aiosmtpd").Any();
+
+    public static async Task<SmtpSink> StartAsync()
+    {
+        if (!IsAvailable)
+        {
+            throw new InvalidOperationException(SkipReason);
+        }
+        var folder = Directory.CreateTempSubdirectory("atp-smtp-").FullName;
+        var port = FreePort();
+        var process = Process.Start(new ProcessStartInfo(Python,
+            ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(folder, "mail")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var sink = new SmtpSink(folder, process, port);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"aiosmtpd exited: {await process.StandardError.ReadToEndAsync()}");
+            }
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return sink;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>The messages received so far, oldest first.</summary>
+    public IReadOnlyList<MimeMessage> Messages()
+    {
+        var inbox = Path.Combine(_folder, "mail", "new");
+        return Directory.Exists(inbox)
+            ? Directory.GetFiles(inbox).Select(f => (File: f, Time: File.GetLastWriteTimeUtc(f)))
+                .OrderBy(f => f.Time).ThenBy(f => f.File).Select(f => MimeMessage.Load(f.File)).ToList()
+            : [];
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
