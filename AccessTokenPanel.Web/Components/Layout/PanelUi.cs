@@ -27,6 +27,7 @@ public static class PanelUi
             .ValidateOnStart();
         services.AddScoped<AuthenticationStateProvider, PanelRevalidatingAuthenticationStateProvider>();
         services.AddScoped<CircuitActor>();
+        services.AddScoped<NoticeCount>();
         return services;
     }
 }
