@@ -368,6 +368,22 @@ public class LeakReportTests(LeakReportAppFactory factory) : IClassFixture<LeakR
     }
 
     [Fact]
+    public async Task ABodyNotDeclaredAsJsonIsRefusedUnread()
+    {
+        var (_, secret, id) = await TokenAsync();
+        var body = Encoding.UTF8.GetBytes(Report(secret));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/leaks") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        request.Headers.Add("Github-Public-Key-Identifier", LeakReportAppFactory.KeyIdentifier);
+        request.Headers.Add("Github-Public-Key-Signature", Sign(body));
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        await AssertUntouchedAsync(secret, id);
+    }
+
+    [Fact]
     public async Task TheOpenApiDocumentNamesTheSignatureHeadersAndNoBearerToken()
     {
         var document = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
@@ -467,5 +483,39 @@ public class LeakReportKeyConfigurationTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("[]", await response.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary>Leak reports have a rate-limit partition of their own, apart from the credentials limit.</summary>
+public class LeakReportRateLimitTests(LeakReportRateLimitTests.LowLimitFactory factory) : IClassFixture<LeakReportRateLimitTests.LowLimitFactory>
+{
+    public class LowLimitFactory : ApiAppFactory
+    {
+        public LowLimitFactory()
+        {
+            Settings["RateLimiting:LeakReports:PermitLimit"] = "2";
+            Settings["RateLimiting:LeakReports:Window"] = "00:10:00";
+            Settings["RateLimiting:Credentials:PermitLimit"] = "2";
+            Settings["RateLimiting:Credentials:Window"] = "00:10:00";
+        }
+    }
+
+    [Fact]
+    public async Task ReportsBeyondTheirLimitGet429WithoutUsingUpTheCredentialsLimit()
+    {
+        var client = factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await client.PostAsync("/api/v1/leaks", new StringContent("[]", Encoding.UTF8, "application/json"))).StatusCode);
+        }
+        using var credentials = new HttpRequestMessage(HttpMethod.Post, "/api/v1/user-token");
+        credentials.Headers.Authorization = ApiAppFactory.Basic("nobody-leaks@example.com", "guess");
+        credentials.Headers.Add("X-OTP", "123456");
+
+        var afterwards = await client.SendAsync(credentials);
+
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
     }
 }
