@@ -54,8 +54,12 @@ public sealed class LeakReportSignature(IOptions<LeakReportOptions> options)
             return headers;
         }
         var text = signature!.Trim();
+        if (text.Length > MaxSignatureBase64Length)
+        {
+            return LeakReportSignatureCheck.Invalid;
+        }
         var der = new byte[text.Length];
-        if (text.Length > MaxSignatureBase64Length || !Convert.TryFromBase64String(text, der, out var length))
+        if (!Convert.TryFromBase64String(text, der, out var length))
         {
             return LeakReportSignatureCheck.Invalid;
         }
