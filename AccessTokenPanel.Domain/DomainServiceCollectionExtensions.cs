@@ -27,6 +27,7 @@ public static class DomainServiceCollectionExtensions
         // The host may register a faster reader of the same query for its provider (the Web app does for SQLite).
         services.TryAddScoped<ITokenLookup, EfTokenLookup>();
         services.AddScoped<TokenRevoker>();
+        services.AddScoped<LeakReportHandler>();
         services.AddScoped<TokenRotator>();
         services.AddScoped<AllowedAddressesEditor>();
         services.AddSingleton<AddressRefusalAudit>();

@@ -7,6 +7,7 @@ public static class AuditActions
     public const string TokenRotated = "token.rotated";
     public const string TokenAllowedAddressesChanged = "token.allowed-addresses-changed";
     public const string TokenAddressRefused = "token.address-refused";
+    public const string TokenLeakReported = "token.leak-reported";
     public const string SettingsChanged = "settings.changed";
     public const string ExternalValidatorCreated = "external-validator.created";
     public const string ExternalValidatorUpdated = "external-validator.updated";

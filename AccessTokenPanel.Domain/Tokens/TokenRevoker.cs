@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +29,7 @@ public sealed class TokenRevoker(
     PanelDbContext db,
     PermissionResolver permissions,
     AuditLog audit,
+    NoticeBoard notices,
     TimeProvider time,
     IEnumerable<ITokenRevocationObserver> observers)
 {
@@ -48,7 +50,7 @@ public sealed class TokenRevoker(
         {
             return RevokeOutcome.AlreadyRevoked;
         }
-        var revoked = await RevokeWithDescendantsAsync([token.Id], actorId, cancellationToken);
+        var revoked = await RevokeWithDescendantsAsync([token.Id], actorId, null, null, cancellationToken);
         // Losing the race to a parallel revoke of the same token is the same answer as coming second.
         return revoked.Contains(token.Id) ? RevokeOutcome.Revoked : RevokeOutcome.AlreadyRevoked;
     }
@@ -57,10 +59,50 @@ public sealed class TokenRevoker(
     public async Task<int> RevokeAllAsync(string ownerId, string actorId, CancellationToken cancellationToken = default)
     {
         var ids = await db.AccessTokens.Where(t => t.OwnerId == ownerId && t.RevokedAt == null).Select(t => t.Id).ToListAsync(cancellationToken);
-        return (await RevokeWithDescendantsAsync(ids, actorId, cancellationToken)).Count;
+        return (await RevokeWithDescendantsAsync(ids, actorId, null, null, cancellationToken)).Count;
     }
 
-    private async Task<List<Guid>> RevokeWithDescendantsAsync(List<Guid> tokenIds, string actorId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes a token whose secret a secret scanner reported as published, with the tokens issued
+    /// with it. No user acts: the audit entries and <see cref="AccessToken.RevokedById"/> name no
+    /// actor (the audit shows "System") and say that secret scanning did it. Every report of one of
+    /// our tokens is audited as <see cref="AuditActions.TokenLeakReported"/> with where it was seen;
+    /// the owner gets a <see cref="NoticeKind.Leaked"/> notice, in the same transaction, only when
+    /// this report's revocation took effect: a repeated report, or one of a token revoked before for
+    /// another reason, raises none (and so never meets the one-notice-per-token-and-key index).
+    /// </summary>
+    /// <returns><see cref="RevokeOutcome.Revoked"/> when this call revoked it, <see cref="RevokeOutcome.AlreadyRevoked"/>
+    /// when it was revoked before, <see cref="RevokeOutcome.NotFound"/> when there is no such token.</returns>
+    public async Task<RevokeOutcome> RevokeLeakedAsync(Guid tokenId, LeakSighting sighting, CancellationToken cancellationToken = default)
+    {
+        var token = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
+        if (token is null)
+        {
+            return RevokeOutcome.NotFound;
+        }
+        var where = sighting.Describe();
+        // Even when it turns out to be revoked already, the conditional update runs: it is what makes
+        // two simultaneous reports of one token agree on which of them revoked it.
+        var revoked = await RevokeWithDescendantsAsync([token.Id], null, $"by secret scanning: the secret of token {token.Id} was reported leaked, {where}",
+            won =>
+            {
+                var tookEffect = won.Contains(token.Id);
+                audit.Record(null, AuditActions.TokenLeakReported, "token", token.Id.ToString(),
+                    $"Secret scanning reported the secret of {token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}) of user {token.OwnerId}"
+                    + $" as leaked, {where}; {(tookEffect ? "the token was revoked" : "the token was already revoked")}");
+                if (tookEffect)
+                {
+                    notices.Add(token, NoticeKind.Leaked, NoticeBoard.LeakedKey, details: sighting.Url);
+                }
+            },
+            cancellationToken);
+        return revoked.Contains(token.Id) ? RevokeOutcome.Revoked : RevokeOutcome.AlreadyRevoked;
+    }
+
+    // reason: said in each revocation's audit entry after the token's description, when given.
+    // beforeSave: adds to the same unit of work once the updates ran, given the ids this call revoked.
+    private async Task<List<Guid>> RevokeWithDescendantsAsync(
+        List<Guid> tokenIds, string? actorId, string? reason, Action<List<Guid>>? beforeSave, CancellationToken cancellationToken)
     {
         if (tokenIds.Count == 0)
         {
@@ -92,7 +134,7 @@ public sealed class TokenRevoker(
             foreach (var token in described.OrderBy(t => won.IndexOf(t.Id)))
             {
                 audit.Record(actorId, AuditActions.TokenRevoked, "token", token.Id.ToString(),
-                    $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}) of user {token.OwnerId}");
+                    $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}) of user {token.OwnerId}" + (reason is null ? "" : $", {reason}"));
             }
             revoked.AddRange(won);
             frontier = await db.AccessTokens
@@ -100,6 +142,7 @@ public sealed class TokenRevoker(
                 .Select(t => t.Id)
                 .ToListAsync(cancellationToken);
         }
+        beforeSave?.Invoke(revoked);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {

@@ -17,6 +17,14 @@ public static class TokenSecret
     public const int RandomLength = 43;
     public const int ChecksumLength = 6;
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>
+    /// The regular expression a secret scanner (GitHub's partner program, a pre-commit hook) uses to
+    /// find our secrets in text: a prefix naming the API, then the 43 random and 6 checksum characters
+    /// (49 base62 characters), not glued to other word characters on either side. It cannot check the
+    /// checksum; <see cref="Check"/> does, offline. The README quotes it verbatim.
+    /// </summary>
+    public const string Pattern = @"\batp_(?:cfg|scim|rest)_[0-9A-Za-z]{49}\b";
     private static readonly SearchValues<char> AlphabetChars = SearchValues.Create(Alphabet);
 
     public static string PrefixOf(ApiType api) => api switch

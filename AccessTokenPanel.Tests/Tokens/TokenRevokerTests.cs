@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
@@ -100,6 +101,64 @@ public class TokenRevokerTests : IAsyncLifetime
             .Where(e => e.Action == AuditActions.TokenRevoked).Select(e => e.SubjectId).ToListAsync();
         Assert.Equal(new[] { child.Id.ToString(), parent.Id.ToString() }.Order(), entries.Order());
         Assert.NotNull((await LoadAsync(child.Id)).RevokedAt);
+    }
+
+    [Fact]
+    public async Task TwentyParallelLeakReportsOfOneTokenRevokeItOnceWithOneNotice()
+    {
+        var parent = await IssueAsync(_aliceId, "leaked");
+        var child = await IssueAsync(_aliceId, "issued with it", parent.Id);
+        var sighting = LeakSighting.Create("https://github.com/octo/repo/blob/abc/.env", "commit");
+        using var start = new ManualResetEventSlim();
+
+        // A scanner retrying, or several instances each handling a copy: the database decides who revokes.
+        var requests = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            await using var scope = _db.Scope();
+            var revoker = scope.ServiceProvider.GetRequiredService<TokenRevoker>();
+            start.Wait();
+            return await revoker.RevokeLeakedAsync(parent.Id, sighting);
+        })).ToList();
+        start.Set();
+        var outcomes = await Task.WhenAll(requests);
+
+        Assert.Equal(1, outcomes.Count(o => o == RevokeOutcome.Revoked));
+        Assert.All(outcomes.Where(o => o != RevokeOutcome.Revoked), o => Assert.Equal(RevokeOutcome.AlreadyRevoked, o));
+        await using var check = _db.Scope();
+        var db = check.ServiceProvider.GetRequiredService<PanelDbContext>();
+        var notice = await db.TokenNotices.SingleAsync();
+        Assert.Equal((parent.Id, NoticeKind.Leaked, NoticeBoard.LeakedKey, "https://github.com/octo/repo/blob/abc/.env"),
+            (notice.TokenId, notice.Kind, notice.Key, notice.Details));
+        var revocations = await db.AuditEntries.Where(e => e.Action == AuditActions.TokenRevoked).ToListAsync();
+        Assert.Equal(new[] { child.Id.ToString(), parent.Id.ToString() }.Order(), revocations.Select(e => e.SubjectId).Order());
+        Assert.All(revocations, e => Assert.Null(e.ActorId));
+        Assert.Equal(20, await db.AuditEntries.CountAsync(e => e.Action == AuditActions.TokenLeakReported && e.SubjectId == parent.Id.ToString()));
+        var stored = await LoadAsync(child.Id);
+        Assert.NotNull(stored.RevokedAt);
+        Assert.Null(stored.RevokedById);
+    }
+
+    [Fact]
+    public async Task ALeakReportOfATokenRevokedBeforeIsAuditedWithoutANotice()
+    {
+        var token = await IssueAsync(_aliceId, "revoked first");
+        Assert.Equal(RevokeOutcome.Revoked, await RevokeAsync(token.Id, _aliceId));
+
+        RevokeOutcome outcome;
+        await using (var scope = _db.Scope())
+        {
+            outcome = await scope.ServiceProvider.GetRequiredService<TokenRevoker>()
+                .RevokeLeakedAsync(token.Id, LeakSighting.Create(null, "npm"));
+        }
+
+        Assert.Equal(RevokeOutcome.AlreadyRevoked, outcome);
+        await using var check = _db.Scope();
+        var db = check.ServiceProvider.GetRequiredService<PanelDbContext>();
+        Assert.False(await db.TokenNotices.AnyAsync());
+        var reported = await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.TokenLeakReported);
+        Assert.Contains("found in npm, no URL given", reported.Details);
+        Assert.Contains("already revoked", reported.Details);
+        Assert.Equal(_aliceId, (await LoadAsync(token.Id)).RevokedById);
     }
 
     [Fact]

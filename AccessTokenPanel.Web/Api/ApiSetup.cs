@@ -21,6 +21,8 @@ public static class ApiSetup
         services.AddPanelGraphQL();
         services.AddPanelRateLimiting();
         services.AddScoped<BasicCredentials>();
+        services.AddOptions<LeakReportOptions>().BindConfiguration(LeakReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LeakReportSignature>();
         // Bad input has one path: binding failures throw, and the handler answers them (never a 500).
         services.AddTransient<IStartupFilter, RequestGuard>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -76,6 +78,26 @@ public static class ApiSetup
                 {
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
+                }
+                if (operation.OperationId == "ReportLeakedTokens")
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = LeakReportSignature.KeyIdentifierHeader,
+                        In = ParameterLocation.Header,
+                        Required = true,
+                        Description = "Which of the configured LeakReports:PublicKeys signed the report.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = LeakReportSignature.SignatureHeader,
+                        In = ParameterLocation.Header,
+                        Required = true,
+                        Description = "Base64 of the ECDSA P-256 SHA-256 signature (DER) of the raw body.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
                 }
                 if (operation.OperationId is "CreateUserToken" or "IssueToken" or "RotateToken" or "RotateAnyToken")
                 {

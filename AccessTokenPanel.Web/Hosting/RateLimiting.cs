@@ -15,6 +15,25 @@ public static class RateLimitPolicies
     /// shows a sign-in form can carry the policy and only its form posts count.
     /// </summary>
     public const string Credentials = "credentials";
+
+    /// <summary>
+    /// For <c>POST /api/v1/leaks</c>: a fixed window per client address of its own, so that signed
+    /// reports (a scanner sends many, in bursts) neither use up nor are held back by the credentials limit.
+    /// </summary>
+    public const string LeakReports = "leak-reports";
+}
+
+/// <summary>The <c>RateLimiting:LeakReports</c> section of appsettings.json.</summary>
+public sealed class LeakReportRateLimitOptions
+{
+    public const string Section = "RateLimiting:LeakReports";
+
+    /// <summary>Reports allowed per client address per window.</summary>
+    [Range(1, 100_000)]
+    public int PermitLimit { get; set; } = 120;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The <c>RateLimiting:Credentials</c> section of appsettings.json.</summary>
@@ -36,10 +55,22 @@ internal static class RateLimiting
     {
         services.AddOptions<CredentialsRateLimitOptions>().BindConfiguration(CredentialsRateLimitOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LeakReportRateLimitOptions>().BindConfiguration(LeakReportRateLimitOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<CredentialsRateLimitOptions>>((limiter, credentials) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<CredentialsRateLimitOptions>, IOptions<LeakReportRateLimitOptions>>((limiter, credentials, leakReports) =>
         {
             var limits = credentials.Value;
+            var leakLimits = leakReports.Value;
+            limiter.AddPolicy(RateLimitPolicies.LeakReports, context =>
+                RateLimitPartition.GetFixedWindowLimiter(
+                    ClientAddress.TextOf(context) ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = leakLimits.PermitLimit,
+                        Window = leakLimits.Window,
+                        QueueLimit = 0,
+                    }));
             limiter.AddPolicy(RateLimitPolicies.Credentials, context =>
                 IsSafeWithoutCredentials(context.Request)
                     ? RateLimitPartition.GetNoLimiter("safe")

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Web.Api.Rest;
 
-/// <summary><c>/api/v1</c>: the caller's own tokens, with a REST API token.</summary>
+/// <summary><c>/api/v1</c>: the caller's own tokens, with a REST API token (leak reports: a scanner's signature instead).</summary>
 internal static class RestApi
 {
     public static RouteGroupBuilder MapRestApi(this IEndpointRouteBuilder endpoints)
@@ -20,6 +20,7 @@ internal static class RestApi
         var api = endpoints.MapGroup("/api/v1").WithTags("REST API");
         api.MapUserTokenApi();
         api.MapOAuthApi();
+        api.MapLeakReportApi();
 
         var tokens = api.MapGroup("/tokens").RequireApiToken(ApiType.Rest);
         tokens.MapGet("/", ListTokensAsync).WithName("ListTokens")
