@@ -5,6 +5,7 @@ using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Authentication;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +16,7 @@ namespace AccessTokenPanel.Tests.Api;
 /// 127.0.0.1): refused from elsewhere with an RFC 6750 error naming the address, audited without a
 /// write per refusal, and X-Forwarded-For believed only from a configured trusted proxy.
 /// </summary>
-public sealed class AllowedAddressesTests : IAsyncLifetime
+public class AllowedAddressesTests(DatabaseProvider provider = DatabaseProvider.Sqlite) : IAsyncLifetime
 {
     private readonly List<ApiAppFactory> _factories = [];
 
@@ -31,7 +32,7 @@ public sealed class AllowedAddressesTests : IAsyncLifetime
 
     private ApiAppFactory Start(params (string Key, string Value)[] settings)
     {
-        var factory = new ApiAppFactory();
+        var factory = provider == DatabaseProvider.PostgreSql ? new Persistence.PostgreSqlApiAppFactory() : new ApiAppFactory();
         foreach (var (key, value) in settings)
         {
             factory.Settings[key] = value;

@@ -70,3 +70,10 @@ public sealed class ExpiryNoticeOnPostgreSqlTests() : Notices.ExpiryNoticeTests(
 
 [PostgreSqlCases]
 public sealed class NoticeDeliveryOnPostgreSqlTests() : Notices.NoticeDeliveryTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class AllowedAddressesOnPostgreSqlTests() : AllowedAddressesTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class TokenRotationApiOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : TokenRotationApiTests(app), IClassFixture<PostgreSqlApiAppFactory>;
