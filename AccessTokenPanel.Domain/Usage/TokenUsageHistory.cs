@@ -69,7 +69,7 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time)
         {
             await KeepNewestAddressesAsync(tokenId, cancellationToken);
         }
-        await PruneAsync(oldestKept, now.AddDays(-RetainedDays), cancellationToken);
+        await PruneAsync(oldestKept, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -112,8 +112,10 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time)
         }
     }
 
-    private async Task PruneAsync(DateOnly oldestKeptDay, DateTime oldestKeptInstant, CancellationToken cancellationToken)
+    private async Task PruneAsync(DateOnly oldestKeptDay, CancellationToken cancellationToken)
     {
+        // Addresses age out with the days: one last seen before the oldest kept day goes with it.
+        var oldestKeptInstant = oldestKeptDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         await db.TokenDailyUsage.Where(u => u.Day < oldestKeptDay).OrderBy(u => u.Day).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
         await db.TokenDailyRefusals.Where(r => r.Day < oldestKeptDay).OrderBy(r => r.Day).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
         await db.TokenRecentAddresses.Where(a => a.LastSeenAt < oldestKeptInstant).OrderBy(a => a.LastSeenAt).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);

@@ -64,3 +64,6 @@ public sealed class ScimGroupsOnPostgreSqlTests(PostgreSqlApiAppFactory app)
 [PostgreSqlCases]
 public sealed class ScimProvisioningFlowOnPostgreSqlTests(PostgreSqlApiAppFactory app)
     : ScimProvisioningFlowTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class TokenUsageHistoryOnPostgreSqlTests() : AccessTokenPanel.Tests.Usage.TokenUsageHistoryTests(DatabaseProvider.PostgreSql);
