@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AccessTokenPanel.Tests.Look;
@@ -8,7 +11,7 @@ namespace AccessTokenPanel.Tests.Look;
 /// <summary>
 /// Walks every screen of this part of the panel, as a person would, and hands each one (page and a
 /// name) to a check: the first-run setup, the sign-in steps, enrollment, users (with the Create user
-/// and confirmation dialogs), audit log, settings (with the external token validator dialog) and access denied. Used by the screenshot and the axe-core tests.
+/// and confirmation dialogs), audit log, settings (with the external token validator dialog) access denied and a token's details page. Used by the screenshot and the axe-core tests.
 /// </summary>
 public static class PanelTour
 {
@@ -51,6 +54,9 @@ public static class PanelTour
 
         await BrowserTest.GotoInteractiveAsync(page, "/audit");
         await check(page, "audit");
+        await BrowserTest.GotoInteractiveAsync(page, $"/tokens/{await UsedTokenAsync(factory, admin.Id)}");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Refused calls" }).WaitForAsync();
+        await check(page, "token-details");
         await BrowserTest.GotoInteractiveAsync(page, "/settings");
         await check(page, "settings");
         await page.GetByLabel("Maximum lifetime (days)").FillAsync("0");
@@ -100,6 +106,22 @@ public static class PanelTour
         await denied.GotoAsync("/users");
         await denied.GetByRole(AriaRole.Heading, new() { Name = "Access denied" }).WaitForAsync();
         await check(denied, "access-denied");
+    }
+
+    /// <summary>A token with some use on record (calls over HTTP, then a flush), for its details page.</summary>
+    private static async Task<Guid> UsedTokenAsync(PanelAppFactory factory, string ownerId)
+    {
+        await using var scope = factory.Scope();
+        var issued = await scope.ServiceProvider.GetRequiredService<TokenIssuer>().IssueAsync(new IssueTokenRequest(
+            ownerId, "tour token", ApiType.Rest, null, TokenExpiry.InDays(30)));
+        using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", issued.Secret);
+        for (var i = 0; i < 3; i++)
+        {
+            (await http.GetAsync("/api/v1/tokens")).EnsureSuccessStatusCode();
+        }
+        await factory.Services.GetRequiredService<TokenUsageFlusher>().FlushAsync();
+        return issued.Token!.Id;
     }
 
     private static async Task CreateUnenrolledUserAsync(PanelAppFactory factory, string email)
