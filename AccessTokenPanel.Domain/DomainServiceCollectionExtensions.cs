@@ -31,6 +31,8 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TokenRotator>();
         services.AddScoped<AllowedAddressesEditor>();
         services.AddSingleton<AddressRefusalAudit>();
+        services.AddSingleton<Usage.TokenUsageCounts>();
+        services.AddScoped<Usage.TokenUsageHistory>();
         services.AddScoped<AccessTokenExchange>();
         services.AddScoped<DerivedTokenSummaries>();
         services.AddScoped<ExternalTokens.ExternalTokenValidators>();

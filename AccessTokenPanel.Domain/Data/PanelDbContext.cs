@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -28,6 +29,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<TokenNotice> TokenNotices => Set<TokenNotice>();
     public DbSet<NoticeDelivery> NoticeDeliveries => Set<NoticeDelivery>();
+    public DbSet<TokenDailyUsage> TokenDailyUsage => Set<TokenDailyUsage>();
+    public DbSet<TokenDailyRefusals> TokenDailyRefusals => Set<TokenDailyRefusals>();
+    public DbSet<TokenRecentAddress> TokenRecentAddresses => Set<TokenRecentAddress>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -112,6 +116,30 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
             delivery.HasIndex(d => d.CreatedAt);
             delivery.HasOne<TokenNotice>().WithMany().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Token usage history (TokenUsageHistory): no foreign key to AccessTokens, so a flush never
+        // fails on a token deleted meanwhile; rows of such a token age out with the rest. The Day
+        // and LastSeenAt indexes serve the pruning of rows older than the retention.
+        builder.Entity<TokenDailyUsage>(usage =>
+        {
+            usage.ToTable("TokenDailyUsage");
+            usage.HasKey(u => new { u.TokenId, u.Day });
+            usage.HasIndex(u => u.Day);
+        });
+        builder.Entity<TokenDailyRefusals>(refusals =>
+        {
+            refusals.ToTable("TokenDailyRefusals");
+            refusals.Property(r => r.Reason).HasConversion<string>().HasMaxLength(32);
+            refusals.HasKey(r => new { r.TokenId, r.Day, r.Reason });
+            refusals.HasIndex(r => r.Day);
+        });
+        builder.Entity<TokenRecentAddress>(address =>
+        {
+            address.ToTable("TokenRecentAddresses");
+            address.Property(a => a.Address).HasMaxLength(64);
+            address.HasKey(a => new { a.TokenId, a.Address });
+            address.HasIndex(a => a.LastSeenAt);
         });
 
         builder.Entity<AuditEntry>(entry =>

@@ -3,8 +3,9 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AccessTokenPanel.Tests.Look;
@@ -12,7 +13,7 @@ namespace AccessTokenPanel.Tests.Look;
 /// <summary>
 /// Walks every screen of this part of the panel, as a person would, and hands each one (page and a
 /// name) to a check: the first-run setup, the sign-in steps, enrollment, users (with the Create user
-/// and confirmation dialogs), audit log, settings (with the external token validator dialog) and access denied. Used by the screenshot and the axe-core tests.
+/// and confirmation dialogs), audit log, settings (with the external token validator dialog) access denied and a token's details page. Used by the screenshot and the axe-core tests.
 /// </summary>
 public static class PanelTour
 {
@@ -55,6 +56,9 @@ public static class PanelTour
 
         await BrowserTest.GotoInteractiveAsync(page, "/audit");
         await check(page, "audit");
+        await BrowserTest.GotoInteractiveAsync(page, $"/tokens/{await UsedTokenAsync(factory, admin.Id)}");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Refused calls" }).WaitForAsync();
+        await check(page, "token-details");
         await BrowserTest.GotoInteractiveAsync(page, "/settings");
         await check(page, "settings");
         await page.GetByLabel("Maximum lifetime (days)").FillAsync("0");
@@ -131,6 +135,22 @@ public static class PanelTour
             new IssueTokenRequest(ownerId, "Nightly export to the data warehouse", ApiType.Rest, null, TokenExpiry.InDays(5)));
         services.GetRequiredService<NoticeBoard>().Add(issued.Token!, NoticeKind.ExpiresSoon, NoticeBoard.ExpiresSoonKey(7), 7);
         await services.GetRequiredService<PanelDbContext>().SaveChangesAsync();
+    }
+
+    /// <summary>A token with some use on record (calls over HTTP, then a flush), for its details page.</summary>
+    private static async Task<Guid> UsedTokenAsync(PanelAppFactory factory, string ownerId)
+    {
+        await using var scope = factory.Scope();
+        var issued = await scope.ServiceProvider.GetRequiredService<TokenIssuer>().IssueAsync(new IssueTokenRequest(
+            ownerId, "tour token", ApiType.Rest, null, TokenExpiry.InDays(30)));
+        using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", issued.Secret);
+        for (var i = 0; i < 3; i++)
+        {
+            (await http.GetAsync("/api/v1/tokens")).EnsureSuccessStatusCode();
+        }
+        await factory.Services.GetRequiredService<TokenUsageFlusher>().FlushAsync();
+        return issued.Token!.Id;
     }
 
     private static async Task CreateUnenrolledUserAsync(PanelAppFactory factory, string email)

@@ -77,3 +77,6 @@ public sealed class AllowedAddressesOnPostgreSqlTests() : AllowedAddressesTests(
 [PostgreSqlCases]
 public sealed class TokenRotationApiOnPostgreSqlTests(PostgreSqlApiAppFactory app)
     : TokenRotationApiTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class TokenUsageHistoryOnPostgreSqlTests() : AccessTokenPanel.Tests.Usage.TokenUsageHistoryTests(DatabaseProvider.PostgreSql);

@@ -1,16 +1,20 @@
 using System.Security.Claims;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.TwoFactor;
+using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Web.Api;
 
 /// <summary>
-/// Rotation and allowed addresses, shared by the REST API (the caller's own tokens) and the
+/// Rotation, allowed addresses and usage, shared by the REST API (the caller's own tokens) and the
 /// Configuration API (also others' tokens, with the token's delegated permissions): the rules are
 /// <see cref="TokenRotator"/>'s and <see cref="AllowedAddressesEditor"/>'s; this maps them to HTTP.
 /// </summary>
@@ -72,6 +76,23 @@ internal static class TokenManagementApi
                 ApiProblems.Problem(StatusCodes.Status409Conflict, result.Errors[0].Code, "Token not changeable", result.Errors[0].Message),
             _ => Validation(result.Errors),
         };
+    }
+
+    /// <summary>
+    /// A token's usage history: the caller's own token, or any with <paramref name="actingPermissions"/>
+    /// holding the inventory permission; someone else's is answered like an unknown id (404).
+    /// </summary>
+    public static async Task<Results<Ok<TokenUsageResponse>, ProblemHttpResult>> GetUsageAsync(
+        Guid id, IReadOnlySet<string> actingPermissions, ClaimsPrincipal user, PanelDbContext db, TokenUsageHistory history,
+        IOptions<TokenUsageOptions> options, CancellationToken cancellationToken)
+    {
+        var token = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (token is null || !TokenUsageHistory.MaySee(token, user.OwnerId(), actingPermissions))
+        {
+            return ApiProblems.NotFound("You have no token with this id.");
+        }
+        var report = await history.ReadAsync(id, cancellationToken);
+        return TypedResults.Ok(TokenUsageResponse.Of(id, report, options.Value.FlushInterval));
     }
 
     private static Results<Created<IssuedTokenResponse>, ValidationProblem, ProblemHttpResult> Refused(RotateTokenResult result)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Web.Api.Scim;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
@@ -27,6 +28,7 @@ public sealed class BearerTokenHandler(
     TokenValidator validator,
     PermissionResolver permissions,
     TokenUsageRecorder usage,
+    TokenUsageCounts counts,
     TimeProvider time) : AuthenticationHandler<BearerTokenOptions>(options, loggerFactory, encoder)
 {
     private TokenValidationResult? _failure;
@@ -49,6 +51,10 @@ public sealed class BearerTokenHandler(
         if (!result.IsValid)
         {
             _failure = result;
+            if (result.Token is { } refused && TokenRefusalReasons.IsCounted(result.Status))
+            {
+                counts.CountRefusal(refused.Id, result.Status, time.GetUtcNow().UtcDateTime);
+            }
             Logger.LogInformation("Refused a {Api} token: {Status}{TokenId}.", endpointApi.Api, result.Status,
                 result.Token is null ? "" : $" (token {result.Token.Id})");
             return AuthenticateResult.Fail(result.Description);
@@ -85,7 +91,10 @@ public sealed class BearerTokenHandler(
             claims.Add(new(TokenClaims.DelegatedRole, token.DelegatedRole));
         }
 
-        usage.Record(token.Id, time.GetUtcNow().UtcDateTime, clientAddress?.ToString());
+        var now = time.GetUtcNow().UtcDateTime;
+        var from = clientAddress?.ToString();
+        usage.Record(token.Id, now, from);
+        counts.CountUse(token.Id, now, from);
         Context.Features.Set(new AuthenticatedTokenFeature(token));
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, null));

@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,11 +17,14 @@ public sealed class TokenUsageOptions
 
 /// <summary>
 /// Writes <see cref="TokenUsageRecorder"/>'s pending uses (one update per used token per interval,
-/// and a last one at shutdown) and <see cref="AddressRefusalAudit"/>'s counted refusals (one audit
-/// entry per token and refused address per interval).
+/// and a last one at shutdown), <see cref="TokenUsageCounts"/>' daily counts, refusals and client
+/// addresses (added to the stored history, see <see cref="TokenUsageHistory"/>) and
+/// <see cref="AddressRefusalAudit"/>'s counted refusals (one audit entry per token and refused
+/// address per interval).
 /// </summary>
 public sealed class TokenUsageFlusher(
     TokenUsageRecorder recorder,
+    TokenUsageCounts counts,
     AddressRefusalAudit addressRefusals,
     IServiceScopeFactory scopes,
     IOptions<TokenUsageOptions> options,
@@ -51,6 +55,7 @@ public sealed class TokenUsageFlusher(
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         await FlushAddressRefusalsAsync(cancellationToken);
+        await FlushUsageHistoryAsync(cancellationToken);
         var usages = recorder.Drain();
         if (usages.Count == 0)
         {
@@ -73,6 +78,41 @@ public sealed class TokenUsageFlusher(
         {
             recorder.Restore(usages);
             logger.LogWarning(ex, "Could not record the last use of {Count} tokens; will retry.", usages.Count);
+        }
+    }
+
+    private async Task FlushUsageHistoryAsync(CancellationToken cancellationToken)
+    {
+        if (counts.IsEmpty)
+        {
+            return;
+        }
+        var batch = counts.Drain();
+        if (batch.Dropped > 0)
+        {
+            logger.LogWarning("{Dropped} token calls were not counted in the usage history: more than {Limit} tokens and days were pending at once.",
+                batch.Dropped, TokenUsageCounts.MaxKeys);
+        }
+        if (batch.IsEmpty)
+        {
+            return;
+        }
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TokenUsageHistory>().WriteAsync(batch, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The write is one transaction: nothing of it was kept, so putting it all back counts nothing twice.
+            // Also when cancelled at shutdown: the final flush (StopAsync) tries again.
+            counts.Restore(batch with { Dropped = 0 });
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+            logger.LogWarning(ex, "Could not write the usage history of {Count} tokens; will retry.",
+                batch.Requests.Select(r => r.TokenId).Concat(batch.Refusals.Select(r => r.TokenId)).Distinct().Count());
         }
     }
 

@@ -76,6 +76,41 @@ public class TokenListReaderTests : IAsyncLifetime
         Assert.Equal(names, string.Join(",", page.Rows.Select(r => r.Token.Name)));
     }
 
+    /// <summary>alpha used yesterday, bravo 100 days ago, charlie never (same order on every provider, whatever its NULL order).</summary>
+    private async Task SetLastUseAsync()
+    {
+        await using var scope = _db.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        (await db.AccessTokens.SingleAsync(t => t.Name == "alpha")).LastUsedAt = Now.AddDays(-1);
+        (await db.AccessTokens.SingleAsync(t => t.Name == "bravo")).LastUsedAt = Now.AddDays(-100);
+        await db.SaveChangesAsync();
+    }
+
+    [Theory]
+    [InlineData("asc", "charlie,bravo,alpha")]
+    [InlineData("desc", "alpha,bravo,charlie")]
+    public async Task SortingByLastUsedPutsNeverUsedTokensFirstWhenOldestFirstAndLastOtherwise(string dir, string names)
+    {
+        await SetLastUseAsync();
+
+        var page = await ReadAsync(TokenListState.From(null, null, "lastused", dir, 1, null), _owner);
+
+        Assert.Equal(names, string.Join(",", page.Rows.Select(r => r.Token.Name)));
+    }
+
+    [Theory]
+    [InlineData("never", "charlie")]
+    [InlineData("idle90", "bravo,charlie")]
+    [InlineData("bogus", "alpha,bravo,charlie")]
+    public async Task TheUsageFilterFindsTokensNobodyUses(string usage, string names)
+    {
+        await SetLastUseAsync();
+
+        var page = await ReadAsync(TokenListState.From(null, null, "name", "asc", 1, null, usage), _owner);
+
+        Assert.Equal(names, string.Join(",", page.Rows.Select(r => r.Token.Name)));
+    }
+
     [Fact]
     public async Task TheInventoryListsEveryOwnerAndFiltersByEmailIgnoringCase()
     {

@@ -46,6 +46,10 @@ internal static class ConfigurationApi
         api.MapPut("/tokens/{id:guid}/allowed-addresses", SetTokenAllowedAddressesAsync).WithName("SetAnyTokenAllowedAddresses")
             .WithSummary("Replaces the client addresses a token the caller may manage may be used from; [] allows every address.");
 
+        // The caller's own token, or anyone's when the token carries tokens.read-all (the inventory's permission).
+        api.MapGet("/tokens/{id:guid}/usage", GetTokenUsageAsync).WithName("GetAnyTokenUsage")
+            .WithSummary("A token's use over the last 90 UTC days (the caller's own, or anyone's with tokens.read-all): requests per day, the last 5 client addresses, refusals by reason.");
+
         api.MapGet("/users", ListUsersAsync).RequirePermission(Permission.UsersRead)
             .WithName("ListUsers").WithSummary("Lists the panel's users.");
         api.MapGet("/users/{id}", GetUserAsync).RequirePermission(Permission.UsersRead)
@@ -79,6 +83,11 @@ internal static class ConfigurationApi
         Guid id, AllowedAddressesBody? body, ClaimsPrincipal user, AllowedAddressesEditor editor, TokenUsageRecorder usage,
         TimeProvider time, CancellationToken cancellationToken) =>
         TokenManagementApi.SetAllowedAddressesAsync(id, body, user.TokenPermissions(), user, editor, usage, time, cancellationToken);
+
+    private static Task<Results<Ok<TokenUsageResponse>, ProblemHttpResult>> GetTokenUsageAsync(
+        Guid id, ClaimsPrincipal user, PanelDbContext db, Domain.Usage.TokenUsageHistory history,
+        Microsoft.Extensions.Options.IOptions<TokenUsageOptions> options, CancellationToken cancellationToken) =>
+        TokenManagementApi.GetUsageAsync(id, user.TokenPermissions(), user, db, history, options, cancellationToken);
 
     private static async Task<Ok<SettingsResponse>> GetSettingsAsync(SettingsStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(ToResponse(await store.GetAsync(cancellationToken)));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.TwoFactor;
+using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Api.OAuth;
 using AccessTokenPanel.Web.Authentication;
@@ -9,6 +10,7 @@ using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Web.Api.Rest;
 
@@ -27,6 +29,8 @@ internal static class RestApi
             .WithSummary("Lists the caller's own tokens (never their secrets); kind=standard leaves out the short-lived access tokens, kind=access lists only those.");
         tokens.MapGet("/current", GetCurrentToken).WithName("GetCurrentToken").WithSummary("Describes the token making the call.");
         tokens.MapGet("/{id:guid}", GetTokenAsync).WithName("GetToken").WithSummary("Describes one of the caller's tokens.");
+        tokens.MapGet("/{id:guid}/usage", GetTokenUsageAsync).WithName("GetTokenUsage")
+            .WithSummary("One of the caller's tokens' use over the last 90 UTC days: requests per day, the last 5 client addresses, refusals by reason.");
         tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithName("RevokeToken")
             .WithSummary("Revokes one of the caller's tokens, and the tokens issued with it.");
         tokens.MapPost("/", IssueTokenAsync).WithName("IssueToken")
@@ -162,6 +166,11 @@ internal static class RestApi
         Guid id, RotateTokenBody? body, ClaimsPrincipal user, HttpContext http, UserManager<PanelUser> users,
         SecondFactorService secondFactor, TokenRotator rotator, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken) =>
         TokenManagementApi.RotateAsync(id, body, OwnTokensOnly, user, http, users, secondFactor, rotator, usage, time, cancellationToken);
+
+    private static Task<Results<Ok<TokenUsageResponse>, ProblemHttpResult>> GetTokenUsageAsync(
+        Guid id, ClaimsPrincipal user, PanelDbContext db, TokenUsageHistory history, IOptions<TokenUsageOptions> options,
+        CancellationToken cancellationToken) =>
+        TokenManagementApi.GetUsageAsync(id, OwnTokensOnly, user, db, history, options, cancellationToken);
 
     private static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> SetAllowedAddressesAsync(
         Guid id, AllowedAddressesBody? body, ClaimsPrincipal user, AllowedAddressesEditor editor, TokenUsageRecorder usage, TimeProvider time,

@@ -56,6 +56,15 @@ public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries der
             // Revoked tokens are history: hidden unless asked for.
             _ => all.Where(t => t.RevokedAt == null),
         };
+        if (state.Usage == "never")
+        {
+            query = query.Where(t => t.LastUsedAt == null);
+        }
+        else if (state.Usage == "idle90")
+        {
+            var since = now.AddDays(-Domain.Usage.TokenUsageHistory.RetainedDays);
+            query = query.Where(t => t.LastUsedAt == null || t.LastUsedAt < since);
+        }
         if (state.ApiFilter is { } api)
         {
             query = query.Where(t => t.ApiType == api);
@@ -88,8 +97,11 @@ public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries der
             ("role", true) => query.OrderByDescending(t => t.DelegatedRole),
             ("expires", false) => query.OrderBy(t => t.ExpiresAt),
             ("expires", true) => query.OrderByDescending(t => t.ExpiresAt),
-            ("lastused", false) => query.OrderBy(t => t.LastUsedAt),
-            ("lastused", true) => query.OrderByDescending(t => t.LastUsedAt),
+            // Where never-used tokens go is said, not left to the provider (PostgreSQL puts NULL last
+            // ascending, SQLite and SQL Server first): least recently used first starts with the
+            // never used ones, the tokens to delete first; most recent first ends with them.
+            ("lastused", false) => query.OrderBy(t => t.LastUsedAt != null).ThenBy(t => t.LastUsedAt),
+            ("lastused", true) => query.OrderBy(t => t.LastUsedAt == null).ThenByDescending(t => t.LastUsedAt),
             (_, false) => query.OrderBy(t => t.CreatedAt),
             (_, true) => query.OrderByDescending(t => t.CreatedAt),
         };

@@ -7,7 +7,7 @@ namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 /// What the token list shows, as it travels in the query string: filters, sort and page. Links and
 /// GET forms carry it so every view can be bookmarked, reloaded and used without JavaScript.
 /// </summary>
-public sealed record TokenListState(string? Status, string? Api, string? Sort, string? Dir, int Page, string? Owner)
+public sealed record TokenListState(string? Status, string? Api, string? Sort, string? Dir, int Page, string? Owner, string? Usage = null)
 {
     public const int PageSize = 20;
 
@@ -20,15 +20,24 @@ public sealed record TokenListState(string? Status, string? Api, string? Sort, s
         ("all", "All"),
     ];
 
+    /// <summary>Finding the tokens nobody uses: never used at all, or not in the usage history's 90 days (never used included).</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> UsageFilters =
+    [
+        ("", "Any use"),
+        ("never", "Never used"),
+        ("idle90", "Not used for 90 days"),
+    ];
+
     public static readonly IReadOnlyList<string> SortKeys = ["name", "api", "role", "created", "expires", "lastused"];
 
-    public static TokenListState From(string? status, string? api, string? sort, string? dir, int? page, string? owner) => new(
+    public static TokenListState From(string? status, string? api, string? sort, string? dir, int? page, string? owner, string? usage = null) => new(
         StatusFilters.Any(f => f.Value == status) ? status : null,
         ParseApi(api) is { } parsedApi ? ApiKey(parsedApi) : null,
         SortKeys.Contains(sort) ? sort : null,
         dir is "asc" or "desc" ? dir : null,
         page is > 1 ? page.Value : 1,
-        string.IsNullOrWhiteSpace(owner) ? null : owner.Trim());
+        string.IsNullOrWhiteSpace(owner) ? null : owner.Trim(),
+        UsageFilters.Any(f => f.Value == usage && f.Value != "") ? usage : null);
 
     public string SortKey => Sort ?? "created";
 
@@ -37,7 +46,7 @@ public sealed record TokenListState(string? Status, string? Api, string? Sort, s
 
     public ApiType? ApiFilter => ParseApi(Api);
 
-    public bool IsFiltered => Status is not null || Api is not null || Owner is not null;
+    public bool IsFiltered => Status is not null || Api is not null || Owner is not null || Usage is not null;
 
     public static string ApiKey(ApiType api) => api.ToString().ToLowerInvariant();
 
@@ -52,6 +61,7 @@ public sealed record TokenListState(string? Status, string? Api, string? Sort, s
         if (Status is not null) yield return new("status", Status);
         if (Api is not null) yield return new("api", Api);
         if (Owner is not null) yield return new("owner", Owner);
+        if (Usage is not null) yield return new("usage", Usage);
         if (Sort is not null) yield return new("sort", Sort);
         if (Dir is not null) yield return new("dir", Dir);
         if (Page > 1) yield return new("page", Page.ToString(CultureInfo.InvariantCulture));

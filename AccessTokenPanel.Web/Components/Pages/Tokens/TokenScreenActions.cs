@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
+using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Components.Account;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -47,6 +48,28 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         var page = await reader.ReadAsync(state, inventory ? null : actor.User.Id, now, cancellationToken);
         var liveCount = inventory ? 0 : await reader.CountLiveAsync(actor.User.Id, cancellationToken);
         return new TokenListView(actor, page, liveCount, now);
+    }
+
+    /// <summary>
+    /// One token with its usage history, if the actor may see it (their own, or anyone's with the
+    /// inventory permission); someone else's token reads as not found.
+    /// </summary>
+    public async Task<TokenDetailsLoad> ReadDetailsAsync(Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
+        if (actor is null)
+        {
+            return new(SignedOut: true, null);
+        }
+        var row = await scope.ServiceProvider.GetRequiredService<TokenListReader>().FindAsync(tokenId, ownerId: null, cancellationToken);
+        if (row is null || !TokenUsageHistory.MaySee(row.Token, actor.User.Id, actor.Permissions))
+        {
+            return new(SignedOut: false, null);
+        }
+        var usage = await scope.ServiceProvider.GetRequiredService<TokenUsageHistory>().ReadAsync(tokenId, cancellationToken);
+        var own = row.Token.OwnerId == actor.User.Id;
+        return new(SignedOut: false, new TokenDetailsView(actor, own ? row with { OwnerEmail = null } : row, usage, Now));
     }
 
     /// <summary>The domain's checks on the fields typed so far, without touching the step-up code.</summary>
@@ -145,3 +168,9 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
 
 /// <summary>One page of the list as the actor may see it, read at <paramref name="Now"/>.</summary>
 public sealed record TokenListView(TokenScreenActor Actor, TokenPage Page, int LiveCount, DateTime Now);
+
+/// <summary>A token's details page: <paramref name="View"/> is null when the token is not there for this actor.</summary>
+public sealed record TokenDetailsLoad(bool SignedOut, TokenDetailsView? View);
+
+/// <summary>A token as its details page shows it; <c>Row.OwnerEmail</c> is set only for someone else's token.</summary>
+public sealed record TokenDetailsView(TokenScreenActor Actor, TokenRow Row, TokenUsageReport Usage, DateTime Now);

@@ -407,6 +407,65 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TokenId", "Day", "Reason");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TokenId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyUsage", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenRecentAddress", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TokenId", "Address");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("TokenRecentAddresses", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Users.PanelUser", b =>
                 {
                     b.Property<string>("Id")

@@ -407,6 +407,65 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TokenId", "Day", "Reason");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TokenId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyUsage", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenRecentAddress", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("TokenId", "Address");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("TokenRecentAddresses", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Users.PanelUser", b =>
                 {
                     b.Property<string>("Id")

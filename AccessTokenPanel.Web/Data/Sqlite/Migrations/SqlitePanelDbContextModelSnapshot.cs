@@ -400,6 +400,65 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TokenId", "Day", "Reason");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TokenId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyUsage", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenRecentAddress", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TokenId", "Address");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("TokenRecentAddresses", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Users.PanelUser", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,152 @@
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Domain.Usage;
+
+/// <summary>
+/// The stored usage of tokens: <see cref="WriteAsync"/> adds a flushed <see cref="TokenUsageBatch"/>
+/// to the counts already there (several instances may flush to one database at the same moment),
+/// keeps the newest addresses and prunes what is older than <see cref="RetainedDays"/>;
+/// <see cref="ReadAsync"/> reports one token's last <see cref="RetainedDays"/> days.
+/// </summary>
+public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time)
+{
+    /// <summary>Days of history kept, today (UTC) included.</summary>
+    public const int RetainedDays = 90;
+
+    /// <summary>Client addresses kept per token, the most recently seen.</summary>
+    public const int RecentAddressCount = 5;
+
+    /// <summary>
+    /// Who may see a token's usage: its owner, or whoever may see every user's tokens (the
+    /// inventory's permission, <see cref="Permission.TokensReadAll"/>).
+    /// </summary>
+    public static bool MaySee(AccessToken token, string actorId, IReadOnlySet<string> actorPermissions) =>
+        token.OwnerId == actorId || actorPermissions.Contains(Permission.TokensReadAll);
+
+    /// <summary>Rows pruned per table and flush at most: a backlog is worked off over several flushes, never in one long statement.</summary>
+    public const int PruneBatchSize = 1000;
+
+    /// <summary>
+    /// Adds the batch in one transaction: either every count is added or none is (the caller puts
+    /// the batch back to try again, and nothing is counted twice). A missing row is inserted; if
+    /// another instance inserted it first, the unique key refuses ours (EF rolls back to the
+    /// savepoint it takes inside a transaction) and the count is added to theirs.
+    /// </summary>
+    public async Task WriteAsync(TokenUsageBatch batch, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var oldestKept = DateOnly.FromDateTime(now).AddDays(-(RetainedDays - 1));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // One order for every instance, so two flushes lock the same rows in the same order.
+        foreach (var count in batch.Requests.Where(c => c.Day >= oldestKept).OrderBy(c => c.TokenId).ThenBy(c => c.Day))
+        {
+            await UpsertAsync(
+                () => db.TokenDailyUsage.Where(u => u.TokenId == count.TokenId && u.Day == count.Day)
+                    .ExecuteUpdateAsync(set => set.SetProperty(u => u.Requests, u => u.Requests + count.Count), cancellationToken),
+                () => db.TokenDailyUsage.Add(new TokenDailyUsage { TokenId = count.TokenId, Day = count.Day, Requests = count.Count }),
+                cancellationToken);
+        }
+        foreach (var count in batch.Refusals.Where(c => c.Day >= oldestKept).OrderBy(c => c.TokenId).ThenBy(c => c.Day).ThenBy(c => c.Reason))
+        {
+            await UpsertAsync(
+                () => db.TokenDailyRefusals.Where(r => r.TokenId == count.TokenId && r.Day == count.Day && r.Reason == count.Reason)
+                    .ExecuteUpdateAsync(set => set.SetProperty(r => r.Count, r => r.Count + count.Count), cancellationToken),
+                () => db.TokenDailyRefusals.Add(new TokenDailyRefusals { TokenId = count.TokenId, Day = count.Day, Reason = count.Reason, Count = count.Count }),
+                cancellationToken);
+        }
+        foreach (var use in batch.Addresses.OrderBy(a => a.TokenId).ThenBy(a => a.Address, StringComparer.Ordinal))
+        {
+            await UpsertAsync(
+                () => db.TokenRecentAddresses.Where(a => a.TokenId == use.TokenId && a.Address == use.Address)
+                    .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastSeenAt, a => a.LastSeenAt < use.At ? use.At : a.LastSeenAt), cancellationToken),
+                () => db.TokenRecentAddresses.Add(new TokenRecentAddress { TokenId = use.TokenId, Address = use.Address, LastSeenAt = use.At }),
+                cancellationToken);
+        }
+        foreach (var tokenId in batch.Addresses.Select(a => a.TokenId).Distinct().Order())
+        {
+            await KeepNewestAddressesAsync(tokenId, cancellationToken);
+        }
+        await PruneAsync(oldestKept, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task UpsertAsync(Func<Task<int>> update, Action add, CancellationToken cancellationToken)
+    {
+        if (await update() > 0)
+        {
+            return;
+        }
+        add();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance inserted the row between our update and insert: add to theirs. If it
+            // still is not there, the failure was something else and the whole batch is retried later.
+            db.ChangeTracker.Clear();
+            if (await update() == 0)
+            {
+                throw;
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private async Task KeepNewestAddressesAsync(Guid tokenId, CancellationToken cancellationToken)
+    {
+        var older = await db.TokenRecentAddresses.Where(a => a.TokenId == tokenId)
+            .OrderByDescending(a => a.LastSeenAt).ThenBy(a => a.Address)
+            .Skip(RecentAddressCount).Select(a => a.Address)
+            .ToListAsync(cancellationToken);
+        if (older.Count > 0)
+        {
+            await db.TokenRecentAddresses.Where(a => a.TokenId == tokenId && older.Contains(a.Address)).ExecuteDeleteAsync(cancellationToken);
+        }
+    }
+
+    private async Task PruneAsync(DateOnly oldestKeptDay, CancellationToken cancellationToken)
+    {
+        // Addresses age out with the days: one last seen before the oldest kept day goes with it.
+        var oldestKeptInstant = oldestKeptDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        await db.TokenDailyUsage.Where(u => u.Day < oldestKeptDay).OrderBy(u => u.Day).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
+        await db.TokenDailyRefusals.Where(r => r.Day < oldestKeptDay).OrderBy(r => r.Day).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
+        await db.TokenRecentAddresses.Where(a => a.LastSeenAt < oldestKeptInstant).OrderBy(a => a.LastSeenAt).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>The token's last <see cref="RetainedDays"/> UTC days (today included), as flushed so far.</summary>
+    public async Task<TokenUsageReport> ReadAsync(Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var from = today.AddDays(-(RetainedDays - 1));
+        var counted = await db.TokenDailyUsage.AsNoTracking()
+            .Where(u => u.TokenId == tokenId && u.Day >= from && u.Day <= today)
+            .ToDictionaryAsync(u => u.Day, u => u.Requests, cancellationToken);
+        var days = Enumerable.Range(0, RetainedDays)
+            .Select(i => from.AddDays(i))
+            .Select(day => new DailyRequests(day, counted.GetValueOrDefault(day)))
+            .ToList();
+        var refusals = (await db.TokenDailyRefusals.AsNoTracking()
+                .Where(r => r.TokenId == tokenId && r.Day >= from && r.Day <= today)
+                .Select(r => new { r.Reason, r.Count })
+                .ToListAsync(cancellationToken))
+            .GroupBy(r => r.Reason)
+            .Select(g => new RefusalTotal(g.Key, g.Sum(r => r.Count)))
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Reason)
+            .ToList();
+        var addresses = await db.TokenRecentAddresses.AsNoTracking()
+            .Where(a => a.TokenId == tokenId)
+            .OrderByDescending(a => a.LastSeenAt).ThenBy(a => a.Address)
+            .Take(RecentAddressCount)
+            .Select(a => new RecentAddress(a.Address, a.LastSeenAt))
+            .ToListAsync(cancellationToken);
+        return new TokenUsageReport(days, addresses, refusals);
+    }
+}
