@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
@@ -34,7 +33,7 @@ public sealed partial class Nginx : IAsyncDisposable
         {
             File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
         }
-        var port = FreePort();
+        var port = LocalServer.FreePort();
         var site = await File.ReadAllTextAsync(DeployConfigPath());
         var servers = string.Concat(instances.Select(i => $"    server 127.0.0.1:{i.Port};\n"));
         site = UpstreamServers().Replace(site, m => m.Groups[1].Value + servers);
@@ -64,24 +63,8 @@ public sealed partial class Nginx : IAsyncDisposable
         })!;
         var nginx = new Nginx(folder, process, port);
         // Wait for the listener (or for nginx to give up on its config).
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited: {await process.StandardError.ReadToEndAsync()} {nginx.ErrorLog}");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return nginx;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await LocalServer.WaitForListenerAsync(process, port, async () => $"nginx exited: {await process.StandardError.ReadToEndAsync()} {nginx.ErrorLog}");
+        return nginx;
     }
 
     public string ErrorLog
@@ -104,13 +87,6 @@ public sealed partial class Nginx : IAsyncDisposable
             }
         }
         throw new FileNotFoundException("deploy/accesstokenpanel.nginx.conf not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using MimeKit;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
@@ -35,7 +34,7 @@ public sealed class SmtpSink : IAsyncDisposable
             throw new InvalidOperationException(SkipReason);
         }
         var folder = Directory.CreateTempSubdirectory("atp-smtp-").FullName;
-        var port = FreePort();
+        var port = LocalServer.FreePort();
         var process = Process.Start(new ProcessStartInfo(Python,
             ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(folder, "mail")])
         {
@@ -43,24 +42,8 @@ public sealed class SmtpSink : IAsyncDisposable
             RedirectStandardOutput = true,
         })!;
         var sink = new SmtpSink(folder, process, port);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"aiosmtpd exited: {await process.StandardError.ReadToEndAsync()}");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return sink;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await LocalServer.WaitForListenerAsync(process, port, async () => $"aiosmtpd exited: {await process.StandardError.ReadToEndAsync()}");
+        return sink;
     }
 
     /// <summary>The messages received so far, oldest first.</summary>
@@ -71,13 +54,6 @@ public sealed class SmtpSink : IAsyncDisposable
             ? Directory.GetFiles(inbox).Select(f => (File: f, Time: File.GetLastWriteTimeUtc(f)))
                 .OrderBy(f => f.Time).ThenBy(f => f.File).Select(f => MimeMessage.Load(f.File)).ToList()
             : [];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
