@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Tests.Infrastructure;
@@ -10,6 +11,8 @@ using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace AccessTokenPanel.Tests.Persistence;
@@ -114,6 +117,19 @@ public class QueryPlanTests : IAsyncLifetime
 
         var plan = await PlanOfAsync(c => c.Sql.Contains("ParentTokenId") && !c.Sql.Contains("LIMIT"));
         AssertUsesIndex(plan, "IX_AccessTokens_ParentTokenId");
+    }
+
+    [Fact]
+    public async Task ExpiryNoticeScanReadsTheExpiryIndex()
+    {
+        await using var scope = _db.Scope();
+        var scanner = ActivatorUtilities.CreateInstance<ExpiryNoticeScanner>(scope.ServiceProvider,
+            Options.Create(new NoticeOptions()), new FakeTimeProvider(new DateTimeOffset(_now.AddDays(60))));
+        await scanner.ScanAsync();
+
+        // Each threshold's query, the last one included, reads the live tokens' expiry index.
+        var plan = await PlanOfAsync(c => c.Sql.StartsWith("SELECT", StringComparison.Ordinal) && c.Sql.Contains("ExpiryNoticeStage"));
+        AssertUsesIndex(plan, "IX_AccessTokens_ExpiresAt");
     }
 
     [Fact]

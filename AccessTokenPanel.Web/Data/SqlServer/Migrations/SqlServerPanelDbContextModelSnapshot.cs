@@ -114,6 +114,127 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("ExternalTokenValidators", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.NoticeDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("NoticeId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("NoticeDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.TokenNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ApiType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("ThresholdDays")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("TokenExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("TokenHint")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("TokenName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("TokenId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("TokenNotices", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
                 {
                     b.Property<string>("Id")
@@ -217,6 +338,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<int?>("ExpiryNoticeStage")
+                        .HasColumnType("int");
+
                     b.Property<string>("Hint")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -266,6 +390,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt")
+                        .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL AND \"RotatedAt\" IS NULL");
+
                     b.HasIndex("ParentTokenId")
                         .HasFilter("\"ParentTokenId\" IS NOT NULL");
 
@@ -279,6 +406,65 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.HasIndex("OwnerId", "Name");
 
                     b.ToTable("AccessTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TokenId", "Day", "Reason");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TokenId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyUsage", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenRecentAddress", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("TokenId", "Address");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("TokenRecentAddresses", (string)null);
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Users.PanelUser", b =>
@@ -538,6 +724,24 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.NoticeDelivery", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Notices.TokenNotice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.TokenNotice", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Tokens.AccessToken", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>

@@ -107,6 +107,127 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("ExternalTokenValidators", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.NoticeDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("NoticeId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("NoticeDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.TokenNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApiType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ThresholdDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("TokenExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHint")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("TokenId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("TokenNotices", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
                 {
                     b.Property<string>("Id")
@@ -210,6 +331,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ExpiryNoticeStage")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Hint")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -259,6 +383,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt")
+                        .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL AND \"RotatedAt\" IS NULL");
+
                     b.HasIndex("ParentTokenId")
                         .HasFilter("\"ParentTokenId\" IS NOT NULL");
 
@@ -272,6 +399,65 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.HasIndex("OwnerId", "Name");
 
                     b.ToTable("AccessTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TokenId", "Day", "Reason");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TokenId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("TokenDailyUsage", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenRecentAddress", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TokenId", "Address");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("TokenRecentAddresses", (string)null);
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Users.PanelUser", b =>
@@ -523,6 +709,24 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.NoticeDelivery", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Notices.TokenNotice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Notices.TokenNotice", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Tokens.AccessToken", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
