@@ -81,35 +81,15 @@ public static class ApiSetup
                 }
                 if (operation.OperationId == "ReportLeakedTokens")
                 {
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = LeakReportSignature.KeyIdentifierHeader,
-                        In = ParameterLocation.Header,
-                        Required = true,
-                        Description = "Which of the configured LeakReports:PublicKeys signed the report.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    });
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = LeakReportSignature.SignatureHeader,
-                        In = ParameterLocation.Header,
-                        Required = true,
-                        Description = "Base64 of the ECDSA P-256 SHA-256 signature (DER) of the raw body.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    });
+                    AddRequiredHeader(operation, LeakReportSignature.KeyIdentifierHeader,
+                        "Which of the configured LeakReports:PublicKeys signed the report.");
+                    AddRequiredHeader(operation, LeakReportSignature.SignatureHeader,
+                        "Base64 of the ECDSA P-256 SHA-256 signature (DER) of the raw body.");
                 }
                 if (operation.OperationId is "CreateUserToken" or "IssueToken" or "RotateToken" or "RotateAnyToken")
                 {
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = BasicCredentials.OtpHeader,
-                        In = ParameterLocation.Header,
-                        Required = true,
-                        Description = "The current code from the caller's authenticator app (each code works once).",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    });
+                    AddRequiredHeader(operation, BasicCredentials.OtpHeader,
+                        "The current code from the caller's authenticator app (each code works once).");
                 }
                 return Task.CompletedTask;
             });
@@ -126,5 +106,18 @@ public static class ApiSetup
         endpoints.MapPanelGraphQL();
         endpoints.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return endpoints;
+    }
+
+    private static void AddRequiredHeader(OpenApiOperation operation, string name, string description)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = name,
+            In = ParameterLocation.Header,
+            Required = true,
+            Description = description,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
     }
 }
