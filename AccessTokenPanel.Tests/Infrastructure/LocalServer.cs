@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
 
-/// <summary>What the tests' own servers (nginx, the SMTP sink) share: a free loopback port, and waiting until one listens.</summary>
+/// <summary>What the tests' own servers (nginx, the SMTP sink) share: a free loopback port, waiting until one listens, and stopping it.</summary>
 public static class LocalServer
 {
     public static int FreePort()
@@ -33,6 +33,24 @@ public static class LocalServer
             {
                 await Task.Delay(50);
             }
+        }
+    }
+
+    /// <summary>Stops the server's process (and its children) and removes its temp folder.</summary>
+    public static async Task StopAsync(Process process, string folder)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 }

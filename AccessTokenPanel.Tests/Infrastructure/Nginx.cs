@@ -89,22 +89,7 @@ public sealed partial class Nginx : IAsyncDisposable
         throw new FileNotFoundException("deploy/accesstokenpanel.nginx.conf not found above " + AppContext.BaseDirectory);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public async ValueTask DisposeAsync() => await LocalServer.StopAsync(_process, _folder);
 
     // The upstream's server lines (kept: the block header and directives such as ip_hash).
     [GeneratedRegex(@"(upstream \w+ \{\n(?:\s*(?:ip_hash|least_conn);\n)?)(?:\s*server [^\n]+;\n)+")]

@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Tests.Tokens.Screens;
 using AccessTokenPanel.Web.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -129,12 +130,10 @@ public static class PanelTour
 
     private static async Task RaiseNoticeAsync(PanelAppFactory factory, string ownerId)
     {
+        var token = await ScreenTestData.IssueAsync(factory.Services, ownerId, "Nightly export to the data warehouse", ApiType.Rest, 5);
         await using var scope = factory.Scope();
-        var services = scope.ServiceProvider;
-        var issued = await services.GetRequiredService<TokenIssuer>().IssueAsync(
-            new IssueTokenRequest(ownerId, "Nightly export to the data warehouse", ApiType.Rest, null, TokenExpiry.InDays(5)));
-        services.GetRequiredService<NoticeBoard>().Add(issued.Token!, NoticeKind.ExpiresSoon, NoticeBoard.ExpiresSoonKey(7), 7);
-        await services.GetRequiredService<PanelDbContext>().SaveChangesAsync();
+        scope.ServiceProvider.GetRequiredService<NoticeBoard>().Add(token, NoticeKind.ExpiresSoon, NoticeBoard.ExpiresSoonKey(7), 7);
+        await scope.ServiceProvider.GetRequiredService<PanelDbContext>().SaveChangesAsync();
     }
 
     /// <summary>A token with some use on record (calls over HTTP, then a flush), for its details page.</summary>

@@ -3,6 +3,7 @@ using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Api;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Tests.Tokens.Screens;
 using AccessTokenPanel.Web.Hosting;
 using AccessTokenPanel.Web.Notices;
 using Microsoft.EntityFrameworkCore;
@@ -61,14 +62,8 @@ public sealed class NoticeApp : ApiAppFactory
     public Task<List<NoticeDelivery>> DeliveriesAsync() =>
         WithDbAsync(db => db.NoticeDeliveries.AsNoTracking().OrderBy(d => d.CreatedAt).ThenBy(d => d.Channel).ToListAsync());
 
-    public async Task<AccessToken> IssueAsync(string ownerId, int days, string? name = null)
-    {
-        await using var scope = Scope();
-        var result = await scope.ServiceProvider.GetRequiredService<TokenIssuer>().IssueAsync(new IssueTokenRequest(
-            ownerId, name ?? $"Token {Guid.NewGuid():N}"[..20], ApiType.Rest, null, TokenExpiry.InDays(days)));
-        Assert.True(result.Succeeded, result.ToString());
-        return result.Token!;
-    }
+    public Task<AccessToken> IssueAsync(string ownerId, int days, string? name = null) =>
+        ScreenTestData.IssueAsync(Services, ownerId, name ?? $"Token {Guid.NewGuid():N}"[..20], ApiType.Rest, days);
 
     /// <summary>Moves the clock to <paramref name="before"/> ahead of the token's expiry.</summary>
     public void MoveTo(AccessToken token, TimeSpan before) => Time.SetUtcNow(token.ExpiresAt - before);

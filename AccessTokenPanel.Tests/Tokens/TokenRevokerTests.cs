@@ -81,18 +81,7 @@ public class TokenRevokerTests : IAsyncLifetime
     {
         var parent = await IssueAsync(_aliceId, "parallel");
         var child = await IssueAsync(_aliceId, "child", parent.Id);
-        using var start = new ManualResetEventSlim();
-
-        // 20 requests, each with its own scope (context, connection), released at once.
-        var requests = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
-        {
-            await using var scope = _db.Scope();
-            var revoker = scope.ServiceProvider.GetRequiredService<TokenRevoker>();
-            start.Wait();
-            return await revoker.RevokeAsync(parent.Id, _aliceId);
-        })).ToList();
-        start.Set();
-        var outcomes = await Task.WhenAll(requests);
+        var outcomes = await TwentyAtOnceAsync(revoker => revoker.RevokeAsync(parent.Id, _aliceId));
 
         Assert.Equal(1, outcomes.Count(o => o == RevokeOutcome.Revoked));
         Assert.All(outcomes.Where(o => o != RevokeOutcome.Revoked), o => Assert.Equal(RevokeOutcome.AlreadyRevoked, o));
@@ -109,18 +98,8 @@ public class TokenRevokerTests : IAsyncLifetime
         var parent = await IssueAsync(_aliceId, "leaked");
         var child = await IssueAsync(_aliceId, "issued with it", parent.Id);
         var sighting = LeakSighting.Create("https://github.com/octo/repo/blob/abc/.env", "commit");
-        using var start = new ManualResetEventSlim();
-
         // A scanner retrying, or several instances each handling a copy: the database decides who revokes.
-        var requests = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
-        {
-            await using var scope = _db.Scope();
-            var revoker = scope.ServiceProvider.GetRequiredService<TokenRevoker>();
-            start.Wait();
-            return await revoker.RevokeLeakedAsync(parent.Id, sighting);
-        })).ToList();
-        start.Set();
-        var outcomes = await Task.WhenAll(requests);
+        var outcomes = await TwentyAtOnceAsync(revoker => revoker.RevokeLeakedAsync(parent.Id, sighting));
 
         Assert.Equal(1, outcomes.Count(o => o == RevokeOutcome.Revoked));
         Assert.All(outcomes.Where(o => o != RevokeOutcome.Revoked), o => Assert.Equal(RevokeOutcome.AlreadyRevoked, o));
@@ -235,5 +214,20 @@ public class TokenRevokerTests : IAsyncLifetime
         public List<Guid> Revoked { get; } = [];
 
         public void OnRevoked(IReadOnlyCollection<Guid> tokenIds) => Revoked.AddRange(tokenIds);
+    }
+
+    /// <summary>20 requests, each with its own scope (context, connection), released at once.</summary>
+    private async Task<RevokeOutcome[]> TwentyAtOnceAsync(Func<TokenRevoker, Task<RevokeOutcome>> revoke)
+    {
+        using var start = new ManualResetEventSlim();
+        var requests = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            await using var scope = _db.Scope();
+            var revoker = scope.ServiceProvider.GetRequiredService<TokenRevoker>();
+            start.Wait();
+            return await revoke(revoker);
+        })).ToList();
+        start.Set();
+        return await Task.WhenAll(requests);
     }
 }
