@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.SecretsAtRest;
@@ -27,6 +28,7 @@ public static class DomainServiceCollectionExtensions
         // The host may register a faster reader of the same query for its provider (the Web app does for SQLite).
         services.TryAddScoped<ITokenLookup, EfTokenLookup>();
         services.AddScoped<TokenRevoker>();
+        services.AddScoped<TokenReader>();
         services.AddScoped<LeakReportHandler>();
         services.AddScoped<TokenRotator>();
         services.AddScoped<AllowedAddressesEditor>();
@@ -39,7 +41,8 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<TimeStepReplayGuard>();
         services.AddScoped<TotpAttemptGate>();
         services.AddScoped<TotpVerifier>();
-        services.AddScoped<SecondFactorService>();
+        services.AddScoped<StepUpVerifier>();
+        services.AddScoped<OperationGuard>();
         services.AddScoped<Users.UserAccounts>();
         services.AddScoped<SessionRegistry>();
         services.AddScoped<SignInAudit>();

@@ -67,6 +67,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             token.HasKey(t => t.Id);
             token.Property(t => t.OwnerId).HasMaxLength(450);
             token.Property(t => t.Name).HasMaxLength(TokenRules.MaxNameLength);
+            // Written only by TotpAttemptGate's conditional updates, never from a loaded copy.
+            token.Property(t => t.StepUpFailedAttempts).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+            token.Property(t => t.StepUpLockedUntil).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
             token.Property(t => t.ApiType).HasConversion<string>().HasMaxLength(20);
             token.Property(t => t.DelegatedRole).HasMaxLength(100);
             token.Property(t => t.SecretHash).HasMaxLength(32).IsFixedLength();

@@ -46,4 +46,6 @@ public sealed class NoticeBoard(PanelDbContext db, IEnumerable<INoticeChannel> c
     public static string ExpiresSoonKey(int thresholdDays) => $"expires-{thresholdDays}d";
     public const string ExpiredKey = "expired";
     public const string LeakedKey = "leaked";
+    /// <summary>One notice per lockout of a token's step-up (a new lockout later is a new notice).</summary>
+    public static string StepUpLockedKey(DateTime lockedUntil) => $"step-up-locked-{lockedUntil:yyyyMMddHHmmss}";
 }

@@ -10,6 +10,7 @@ public static class NoticeText
         NoticeKind.ExpiresSoon => $"Access token '{notice.TokenName}' expires in {Days(notice.ThresholdDays ?? 0)}",
         NoticeKind.Expired => $"Access token '{notice.TokenName}' has expired",
         NoticeKind.Leaked => $"Access token '{notice.TokenName}' was found in public and has been revoked",
+        NoticeKind.StepUpLocked => $"Wrong authentication codes were sent with access token '{notice.TokenName}'",
         _ => $"Access token '{notice.TokenName}'",
     };
 
@@ -28,6 +29,10 @@ public static class NoticeText
                 $"Your {what} was reported by a secret scanner as published"
                 + (string.IsNullOrEmpty(notice.Details) ? "" : $" at {notice.Details}")
                 + ". It was revoked at once and no longer works. Generate a new token, and remove the secret from where it was published.",
+            NoticeKind.StepUpLocked =>
+                $"Too many wrong authentication codes were sent with your {what}, so codes sent with it are refused for a while"
+                + (string.IsNullOrEmpty(notice.Details) ? "." : $": {notice.Details}")
+                + " Your own sign-in is not affected. If you did not send them, someone else holds the token's secret: delete the token.",
             _ => what,
         };
     }
@@ -38,6 +43,7 @@ public static class NoticeText
         NoticeKind.ExpiresSoon => "token.expiring",
         NoticeKind.Expired => "token.expired",
         NoticeKind.Leaked => "token.leaked",
+        NoticeKind.StepUpLocked => "token.step-up-locked",
         _ => "token.notice",
     };
 

@@ -44,4 +44,6 @@ public enum NoticeKind
     ExpiresSoon,
     Expired,
     Leaked,
+    /// <summary>Too many wrong step-up codes were sent with the token: its step-up is locked for a while.</summary>
+    StepUpLocked,
 }

@@ -3,7 +3,7 @@ namespace AccessTokenPanel.Domain.Settings;
 /// <summary>Either the saved settings with the changes made (none when everything was already so), or the errors.</summary>
 public sealed class SettingsChangeResult
 {
-    private SettingsChangeResult(PanelSettings? settings, IReadOnlyList<string> changes, IReadOnlyList<SettingsError> errors)
+    private SettingsChangeResult(PanelSettings? settings, IReadOnlyList<string> changes, IReadOnlyList<DomainError> errors)
     {
         Settings = settings;
         Changes = changes;
@@ -16,10 +16,10 @@ public sealed class SettingsChangeResult
     /// <summary>One line per changed value, as in the audit entry: <c>maxLifetimeDays 365 -&gt; 183</c>.</summary>
     public IReadOnlyList<string> Changes { get; }
 
-    public IReadOnlyList<SettingsError> Errors { get; }
+    public IReadOnlyList<DomainError> Errors { get; }
 
     public static SettingsChangeResult Success(PanelSettings settings, IReadOnlyList<string> changes) => new(settings, changes, []);
-    public static SettingsChangeResult Failed(IReadOnlyList<SettingsError> errors) => new(null, [], errors);
+    public static SettingsChangeResult Failed(IReadOnlyList<DomainError> errors) => new(null, [], errors);
 
     public override string ToString() =>
         Succeeded ? $"Saved {Changes.Count} change(s)" : $"Failed: {string.Join(", ", Errors.Select(e => e.Code))}";

@@ -1,23 +1,20 @@
 namespace AccessTokenPanel.Domain.Settings;
 
-/// <summary>
-/// Something a caller got wrong in a <see cref="SettingsChange"/>. <see cref="Code"/> is stable,
-/// <see cref="Field"/> is one of <see cref="SettingsFields"/>, <see cref="Message"/> is for people.
-/// </summary>
-public sealed record SettingsError(string Code, string Field, string Message)
+/// <summary>The errors of a <see cref="SettingsChange"/>: fields are <see cref="SettingsFields"/>.</summary>
+public static class SettingsError
 {
     /// <summary>Also for a maximum lifetime that is not a whole number (the Settings page's typed text).</summary>
-    public static SettingsError MaxLifetimeOutOfRange() => new(SettingsErrorCodes.MaxLifetimeOutOfRange, SettingsFields.MaxLifetimeDays,
+    public static DomainError MaxLifetimeOutOfRange() => new(SettingsErrorCodes.MaxLifetimeOutOfRange, SettingsFields.MaxLifetimeDays,
         $"The maximum lifetime must be between 1 and {PanelSettings.MaxLifetimeDaysLimit} days.");
 
     /// <param name="maxLifetimeDays">The maximum lifetime as asked for (or as typed), shown in the message.</param>
-    public static SettingsError DefaultExpiryOutOfRange(string? maxLifetimeDays) => new(SettingsErrorCodes.DefaultExpiryOutOfRange, SettingsFields.DefaultExpiryDays,
+    public static DomainError DefaultExpiryOutOfRange(string? maxLifetimeDays) => new(SettingsErrorCodes.DefaultExpiryOutOfRange, SettingsFields.DefaultExpiryDays,
         $"The default expiry must be between 1 day and the maximum lifetime ({maxLifetimeDays} days).");
 
-    public static SettingsError AccessTokenLifetimeOutOfRange() => new(SettingsErrorCodes.AccessTokenLifetimeOutOfRange, SettingsFields.AccessTokenLifetimeMinutes,
+    public static DomainError AccessTokenLifetimeOutOfRange() => new(SettingsErrorCodes.AccessTokenLifetimeOutOfRange, SettingsFields.AccessTokenLifetimeMinutes,
         $"The access token lifetime must be between {PanelSettings.AccessTokenLifetimeMinutesMin} and {PanelSettings.AccessTokenLifetimeMinutesMax} minutes.");
 
-    public static SettingsError OrganizationNameLength() => new(SettingsErrorCodes.OrganizationNameLength, SettingsFields.OrganizationName,
+    public static DomainError OrganizationNameLength() => new(SettingsErrorCodes.OrganizationNameLength, SettingsFields.OrganizationName,
         $"The organization name must have 1 to {PanelSettings.OrganizationNameMaxLength} characters.");
 }
 

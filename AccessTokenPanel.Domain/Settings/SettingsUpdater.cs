@@ -1,5 +1,6 @@
 using System.Globalization;
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
 
@@ -9,14 +10,28 @@ namespace AccessTokenPanel.Domain.Settings;
 /// The one place the panel settings are checked and changed, for the Settings page and the
 /// Configuration API alike: each change is named in one audit entry; nothing is saved when a value is wrong.
 /// </summary>
-public sealed class SettingsUpdater(SettingsStore store, PanelDbContext db, AuditLog audit, TimeProvider time)
+public sealed class SettingsUpdater(SettingsStore store, PanelDbContext db, OperationGuard guard, AuditLog audit, TimeProvider time)
 {
-    /// <summary>Checks the change against the stored settings without saving anything.</summary>
-    public async Task<IReadOnlyList<SettingsError>> ValidateAsync(SettingsChange change, CancellationToken cancellationToken = default) =>
-        Validate(change, await store.GetAsync(cancellationToken));
+    /// <summary><see cref="Operations.ReadSettings"/>: the settings and the token policy.</summary>
+    public async Task<Result<PanelSettings>> ReadAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        await guard.AuthorizeAsync(actor, Operations.ReadSettings, cancellationToken: cancellationToken) is { } refused
+            ? refused
+            : Result<PanelSettings>.Ok(await store.GetAsync(cancellationToken));
 
-    public async Task<SettingsChangeResult> SaveAsync(SettingsChange change, CancellationToken cancellationToken = default)
+    /// <summary>Checks the change against the stored settings without saving anything.</summary>
+    public async Task<IReadOnlyList<DomainError>> ValidateAsync(Actor actor, SettingsChange change, CancellationToken cancellationToken = default) =>
+        await guard.AuthorizeAsync(actor, Operations.ChangeSettings, cancellationToken: cancellationToken) is { } refused
+            ? [refused]
+            : Validate(change, await store.GetAsync(cancellationToken));
+
+    /// <summary><see cref="Operations.ChangeSettings"/>: saves the change, audited as the actor's.</summary>
+    public async Task<SettingsChangeResult> SaveAsync(Actor actor, SettingsChange change, CancellationToken cancellationToken = default)
     {
+        if (await guard.AuthorizeAsync(actor, Operations.ChangeSettings, cancellationToken: cancellationToken) is { } refused)
+        {
+            return SettingsChangeResult.Failed([refused]);
+        }
+        change = change with { ActorId = actor.UserId ?? change.ActorId, Via = actor.Via };
         var settings = await store.GetAsync(cancellationToken);
         var errors = Validate(change, settings);
         if (errors.Count > 0)
@@ -71,9 +86,9 @@ public sealed class SettingsUpdater(SettingsStore store, PanelDbContext db, Audi
         return SettingsChangeResult.Success(settings, changes);
     }
 
-    private static List<SettingsError> Validate(SettingsChange change, PanelSettings settings)
+    private static List<DomainError> Validate(SettingsChange change, PanelSettings settings)
     {
-        var errors = new List<SettingsError>();
+        var errors = new List<DomainError>();
         var maxLifetime = change.MaxLifetimeDays ?? settings.MaxLifetimeDays;
         if (maxLifetime < 1 || maxLifetime > PanelSettings.MaxLifetimeDaysLimit)
         {

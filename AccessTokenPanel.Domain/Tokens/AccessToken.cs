@@ -53,6 +53,12 @@ public class AccessToken
     /// </summary>
     public int? ExpiryNoticeStage { get; set; }
 
+    /// <summary>Wrong step-up codes sent with this token since its last right one (see <c>TotpAttemptGate</c>).</summary>
+    public int StepUpFailedAttempts { get; set; }
+
+    /// <summary>Until when step-up codes sent with this token are refused unchecked; the owner's sign-in is not affected.</summary>
+    public DateTime? StepUpLockedUntil { get; set; }
+
     /// <summary>Rotated, and its old secret still works until <see cref="ExpiresAt"/>.</summary>
     public bool IsRotatingAt(DateTime utcNow) => RotatedAt is not null && StatusAt(utcNow) == TokenStatus.Active;
 

@@ -1,5 +1,7 @@
 using System.Net;
+using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Settings;
+using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Domain.Tokens;
 
@@ -21,7 +23,7 @@ public sealed record ExchangeResult(ExchangeError Error, string Description, Acc
 /// with the same delegated role, living the policy's access token lifetime but never past its
 /// parent. The access token is the parent's child, so revoking the parent refuses it too.
 /// </summary>
-public sealed class AccessTokenExchange(TokenValidator validator, TokenIssuer issuer, SettingsStore settings, TimeProvider time)
+public sealed class AccessTokenExchange(PanelDbContext db, TokenValidator validator, TokenIssuer issuer, SettingsStore settings, TimeProvider time)
 {
     /// <summary>
     /// Exchanges <paramref name="refreshToken"/>; <paramref name="clientAddress"/> is where the exchange
@@ -46,10 +48,25 @@ public sealed class AccessTokenExchange(TokenValidator validator, TokenIssuer is
 
         var policy = await settings.GetAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var expiresAt = now.AddMinutes(policy.AccessTokenLifetimeMinutes);
-        if (expiresAt > parent.ExpiresAt)
+
+        // The parent is checked again inside the transaction that inserts the child, by a write to
+        // its row: on SQLite that write takes the database's write lock, on PostgreSQL the row's lock,
+        // so a revocation or rotation of the parent either committed before (and this finds it: no
+        // child) or waits for this commit (and its search for children finds this one).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var live = await db.AccessTokens
+            .Where(t => t.Id == parent.Id && t.RevokedAt == null && t.ExpiresAt > now)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, t => t.RevokedAt), cancellationToken);
+        var parentExpiresAt = await db.AccessTokens.Where(t => t.Id == parent.Id).Select(t => t.ExpiresAt).SingleAsync(cancellationToken);
+        if (live != 1)
         {
-            expiresAt = parent.ExpiresAt;
+            await transaction.RollbackAsync(cancellationToken);
+            return new(ExchangeError.InvalidGrant, "The refresh token was revoked, rotated or expired meanwhile.");
+        }
+        var expiresAt = now.AddMinutes(policy.AccessTokenLifetimeMinutes);
+        if (expiresAt > parentExpiresAt)
+        {
+            expiresAt = parentExpiresAt;
         }
         // Same owner, API and role, checked by the issuer's rules as of now (an owner who lost the
         // role's permissions, or an API switched off, gets nothing).
@@ -57,8 +74,13 @@ public sealed class AccessTokenExchange(TokenValidator validator, TokenIssuer is
             parent.OwnerId, parent.Name, parent.ApiType, parent.DelegatedRole, TokenExpiry.AtInstant(expiresAt),
             ParentTokenId: parent.Id, Kind: TokenKind.Access,
             AllowedAddresses: AddressAllowlist.Entries(parent.AllowedAddresses)), cancellationToken);
-        return issued.Succeeded
-            ? new(ExchangeError.None, "", issued.Token, issued.Secret)
-            : new(ExchangeError.InvalidGrant, string.Join(" ", issued.Errors.Select(e => e.Message)));
+        if (!issued.Succeeded)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return new(ExchangeError.InvalidGrant, string.Join(" ", issued.Errors.Select(e => e.Message)));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new(ExchangeError.None, "", issued.Token, issued.Secret);
     }
 }

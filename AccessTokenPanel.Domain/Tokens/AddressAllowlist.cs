@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace AccessTokenPanel.Domain.Tokens;
 
 /// <summary>The outcome of reading an allowlist as typed: the normalised networks, or why not.</summary>
-public sealed record AllowlistParseResult(IReadOnlyList<IPNetwork> Networks, IReadOnlyList<TokenError> Errors)
+public sealed record AllowlistParseResult(IReadOnlyList<IPNetwork> Networks, IReadOnlyList<DomainError> Errors)
 {
     public bool Succeeded => Errors.Count == 0;
 
@@ -39,7 +39,7 @@ public static class AddressAllowlist
     public static AllowlistParseResult Parse(IEnumerable<string?>? entries)
     {
         var networks = new List<IPNetwork>();
-        var errors = new List<TokenError>();
+        var errors = new List<DomainError>();
         foreach (var raw in entries ?? [])
         {
             var entry = raw?.Trim();
@@ -79,6 +79,27 @@ public static class AddressAllowlist
             : network.ToString();
 
     /// <summary>An IPv4-mapped IPv6 address (<c>::ffff:10.1.2.3</c>, as dual-stack sockets report IPv4 peers) as IPv4.</summary>
+    /// <summary>
+    /// Whether <paramref name="proposed"/> lets in an address <paramref name="current"/> does not: the
+    /// list removed (null allows everyone), or a network not inside one of today's networks.
+    /// </summary>
+    public static bool Widens(string? current, string? proposed)
+    {
+        if (current is null)
+        {
+            return false;
+        }
+        if (proposed is null)
+        {
+            return true;
+        }
+        var today = Parse(Entries(current)).Networks;
+        return Parse(Entries(proposed)).Networks.Any(wanted => !today.Any(held =>
+            held.BaseAddress.AddressFamily == wanted.BaseAddress.AddressFamily
+            && held.PrefixLength <= wanted.PrefixLength
+            && held.Contains(wanted.BaseAddress)));
+    }
+
     public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     /// <summary>

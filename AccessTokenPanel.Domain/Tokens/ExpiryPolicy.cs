@@ -3,7 +3,7 @@ namespace AccessTokenPanel.Domain.Tokens;
 /// <summary>Turns a requested expiry into an instant, within the maximum lifetime.</summary>
 public static class ExpiryPolicy
 {
-    public static (DateTime? ExpiresAt, TokenError? Error) Resolve(TokenExpiry? expiry, DateTime utcNow, int maxLifetimeDays)
+    public static (DateTime? ExpiresAt, DomainError? Error) Resolve(TokenExpiry? expiry, DateTime utcNow, int maxLifetimeDays)
     {
         if (expiry is null || (expiry.Days is null && expiry.Date is null && expiry.Instant is null))
         {

@@ -1,8 +1,9 @@
 namespace AccessTokenPanel.Domain.Tokens;
 
 /// <summary>
-/// What the owner asks for. Step-up (a current TOTP code) is checked by the caller before issuing.
-/// <see cref="ActorId"/> is who asked, for the audit entry (the owner unless stated).
+/// What the owner asks for. Through <c>TokenIssuer.IssueAsync(Actor, ...)</c> the owner is the actor,
+/// who proves it with a step-up code. <see cref="ActorId"/> is who asked, for the audit entry (the owner
+/// unless stated), <see cref="ActorVia"/> where they came in.
 /// <see cref="AllowedAddresses"/>: IP addresses and CIDR networks the token may be used from (none: anywhere).
 /// </summary>
 public sealed record IssueTokenRequest(
@@ -14,4 +15,5 @@ public sealed record IssueTokenRequest(
     Guid? ParentTokenId = null,
     string? ActorId = null,
     TokenKind Kind = TokenKind.Standard,
-    IReadOnlyList<string>? AllowedAddresses = null);
+    IReadOnlyList<string>? AllowedAddresses = null,
+    string? ActorVia = null);

@@ -3,7 +3,7 @@ namespace AccessTokenPanel.Domain.Tokens;
 /// <summary>Either the issued token with its secret (to be shown once, then forgotten) or the errors.</summary>
 public sealed class IssueTokenResult
 {
-    private IssueTokenResult(AccessToken? token, string? secret, IReadOnlyList<TokenError> errors)
+    private IssueTokenResult(AccessToken? token, string? secret, IReadOnlyList<DomainError> errors)
     {
         Token = token;
         Secret = secret;
@@ -16,10 +16,10 @@ public sealed class IssueTokenResult
     /// <summary>The only copy of the secret there will ever be. Never log or store it.</summary>
     public string? Secret { get; }
 
-    public IReadOnlyList<TokenError> Errors { get; }
+    public IReadOnlyList<DomainError> Errors { get; }
 
     public static IssueTokenResult Success(AccessToken token, string secret) => new(token, secret, []);
-    public static IssueTokenResult Failed(IReadOnlyList<TokenError> errors) => new(null, null, errors);
+    public static IssueTokenResult Failed(IReadOnlyList<DomainError> errors) => new(null, null, errors);
 
     public override string ToString() =>
         Succeeded ? $"Issued {Token!.Id} ({Token.Hint})" : $"Failed: {string.Join(", ", Errors.Select(e => e.Code))}";

@@ -1,11 +1,5 @@
 namespace AccessTokenPanel.Domain.Tokens;
 
-/// <summary>
-/// Something a caller got wrong. <see cref="Code"/> is stable (the API's problem type, the UI's
-/// switch), <see cref="Field"/> names the input it belongs to, <see cref="Message"/> is for people.
-/// </summary>
-public sealed record TokenError(string Code, string Field, string Message);
-
 public static class TokenErrorCodes
 {
     public const string NameRequired = "name-required";

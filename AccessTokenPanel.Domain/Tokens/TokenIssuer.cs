@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
@@ -11,10 +12,52 @@ public sealed class TokenIssuer(
     PanelDbContext db,
     SettingsStore settingsStore,
     PermissionResolver permissions,
+    OperationGuard guard,
     AuditLog audit,
     TimeProvider time)
 {
-    public Task<IssueTokenResult> IssueAsync(IssueTokenRequest request, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// <see cref="Operations.IssueToken"/>: a token for the actor themselves (the request's owner is
+    /// the actor), after the request's checks and then the actor's step-up code, in that order, so a
+    /// mistyped field never spends the one-time code.
+    /// </summary>
+    public async Task<IssueTokenResult> IssueAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        var (own, refusal) = await AuthorizeAsync(actor, request, cancellationToken);
+        if (refusal is not null)
+        {
+            return IssueTokenResult.Failed([refusal]);
+        }
+        if (await ValidateAsync(own, cancellationToken) is { Count: > 0 } errors)
+        {
+            return IssueTokenResult.Failed(errors);
+        }
+        if (await guard.StepUpAsync(actor, cancellationToken) is { } stepUp)
+        {
+            return IssueTokenResult.Failed([stepUp]);
+        }
+        return await IssueAsync(own, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The checks <see cref="IssueAsync(Actor, IssueTokenRequest, CancellationToken)"/> makes before the step-up code,
+    /// without issuing: lets a form report field errors as the user types.
+    /// </summary>
+    public async Task<IReadOnlyList<DomainError>> ValidateAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        var (own, refusal) = await AuthorizeAsync(actor, request, cancellationToken);
+        return refusal is not null ? [refusal] : await ValidateAsync(own, cancellationToken);
+    }
+
+    private async Task<(IssueTokenRequest Own, DomainError? Refusal)> AuthorizeAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken)
+    {
+        // Issuing is for oneself: the owner is whoever acts, and so is the audit entry's actor.
+        var own = request with { OwnerId = actor.UserId ?? "", ActorId = actor.UserId, ActorVia = actor.Via };
+        return (own, await guard.AuthorizeAsync(actor, Operations.IssueToken, actor.UserId, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Issues without authorizing: for the Domain's own derived issuance (exchange, rotation) and test data.</summary>
+    internal Task<IssueTokenResult> IssueAsync(IssueTokenRequest request, CancellationToken cancellationToken = default) =>
         IssueAsync(request, null, cancellationToken);
 
     // tokenId: the new token's id when the caller needs it beforehand (rotation links the old row to it).
@@ -47,22 +90,20 @@ public sealed class TokenIssuer(
         audit.Record(request.ActorId ?? request.OwnerId, AuditActions.TokenCreated, "token", token.Id.ToString(),
             $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}), expires {token.ExpiresAt:u}"
             + (token.DelegatedRole is null ? "" : $", role {token.DelegatedRole}")
-            + (token.AllowedAddresses is null ? "" : $", allowed addresses {token.AllowedAddresses}"));
+            + (token.AllowedAddresses is null ? "" : $", allowed addresses {token.AllowedAddresses}")
+            + (request.ActorVia is null ? "" : $", {request.ActorVia}"));
         await db.SaveChangesAsync(cancellationToken);
         return IssueTokenResult.Success(token, secret);
     }
 
-    /// <summary>
-    /// The checks <see cref="IssueAsync(IssueTokenRequest, CancellationToken)"/> makes, without issuing: lets a caller report field errors
-    /// before spending the user's one-time step-up code.
-    /// </summary>
-    public async Task<IReadOnlyList<TokenError>> ValidateAsync(IssueTokenRequest request, CancellationToken cancellationToken = default) =>
+    /// <summary>The request's checks, without authorizing or issuing.</summary>
+    internal async Task<IReadOnlyList<DomainError>> ValidateAsync(IssueTokenRequest request, CancellationToken cancellationToken = default) =>
         (await CheckAsync(request, time.GetUtcNow().UtcDateTime, cancellationToken)).Errors;
 
-    private async Task<(List<TokenError> Errors, string Name, string? Role, DateTime? ExpiresAt, string? AllowedAddresses)> CheckAsync(
+    private async Task<(List<DomainError> Errors, string Name, string? Role, DateTime? ExpiresAt, string? AllowedAddresses)> CheckAsync(
         IssueTokenRequest request, DateTime now, CancellationToken cancellationToken)
     {
-        var errors = new List<TokenError>();
+        var errors = new List<DomainError>();
 
         var owner = await db.Users.AsNoTracking()
             .Where(u => u.Id == request.OwnerId)

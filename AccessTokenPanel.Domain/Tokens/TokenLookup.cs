@@ -7,9 +7,21 @@ using Microsoft.EntityFrameworkCore.Query;
 
 namespace AccessTokenPanel.Domain.Tokens;
 
-/// <summary>A token's row found by its secret's hash, with what the bearer check needs beside it.</summary>
-public sealed record TokenLookupRow(AccessToken Token, bool OwnerDisabled, bool ConfigurationDirect, bool ScimDirect, bool RestDirect)
+/// <summary>
+/// A token's row found by its secret's hash, with what the bearer check needs beside it: its owner's
+/// state, its parent's state (for derived tokens) and the policy's direct-call switches.
+/// </summary>
+public sealed record TokenLookupRow(AccessToken Token, bool OwnerDisabled, bool ParentRevoked, DateTime? ParentExpiresAt,
+    bool ConfigurationDirect, bool ScimDirect, bool RestDirect)
 {
+    /// <summary>
+    /// A derived token stops with its parent: any derived token when the parent is revoked; an
+    /// exchanged access token also when the parent expired or was rotated past its overlap.
+    /// </summary>
+    public bool ParentLiveAt(DateTime utcNow) =>
+        Token.ParentTokenId is null
+        || (!ParentRevoked && (Token.Kind != TokenKind.Access || ParentExpiresAt > utcNow));
+
     /// <summary>The policy "long-lived tokens may call this API directly".</summary>
     public bool AllowsDirectCalls(ApiType api) => api switch
     {
@@ -34,17 +46,23 @@ public sealed class EfTokenLookup(PanelDbContext db) : ITokenLookup
 {
     /// <summary>
     /// The one query of the bearer check: the token by hash (an indexed lookup), joined to its owner
-    /// (disabled?), and the policy's per-API direct-call switches (no settings row yet: the defaults, all on).
+    /// (disabled?) and to its parent (revoked? until when?: a derived token never outlives it, decided
+    /// in the same statement so no race can leave one alive), and the policy's per-API direct-call
+    /// switches (no settings row yet: the defaults, all on).
     /// </summary>
     public static readonly Expression<Func<PanelDbContext, byte[], IQueryable<TokenLookupRow>>> Query = (context, hash) =>
-        context.AccessTokens.AsNoTracking()
-            .Where(t => t.SecretHash == hash)
-            .Join(context.Users, t => t.OwnerId, u => u.Id, (t, u) => new TokenLookupRow(
+        from t in context.AccessTokens.AsNoTracking()
+        where t.SecretHash == hash
+        join u in context.Users on t.OwnerId equals u.Id
+        from p in context.AccessTokens.Where(p => p.Id == t.ParentTokenId).DefaultIfEmpty()
+        select new TokenLookupRow(
                 t,
                 u.IsDisabled,
+                p != null && p.RevokedAt != null,
+                p != null ? (DateTime?)p.ExpiresAt : null,
                 context.Settings.Where(s => s.Id == PanelSettings.SingletonId).Select(s => (bool?)s.ConfigurationApiDirectCalls).FirstOrDefault() ?? true,
                 context.Settings.Where(s => s.Id == PanelSettings.SingletonId).Select(s => (bool?)s.ScimApiDirectCalls).FirstOrDefault() ?? true,
-                context.Settings.Where(s => s.Id == PanelSettings.SingletonId).Select(s => (bool?)s.RestApiDirectCalls).FirstOrDefault() ?? true));
+                context.Settings.Where(s => s.Id == PanelSettings.SingletonId).Select(s => (bool?)s.RestApiDirectCalls).FirstOrDefault() ?? true);
 
     // Query, then SingleOrDefault, compiled once per provider context type (a compiled query binds to the
     // first provider it runs on): a call skips LINQ translation and the query cache look-up.

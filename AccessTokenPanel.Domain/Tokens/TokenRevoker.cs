@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
@@ -27,39 +28,55 @@ public interface ITokenRevocationObserver
 /// </summary>
 public sealed class TokenRevoker(
     PanelDbContext db,
-    PermissionResolver permissions,
+    OperationGuard guard,
     AuditLog audit,
     NoticeBoard notices,
     TimeProvider time,
     IEnumerable<ITokenRevocationObserver> observers)
 {
-    /// <summary>Revokes one token: the actor's own, or anyone's when they hold <see cref="Permission.TokensRevokeAll"/>.</summary>
-    public async Task<RevokeOutcome> RevokeAsync(Guid tokenId, string actorId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <see cref="Operations.RevokeToken"/>: the actor's own token, or anyone's with
+    /// <see cref="Permission.TokensRevokeAll"/> unless the owner outranks them.
+    /// </summary>
+    public async Task<Result<RevokeOutcome>> RevokeAsync(Actor actor, Guid tokenId, CancellationToken cancellationToken = default)
     {
         var token = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
         if (token is null)
         {
-            return RevokeOutcome.NotFound;
+            return NotFound;
         }
-        if (token.OwnerId != actorId
-            && !(await permissions.GetPermissionsAsync(actorId, cancellationToken)).Contains(Permission.TokensRevokeAll))
+        if (await guard.AuthorizeAsync(actor, Operations.RevokeToken, token.OwnerId, NotFound, cancellationToken) is { } refused)
         {
-            return RevokeOutcome.NotFound;
+            return refused;
         }
         if (token.RevokedAt is not null)
         {
-            return RevokeOutcome.AlreadyRevoked;
+            return Result<RevokeOutcome>.Ok(RevokeOutcome.AlreadyRevoked);
         }
-        var revoked = await RevokeWithDescendantsAsync([token.Id], actorId, null, null, cancellationToken);
+        var revoked = await RevokeWithDescendantsAsync([token.Id], actor.UserId, actor.Via, null, cancellationToken);
         // Losing the race to a parallel revoke of the same token is the same answer as coming second.
-        return revoked.Contains(token.Id) ? RevokeOutcome.Revoked : RevokeOutcome.AlreadyRevoked;
+        return Result<RevokeOutcome>.Ok(revoked.Contains(token.Id) ? RevokeOutcome.Revoked : RevokeOutcome.AlreadyRevoked);
     }
 
-    /// <summary>Revokes every live token a user owns; returns how many.</summary>
-    public async Task<int> RevokeAllAsync(string ownerId, string actorId, CancellationToken cancellationToken = default)
+    /// <summary>The refusal for a token that is not there, or not one the actor may see: never told apart.</summary>
+    public static readonly DomainError NotFound = new(TokenErrorCodes.TokenNotFound, TokenFields.Token,
+        "There is no such token, or it is not one you may manage.", ErrorKind.NotFound);
+
+    /// <summary><see cref="Operations.RevokeOwnTokens"/>: every live token of the actor's own; returns how many.</summary>
+    public async Task<Result<int>> RevokeOwnAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (await guard.AuthorizeAsync(actor, Operations.RevokeOwnTokens, actor.UserId, cancellationToken: cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        return Result<int>.Ok(await RevokeAllAsync(actor.UserId!, actor.UserId, cancellationToken, actor.Via));
+    }
+
+    /// <summary>Revokes every live token a user owns; returns how many. For operations that authorized the actor already (deleting a user).</summary>
+    internal async Task<int> RevokeAllAsync(string ownerId, string? actorId, CancellationToken cancellationToken = default, string? via = null)
     {
         var ids = await db.AccessTokens.Where(t => t.OwnerId == ownerId && t.RevokedAt == null).Select(t => t.Id).ToListAsync(cancellationToken);
-        return (await RevokeWithDescendantsAsync(ids, actorId, null, null, cancellationToken)).Count;
+        return (await RevokeWithDescendantsAsync(ids, actorId, via, null, cancellationToken)).Count;
     }
 
     /// <summary>

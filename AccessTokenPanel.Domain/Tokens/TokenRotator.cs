@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
@@ -17,6 +18,10 @@ public enum RotateOutcome
     NotRotatable,
     /// <summary>The overlap is out of range, or the issuer's rules refuse the replacement today.</summary>
     Invalid,
+    /// <summary>The actor's step-up code was missing, wrong, replayed, or codes are locked.</summary>
+    StepUpFailed,
+    /// <summary>The actor may not rotate tokens this way (not enrolled, an external JWT, an exchanged access token).</summary>
+    Forbidden,
 }
 
 /// <summary>
@@ -25,7 +30,7 @@ public enum RotateOutcome
 /// </summary>
 public sealed record RotateTokenResult(
     RotateOutcome Outcome,
-    IReadOnlyList<TokenError> Errors,
+    IReadOnlyList<DomainError> Errors,
     AccessToken? NewToken = null,
     string? Secret = null,
     AccessToken? OldToken = null)
@@ -42,38 +47,32 @@ public sealed record RotateTokenResult(
 /// working for the chosen overlap. The old row's expiry is moved to the end of the overlap (never
 /// later than it was), so every existing check (bearer, token endpoint, introspection, lists)
 /// refuses it from then on; its live derived access tokens are cut to the same instant.
-/// Step-up (a current TOTP code) is checked by the caller before rotating.
 /// </summary>
 public sealed class TokenRotator(
     PanelDbContext db,
     TokenIssuer issuer,
     SettingsStore settingsStore,
-    PermissionResolver permissions,
+    OperationGuard guard,
     AuditLog audit,
     TimeProvider time)
 {
     /// <summary>
-    /// The checks <see cref="RotateAsync"/> makes before it changes anything: lets a caller refuse
-    /// before spending the user's one-time code.
+    /// <see cref="Operations.RotateToken"/>: the actor's own token, or anyone's with
+    /// <see cref="Permission.TokensRevokeAll"/> unless the owner outranks them (whoever rotates holds
+    /// the new secret, which acts with its owner's permissions). The checks come first, then the
+    /// actor's step-up code, so a token that cannot be rotated does not cost the code.
     /// </summary>
-    public async Task<RotateTokenResult?> CheckAsync(Guid tokenId, string actorId, int overlapMinutes,
-        IReadOnlySet<string>? actingPermissions = null, CancellationToken cancellationToken = default) =>
-        (await FindAsync(tokenId, actorId, overlapMinutes, actingPermissions, time.GetUtcNow().UtcDateTime, cancellationToken)).Refusal;
-
-    /// <summary>
-    /// Rotates the actor's own token, or anyone's with <see cref="Permission.TokensRevokeAll"/> unless
-    /// the owner outranks them. <paramref name="actingPermissions"/>: what the actor may do here when
-    /// it is less than their own permissions (a Configuration API token acts with its delegated role);
-    /// null: the actor's current permissions.
-    /// </summary>
-    public async Task<RotateTokenResult> RotateAsync(Guid tokenId, string actorId, int overlapMinutes,
-        IReadOnlySet<string>? actingPermissions = null, CancellationToken cancellationToken = default)
+    public async Task<RotateTokenResult> RotateAsync(Actor actor, Guid tokenId, int overlapMinutes, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var (old, refusal) = await FindAsync(tokenId, actorId, overlapMinutes, actingPermissions, now, cancellationToken);
+        var (old, refusal) = await FindAsync(actor, tokenId, overlapMinutes, now, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
+        }
+        if (await guard.StepUpAsync(actor, cancellationToken) is { } stepUp)
+        {
+            return new(RotateOutcome.StepUpFailed, [stepUp]);
         }
 
         var settings = await settingsStore.GetAsync(cancellationToken);
@@ -93,6 +92,13 @@ public sealed class TokenRotator(
                 .SetProperty(t => t.RotatedAt, now)
                 .SetProperty(t => t.ExpiresAt, validUntil)
                 .SetProperty(t => t.ReplacedByTokenId, newId), cancellationToken);
+        // The token it was issued with, re-read under the same lock: a revoke of the parent that
+        // committed meanwhile must not leave a fresh replacement alive.
+        if (claimed == 1 && old.ParentTokenId is { } parentId
+            && await db.AccessTokens.AnyAsync(t => t.Id == parentId && t.RevokedAt != null, cancellationToken))
+        {
+            claimed = 0;
+        }
         if (claimed != 1)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -103,16 +109,16 @@ public sealed class TokenRotator(
             .Where(t => t.ParentTokenId == old.Id && t.Kind == TokenKind.Access && t.RevokedAt == null && t.ExpiresAt > validUntil)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.ExpiresAt, validUntil), cancellationToken);
 
-        audit.Record(actorId, AuditActions.TokenRotated, "token", old.Id.ToString(),
+        audit.Record(actor.UserId, AuditActions.TokenRotated, "token", old.Id.ToString(),
             $"{old.ApiType.DisplayName()} token '{old.Name}' ({old.Hint}) of user {old.OwnerId} rotated to token {newId}; "
-            + $"overlap {overlapMinutes} minutes, old secret valid until {validUntil:u} (was {old.ExpiresAt:u})");
+            + $"overlap {overlapMinutes} minutes, old secret valid until {validUntil:u} (was {old.ExpiresAt:u}), {actor.Via}");
         // The issuer checks the replacement against today's rules (policy, role delegation, owner)
         // and saves it together with the audit entries.
         var issued = await issuer.IssueAsync(new IssueTokenRequest(
             old.OwnerId, old.Name, old.ApiType, old.DelegatedRole,
             TokenExpiry.AtInstant(ExpiryPolicy.ForReplacement(old, now, settings.MaxLifetimeDays)),
-            ParentTokenId: old.ParentTokenId, ActorId: actorId, Kind: TokenKind.Standard,
-            AllowedAddresses: AddressAllowlist.Entries(old.AllowedAddresses)), newId, cancellationToken);
+            ParentTokenId: old.ParentTokenId, ActorId: actor.UserId, Kind: TokenKind.Standard,
+            AllowedAddresses: AddressAllowlist.Entries(old.AllowedAddresses), ActorVia: actor.Via), newId, cancellationToken);
         if (!issued.Succeeded)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -128,7 +134,7 @@ public sealed class TokenRotator(
     }
 
     private async Task<(AccessToken? Token, RotateTokenResult? Refusal)> FindAsync(
-        Guid tokenId, string actorId, int overlapMinutes, IReadOnlySet<string>? actingPermissions, DateTime now, CancellationToken cancellationToken)
+        Actor actor, Guid tokenId, int overlapMinutes, DateTime now, CancellationToken cancellationToken)
     {
         if (overlapMinutes is < 0 or > TokenRules.MaxOverlapMinutes)
         {
@@ -140,21 +146,14 @@ public sealed class TokenRotator(
         {
             return (null, NotFound());
         }
-        if (token.OwnerId != actorId)
+        if (await guard.AuthorizeAsync(actor, Operations.RotateToken, token.OwnerId, NotFound().Errors[0], cancellationToken) is { } refused)
         {
-            var actorPermissions = actingPermissions ?? await permissions.GetPermissionsAsync(actorId, cancellationToken);
-            if (!actorPermissions.Contains(Permission.TokensRevokeAll))
+            return (null, new(refused.Kind switch
             {
-                return (null, NotFound());
-            }
-            // Whoever rotates holds the new secret, which acts with its owner's permissions: never
-            // more than the actor holds themselves.
-            var ownerPermissions = await permissions.GetPermissionsAsync(token.OwnerId, cancellationToken);
-            if (!ownerPermissions.IsSubsetOf(actorPermissions))
-            {
-                return (null, new(RotateOutcome.Outranked, [new(TokenErrorCodes.OwnerOutranksActor, TokenFields.Token,
-                    "The token's owner holds permissions you do not, so you cannot rotate their token (you would hold a secret acting with them). Ask them to rotate it.")]));
-            }
+                ErrorKind.NotFound => RotateOutcome.NotFound,
+                _ when refused.Code == AuthorizationErrors.OutrankedCode => RotateOutcome.Outranked,
+                _ => RotateOutcome.Forbidden,
+            }, [refused]));
         }
         if (token.Kind == TokenKind.Access)
         {
@@ -172,8 +171,8 @@ public sealed class TokenRotator(
     }
 
     private static RotateTokenResult NotFound() =>
-        new(RotateOutcome.NotFound, [new(TokenErrorCodes.TokenNotFound, TokenFields.Token, "There is no such token, or it is not one you may manage.")]);
+        new(RotateOutcome.NotFound, [new(TokenErrorCodes.TokenNotFound, TokenFields.Token, "There is no such token, or it is not one you may manage.", ErrorKind.NotFound)]);
 
     private static RotateTokenResult NotRotatable(string message) =>
-        new(RotateOutcome.NotRotatable, [new(TokenErrorCodes.TokenNotRotatable, TokenFields.Token, message)]);
+        new(RotateOutcome.NotRotatable, [new(TokenErrorCodes.TokenNotRotatable, TokenFields.Token, message, ErrorKind.Conflict)]);
 }

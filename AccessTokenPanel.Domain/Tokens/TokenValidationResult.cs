@@ -15,6 +15,12 @@ public enum TokenValidationStatus
     Revoked,
     OwnerDisabled,
 
+    /// <summary>
+    /// The token it was derived from was revoked (any derived token), or no longer works at all
+    /// (an exchanged access token: its parent revoked, expired or rotated past its overlap).
+    /// </summary>
+    ParentNotLive,
+
     /// <summary>A long-lived token called an API whose policy only accepts exchanged access tokens.</summary>
     ExchangeRequired,
 
@@ -49,6 +55,7 @@ public sealed record TokenValidationResult(TokenValidationStatus Status, AccessT
         TokenValidationStatus.Expired => "The token has expired.",
         TokenValidationStatus.Revoked => "The token was revoked.",
         TokenValidationStatus.OwnerDisabled => "The token's owner is disabled.",
+        TokenValidationStatus.ParentNotLive => "The token it was derived from was revoked, rotated or has expired.",
         TokenValidationStatus.ExchangeRequired => "This API does not accept long-lived tokens directly: exchange the token for an access token at POST /api/v1/oauth/token (grant_type=refresh_token) and call with that.",
         TokenValidationStatus.AddressNotAllowed => ClientAddress is null
             ? "The token may only be used from its allowed client addresses, and this call's address is unknown."

@@ -50,6 +50,7 @@ public sealed class TokenValidator(ITokenLookup lookup, TimeProvider time, Addre
             TokenStatus.Revoked => new(TokenValidationStatus.Revoked, token),
             TokenStatus.Expired => new(TokenValidationStatus.Expired, token),
             _ when found.OwnerDisabled => new(TokenValidationStatus.OwnerDisabled, token),
+            _ when !found.ParentLiveAt(now) => new(TokenValidationStatus.ParentNotLive, token),
             // The list came with the row (no extra query); each distinct list is parsed once.
             _ when checkAllowedAddresses && !AddressAllowlist.Allows(token.AllowedAddresses, clientAddress) =>
                 RefuseAddress(token, clientAddress, now),

@@ -10,8 +10,10 @@ public enum TotpCheck
     Invalid,
     Replayed,
     NotEnrolled,
-    /// <summary>Too many wrong codes: refused without being checked, or this failure reached the limit.</summary>
+    /// <summary>Too many wrong codes: refused without being checked.</summary>
     LockedOut,
+    /// <summary>This wrong code reached the limit: locked out from now on.</summary>
+    LockedNow,
     /// <summary>As many codes as the lockout limit are being checked at once: refused unchecked, try again.</summary>
     TooManyAttempts,
 }
@@ -26,16 +28,21 @@ public sealed class TotpVerifier(TotpAttemptGate gate, TimeStepReplayGuard repla
     public const int Digits = 6;
     private static readonly VerificationWindow Drift = new(previous: 1, future: 1);
 
-    public async Task<TotpCheck> CheckAsync(UserManager<PanelUser> users, PanelUser user, string? code, CancellationToken cancellationToken = default)
+    // tokenId: the panel token the code came with; attempts count against it instead of the user.
+    public async Task<TotpCheck> CheckAsync(UserManager<PanelUser> users, PanelUser user, string? code, CancellationToken cancellationToken = default,
+        Guid? tokenId = null)
     {
         var key = AuthenticatorKey.Decode(await users.GetAuthenticatorKeyAsync(user));
         if (key is null)
         {
             return TotpCheck.NotEnrolled;
         }
-        if (!await gate.TryChargeAsync(user, cancellationToken))
+        switch (await gate.TryChargeAsync(user, tokenId, cancellationToken))
         {
-            return user.TotpLockedUntil is null ? TotpCheck.TooManyAttempts : TotpCheck.LockedOut;
+            case AttemptCharge.LockedOut:
+                return TotpCheck.LockedOut;
+            case AttemptCharge.Busy:
+                return TotpCheck.TooManyAttempts;
         }
         var normalized = (code ?? "").Replace(" ", "").Replace("-", "");
         // Otp.NET reads the DateTime's ticks and ignores its Kind: always hand it UTC (recipe pitfall 10).
@@ -43,15 +50,16 @@ public sealed class TotpVerifier(TotpAttemptGate gate, TimeStepReplayGuard repla
         if (normalized.Length != Digits || !normalized.All(char.IsAsciiDigit)
             || !new Totp(key, totpSize: Digits).VerifyTotp(now, normalized, out var step, Drift))
         {
-            return await gate.FailAsync(user, cancellationToken) ? TotpCheck.LockedOut : TotpCheck.Invalid;
+            var (lockedUntil, lockedNow) = await gate.FailAsync(user, tokenId, cancellationToken);
+            return lockedNow ? TotpCheck.LockedNow : lockedUntil is null ? TotpCheck.Invalid : TotpCheck.LockedOut;
         }
         if (!await replayGuard.TryClaimAsync(user, step, cancellationToken))
         {
             // A right code used twice is no guess; counting it would let a double submit lock the user out.
-            await gate.ReleaseAsync(user, cancellationToken);
+            await gate.ReleaseAsync(user, tokenId, cancellationToken);
             return TotpCheck.Replayed;
         }
-        await gate.SucceedAsync(user, cancellationToken);
+        await gate.SucceedAsync(user, tokenId, cancellationToken);
         return TotpCheck.Valid;
     }
 }

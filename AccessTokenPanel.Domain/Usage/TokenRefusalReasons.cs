@@ -7,7 +7,7 @@ public static class TokenRefusalReasons
 {
     /// <summary>Refusals that name a token; the others (malformed, unknown, wrong API) have none to count against.</summary>
     public static bool IsCounted(TokenValidationStatus status) => status is
-        TokenValidationStatus.Expired or TokenValidationStatus.Revoked or TokenValidationStatus.OwnerDisabled
+        TokenValidationStatus.Expired or TokenValidationStatus.Revoked or TokenValidationStatus.OwnerDisabled or TokenValidationStatus.ParentNotLive
         or TokenValidationStatus.ExchangeRequired or TokenValidationStatus.AddressNotAllowed;
 
     /// <summary>The API's name for a reason, e.g. <c>address-not-allowed</c>.</summary>
@@ -16,6 +16,7 @@ public static class TokenRefusalReasons
         TokenValidationStatus.Expired => "expired",
         TokenValidationStatus.Revoked => "revoked",
         TokenValidationStatus.OwnerDisabled => "owner-disabled",
+        TokenValidationStatus.ParentNotLive => "parent-not-live",
         TokenValidationStatus.ExchangeRequired => "exchange-required",
         TokenValidationStatus.AddressNotAllowed => "address-not-allowed",
         _ => status.ToString().ToLowerInvariant(),
@@ -27,6 +28,7 @@ public static class TokenRefusalReasons
         TokenValidationStatus.Expired => "Expired (or rotated and past its overlap)",
         TokenValidationStatus.Revoked => "Revoked",
         TokenValidationStatus.OwnerDisabled => "Owner disabled",
+        TokenValidationStatus.ParentNotLive => "The token it came from no longer works",
         TokenValidationStatus.ExchangeRequired => "API takes only exchanged access tokens",
         TokenValidationStatus.AddressNotAllowed => "Client address not allowed",
         _ => status.ToString(),

@@ -19,13 +19,6 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time)
     /// <summary>Client addresses kept per token, the most recently seen.</summary>
     public const int RecentAddressCount = 5;
 
-    /// <summary>
-    /// Who may see a token's usage: its owner, or whoever may see every user's tokens (the
-    /// inventory's permission, <see cref="Permission.TokensReadAll"/>).
-    /// </summary>
-    public static bool MaySee(AccessToken token, string actorId, IReadOnlySet<string> actorPermissions) =>
-        token.OwnerId == actorId || actorPermissions.Contains(Permission.TokensReadAll);
-
     /// <summary>Rows pruned per table and flush at most: a backlog is worked off over several flushes, never in one long statement.</summary>
     public const int PruneBatchSize = 1000;
 

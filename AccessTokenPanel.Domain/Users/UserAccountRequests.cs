@@ -1,11 +1,5 @@
 namespace AccessTokenPanel.Domain.Users;
 
-/// <summary>
-/// Who changes users, with which permissions: a signed-in user's own, or a token's (its delegated
-/// role's permissions as far as its owner still holds them). <paramref name="Via"/> says where, for the audit log.
-/// </summary>
-public sealed record UserActor(string UserId, IReadOnlySet<string> Permissions, string Via);
-
 public sealed record NewUserRequest
 {
     public required string Email { get; init; }

@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Sessions;
@@ -18,7 +19,7 @@ namespace AccessTokenPanel.Domain.Users;
 /// </summary>
 public sealed class UserAccounts(
     PanelDbContext db, UserManager<PanelUser> users, AuditLog audit, TokenRevoker revoker, TotpAttemptGate attempts, TimeProvider time,
-    SessionRegistry sessions)
+    SessionRegistry sessions, OperationGuard guard)
 {
     /// <summary>What SQL Server enforces (Identity's 256 for names and email; ours for display name and externalId).</summary>
     public const int MaxUserNameLength = 256;
@@ -29,9 +30,27 @@ public sealed class UserAccounts(
     public Task<PanelUser?> FindAsync(string id, CancellationToken cancellationToken = default) =>
         db.Users.SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
 
-    public async Task<UserAccountResult> CreateAsync(UserActor actor, NewUserRequest request, CancellationToken cancellationToken = default)
+    /// <summary><see cref="Operations.ReadUsers"/>: every user, deleted ones too (the audit log names them), by email.</summary>
+    public async Task<Result<List<PanelUser>>> ListAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        await guard.AuthorizeAsync(actor, Operations.ReadUsers, cancellationToken: cancellationToken) is { } refused
+            ? refused
+            : Result<List<PanelUser>>.Ok(await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken));
+
+    /// <summary><see cref="Operations.ReadUsers"/>: one user.</summary>
+    public async Task<Result<PanelUser>> ReadAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
     {
-        if (Refuse(actor) is { } refused)
+        if (await guard.AuthorizeAsync(actor, Operations.ReadUsers, cancellationToken: cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user
+            ? Result<PanelUser>.Ok(user)
+            : new DomainError(AuthorizationErrors.NotFoundCode, "", "There is no user with this id.", ErrorKind.NotFound);
+    }
+
+    public async Task<UserAccountResult> CreateAsync(Actor actor, NewUserRequest request, CancellationToken cancellationToken = default)
+    {
+        if (await RefuseAsync(actor, Operations.CreateUser, null, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -98,9 +117,9 @@ public sealed class UserAccounts(
     }
 
     /// <summary>Applies a change in one transaction, with audit entries; Identity validates names and the password.</summary>
-    public async Task<UserAccountResult> UpdateAsync(UserActor actor, string userId, UserChange change, CancellationToken cancellationToken = default)
+    public async Task<UserAccountResult> UpdateAsync(Actor actor, string userId, UserChange change, CancellationToken cancellationToken = default)
     {
-        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        var (user, refused) = await TargetAsync(actor, Operations.UpdateUser, userId, cancellationToken);
         if (user is null)
         {
             return refused!;
@@ -211,9 +230,9 @@ public sealed class UserAccounts(
     }
 
     /// <summary>"Sign out everywhere" for another user: every session of theirs ends at once, on every instance.</summary>
-    public async Task<UserAccountResult> EndSessionsAsync(UserActor actor, string userId, CancellationToken cancellationToken = default)
+    public async Task<UserAccountResult> EndSessionsAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
     {
-        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        var (user, refused) = await TargetAsync(actor, Operations.EndSessions, userId, cancellationToken);
         if (user is null)
         {
             return refused!;
@@ -231,11 +250,11 @@ public sealed class UserAccounts(
     }
 
     /// <summary>Disables or re-enables; a disabled user's sessions end and their tokens are refused (not revoked).</summary>
-    public Task<UserAccountResult> SetActiveAsync(UserActor actor, string userId, bool active, CancellationToken cancellationToken = default) =>
+    public Task<UserAccountResult> SetActiveAsync(Actor actor, string userId, bool active, CancellationToken cancellationToken = default) =>
         UpdateAsync(actor, userId, new UserChange { Active = active }, cancellationToken);
 
     /// <summary>Adds or removes a panel role; losing one ends the user's sessions.</summary>
-    public async Task<UserAccountResult> SetRoleAsync(UserActor actor, string userId, string roleName, bool member, CancellationToken cancellationToken = default)
+    public async Task<UserAccountResult> SetRoleAsync(Actor actor, string userId, string roleName, bool member, CancellationToken cancellationToken = default)
     {
         if (PanelRoles.Find(roleName) is not { } role)
         {
@@ -245,7 +264,7 @@ public sealed class UserAccounts(
         {
             return new(UserAccountError.RoleNotDelegable, $"You cannot change who holds {role.Name}: it has permissions you do not hold.", "roles");
         }
-        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        var (user, refused) = await TargetAsync(actor, Operations.SetUserRole, userId, cancellationToken);
         if (user is null)
         {
             return refused!;
@@ -273,9 +292,9 @@ public sealed class UserAccounts(
     }
 
     /// <summary>Removes the authenticator and recovery codes and unlocks the user; they enroll again at next sign-in.</summary>
-    public async Task<UserAccountResult> ResetSecondFactorAsync(UserActor actor, string userId, CancellationToken cancellationToken = default)
+    public async Task<UserAccountResult> ResetSecondFactorAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
     {
-        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        var (user, refused) = await TargetAsync(actor, Operations.ResetSecondFactor, userId, cancellationToken);
         if (user is null)
         {
             return refused!;
@@ -315,9 +334,9 @@ public sealed class UserAccounts(
     /// sessions ended, name and email freed for a new account; the disabled account stays for the
     /// audit log and the token history.
     /// </summary>
-    public async Task<UserAccountResult> DeleteAsync(UserActor actor, string userId, CancellationToken cancellationToken = default)
+    public async Task<UserAccountResult> DeleteAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
     {
-        var (user, refused) = await TargetAsync(actor, userId, cancellationToken);
+        var (user, refused) = await TargetAsync(actor, Operations.DeleteUser, userId, cancellationToken);
         if (user is null)
         {
             return refused!;
@@ -355,15 +374,20 @@ public sealed class UserAccounts(
         }, cancellationToken);
     }
 
-    private static UserAccountResult? Refuse(UserActor actor) =>
-        actor.Permissions.Contains(Permission.UsersWrite)
-            ? null
-            : new(UserAccountError.Forbidden, "You do not have the permission to manage users.");
+    /// <summary>The permission table's verdict (<see cref="OperationGuard"/>) in this service's vocabulary.</summary>
+    private async Task<UserAccountResult?> RefuseAsync(Actor actor, Operation operation, string? targetUserId, CancellationToken cancellationToken) =>
+        await guard.AuthorizeAsync(actor, operation, targetUserId, cancellationToken: cancellationToken) switch
+        {
+            null => null,
+            { Code: AuthorizationErrors.OutrankedCode } error => new(UserAccountError.OutrankedTarget, error.Message),
+            { Code: AuthorizationErrors.PermissionMissingCode } => new(UserAccountError.Forbidden, "You do not have the permission to manage users."),
+            var error => new(UserAccountError.Forbidden, error.Message),
+        };
 
-    /// <summary>The user to change, if the actor may manage users and holds every permission the user holds.</summary>
-    private async Task<(PanelUser? User, UserAccountResult? Refused)> TargetAsync(UserActor actor, string userId, CancellationToken cancellationToken)
+    /// <summary>The user to change, if the actor may perform <paramref name="operation"/> on them (permission, rank rule).</summary>
+    private async Task<(PanelUser? User, UserAccountResult? Refused)> TargetAsync(Actor actor, Operation operation, string userId, CancellationToken cancellationToken)
     {
-        if (Refuse(actor) is { } refused)
+        if (await RefuseAsync(actor, operation, null, cancellationToken) is { } refused)
         {
             return (null, refused);
         }
@@ -372,10 +396,10 @@ public sealed class UserAccounts(
         {
             return (null, new(UserAccountError.NotFound, "There is no user with this id."));
         }
-        var targetPermissions = PanelRoles.PermissionsOf(await users.GetRolesAsync(user));
-        if (!targetPermissions.IsSubsetOf(actor.Permissions))
+        if (await RefuseAsync(actor, operation, user.Id, cancellationToken) is { } outranked)
         {
-            return (null, new(UserAccountError.OutrankedTarget, $"{user.Email} holds permissions you do not, so you cannot change this account."));
+            return (null, outranked with { Message = outranked.Error == UserAccountError.OutrankedTarget
+                ? $"{user.Email} holds permissions you do not, so you cannot change this account." : outranked.Message });
         }
         return (user, null);
     }

@@ -67,8 +67,7 @@ public sealed class SignInSecurityTests : IAsyncLifetime
         await using (var scope = _factory.Scope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-            var stepUp = scope.ServiceProvider.GetRequiredService<SecondFactorService>();
-            Assert.Equal(StepUpResult.ReplayedCode, await stepUp.VerifyAsync((await users.FindByIdAsync(user.Id))!, code));
+            Assert.Equal(StepUpResult.ReplayedCode, await scope.ServiceProvider.VerifyStepUpAsync((await users.FindByIdAsync(user.Id))!, code));
         }
 
         using var other = new FormClient(_factory);
@@ -86,8 +85,7 @@ public sealed class SignInSecurityTests : IAsyncLifetime
         await using (var scope = _factory.Scope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-            var stepUp = scope.ServiceProvider.GetRequiredService<SecondFactorService>();
-            Assert.Equal(StepUpResult.Verified, await stepUp.VerifyAsync((await users.FindByIdAsync(user.Id))!, code));
+            Assert.Equal(StepUpResult.Verified, await scope.ServiceProvider.VerifyStepUpAsync((await users.FindByIdAsync(user.Id))!, code));
         }
         using var client = new FormClient(_factory);
         await PasswordStepAsync(client, user.Email, user.Password);

@@ -127,7 +127,16 @@ public class AllowedAddressesTests(DatabaseProvider provider = DatabaseProvider.
         Assert.Contains(messages, m => m.Contains("the network is 10.0.0.0/8", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.Contains("'nonsense' is not an IP address or network", StringComparison.Ordinal));
 
-        var opened = await managing.PutAsJsonAsync($"/api/v1/tokens/{restrictedId}/allowed-addresses", new { allowedAddresses = Array.Empty<string>() });
+        // Removing the list lets in every address: that needs the owner's current code, like rotation.
+        var withoutCode = await managing.PutAsJsonAsync($"/api/v1/tokens/{restrictedId}/allowed-addresses", new { allowedAddresses = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutCode.StatusCode);
+        Assert.Equal("code-required", (await withoutCode.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var opening = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/tokens/{restrictedId}/allowed-addresses")
+        {
+            Content = JsonContent.Create(new { allowedAddresses = Array.Empty<string>() }),
+        };
+        opening.Headers.Add("X-OTP", owner.CodeAt(factory.Time.GetUtcNow()));
+        var opened = await managing.SendAsync(opening);
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         Assert.Empty((await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("allowedAddresses").EnumerateArray());
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/api/v1/tokens"))).StatusCode);
@@ -193,7 +202,7 @@ public class AllowedAddressesTests(DatabaseProvider provider = DatabaseProvider.
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         var problem = await tooMany.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(TokenErrorCodes.TooManyAddresses, problem.GetProperty("code").GetString());
-        Assert.Contains("at most 20", problem.GetProperty("errors").GetProperty(TokenFields.AllowedAddresses)[0].GetString());
+        Assert.Contains("at most 20", problem.GetProperty("errors").GetProperty("allowedAddresses")[0].GetString());
         Assert.Equal(HttpStatusCode.Created, good.StatusCode);
         var issued = await good.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"], issued.GetProperty("token").GetProperty("allowedAddresses").EnumerateArray().Select(e => e.GetString()));

@@ -107,7 +107,7 @@ public class BearerAuthenticationTests(ApiAppFactory factory) : IClassFixture<Ap
         {
             var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
             var id = await db.AccessTokens.Where(t => t.OwnerId == owner.Id).Select(t => t.Id).SingleAsync();
-            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(id, owner.Id));
+            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.RevokeAsAsync(id, owner.Id));
         }
 
         var parameter = await AssertInvalidTokenAsync(await client.GetAsync(RestProbe));

@@ -89,13 +89,14 @@ public class ExpiryNoticeTests(DatabaseProvider provider = DatabaseProvider.Sqli
         var rotated = await app.IssueAsync(owner.Id, days: 60);
         await using (var scope = app.Scope())
         {
-            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(revoked.Id, owner.Id));
+            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.RevokeAsAsync(revoked.Id, owner.Id));
         }
         app.MoveTo(rotated, TimeSpan.FromDays(10));
         AccessToken replacement;
         await using (var scope = app.Scope())
         {
-            var result = await scope.ServiceProvider.GetRequiredService<TokenRotator>().RotateAsync(rotated.Id, owner.Id, overlapMinutes: 60);
+            var actor = await scope.ServiceProvider.SessionAsync(owner.Id, owner.CodeAt(app.Time.GetUtcNow()));
+            var result = await scope.ServiceProvider.GetRequiredService<TokenRotator>().RotateAsync(actor, rotated.Id, overlapMinutes: 60);
             Assert.True(result.Succeeded, result.ToString());
             replacement = result.NewToken!;
         }

@@ -64,7 +64,7 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
         await using (var scope = Factory.Scope())
         {
             var change = new SettingsChange(admin.Id, "in a test") { MaxLifetimeDays = 200 };
-            Assert.True((await scope.ServiceProvider.GetRequiredService<SettingsUpdater>().SaveAsync(change)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SettingsUpdater>().SaveAsync(await scope.ServiceProvider.SessionAsync(change.ActorId, via: change.Via), change)).Succeeded);
         }
         await GotoInteractiveAsync(page, "/audit");
         await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "settings.changed" })).ToHaveCountAsync(1);
@@ -133,7 +133,7 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
         await using (var scope = Factory.Scope())
         {
             var change = new SettingsChange(reader.Id, "in a test") { AccessTokenLifetimeMinutes = 45, DirectCallApis = new HashSet<ApiType> { ApiType.Scim } };
-            Assert.True((await scope.ServiceProvider.GetRequiredService<SettingsUpdater>().SaveAsync(change)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SettingsUpdater>().SaveAsync(await scope.ServiceProvider.SessionAsync(change.ActorId, via: change.Via), change)).Succeeded);
             var added = await scope.ServiceProvider.GetRequiredService<ExternalTokenValidators>().CreateAsync(
                 new ExternalTokenValidatorInput("Corporate IdP", "https://login.example.com/tenant", null, "api://panel", "email", true), reader.Id, "in a test");
             Assert.True(added.Succeeded);

@@ -1,3 +1,5 @@
+using AccessTokenPanel.Domain.Authorization;
+using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Settings;
@@ -14,7 +16,7 @@ public class SettingsUpdaterTests
     public async Task EachChangeIsSavedAndNamedInOneAuditEntry()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var result = await SaveAsync(db, new SettingsChange(admin.Id, "via a test")
         {
@@ -43,7 +45,7 @@ public class SettingsUpdaterTests
     public async Task ValuesLeftOutKeepWhatIsStored()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var result = await SaveAsync(db, new SettingsChange(admin.Id, "via a test") { DefaultExpiryDays = 30 });
 
@@ -57,7 +59,7 @@ public class SettingsUpdaterTests
     public async Task SavingWhatIsAlreadyStoredLeavesNoAuditEntry()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var result = await SaveAsync(db, new SettingsChange(admin.Id, "via a test")
         {
@@ -83,7 +85,7 @@ public class SettingsUpdaterTests
         int? maxLifetime, int? defaultExpiry, string? organization, string code, string field, string message)
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var result = await SaveAsync(db, new SettingsChange(admin.Id, "via a test")
         {
@@ -91,7 +93,7 @@ public class SettingsUpdaterTests
         });
 
         Assert.False(result.Succeeded);
-        Assert.Equal(new SettingsError(code, field, message), result.Errors[0]);
+        Assert.Equal(new DomainError(code, field, message), result.Errors[0]);
         await AssertNothingSavedAsync(db);
     }
 
@@ -99,7 +101,7 @@ public class SettingsUpdaterTests
     public async Task AnOrganizationNameOf200CharactersIsKeptButNot201()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var tooLong = await SaveAsync(db, new SettingsChange(admin.Id, "via a test") { OrganizationName = new string('x', 201) });
         var longest = await SaveAsync(db, new SettingsChange(admin.Id, "via a test") { OrganizationName = new string('x', 200) });
@@ -113,7 +115,7 @@ public class SettingsUpdaterTests
     public async Task EveryWrongFieldGetsItsOwnMessage()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var result = await SaveAsync(db, new SettingsChange(admin.Id, "via a test") { MaxLifetimeDays = 0, DefaultExpiryDays = 90, OrganizationName = "" });
 
@@ -126,24 +128,39 @@ public class SettingsUpdaterTests
     public async Task ValidatingFindsTheSameErrorsAndSavesNothing()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
         var wrong = new SettingsChange(admin.Id, "via a test") { MaxLifetimeDays = 30, OrganizationName = "Example Corp" };
         var right = wrong with { DefaultExpiryDays = 30 };
 
         await using var scope = db.Scope();
         var updater = scope.ServiceProvider.GetRequiredService<SettingsUpdater>();
-        var errors = await updater.ValidateAsync(wrong);
-        var none = await updater.ValidateAsync(right);
+        var actor = await scope.ServiceProvider.SessionAsync(wrong.ActorId, via: wrong.Via);
+        var errors = await updater.ValidateAsync(actor, wrong);
+        var none = await updater.ValidateAsync(actor, right);
 
         Assert.Equal(SettingsErrorCodes.DefaultExpiryOutOfRange, Assert.Single(errors).Code);
         Assert.Empty(none);
         await AssertNothingSavedAsync(db);
     }
 
+    [Fact]
+    public async Task SomeoneWithoutTheSettingsPermissionChangesNothing()
+    {
+        await using var db = new SqliteTestDatabase();
+        var reader = await db.AddUserAsync("reader@example.com", PanelRoles.ReadOnly);
+
+        var result = await SaveAsync(db, new SettingsChange(reader.Id, "via a test") { MaxLifetimeDays = 30, DefaultExpiryDays = 30 });
+
+        Assert.False(result.Succeeded);
+        Assert.Equal((AuthorizationErrors.PermissionMissingCode, ErrorKind.Forbidden), (result.Errors[0].Code, result.Errors[0].Kind));
+        await AssertNothingSavedAsync(db);
+    }
+
     private static async Task<SettingsChangeResult> SaveAsync(SqliteTestDatabase db, SettingsChange change)
     {
         await using var scope = db.Scope();
-        return await scope.ServiceProvider.GetRequiredService<SettingsUpdater>().SaveAsync(change);
+        return await scope.ServiceProvider.GetRequiredService<SettingsUpdater>()
+            .SaveAsync(await scope.ServiceProvider.SessionAsync(change.ActorId, via: change.Via), change);
     }
 
     private static async Task AssertNothingSavedAsync(SqliteTestDatabase db)

@@ -36,7 +36,7 @@ public class TokenIssuerTests : IAsyncLifetime
     private IssueTokenRequest Rest(string? name = "ci", TokenExpiry? expiry = null, string? role = null) =>
         new(_adminId, name, ApiType.Rest, role, expiry ?? TokenExpiry.InDays(90));
 
-    private static TokenError SingleError(IssueTokenResult result)
+    private static DomainError SingleError(IssueTokenResult result)
     {
         Assert.False(result.Succeeded);
         Assert.Null(result.Secret);
@@ -97,7 +97,7 @@ public class TokenIssuerTests : IAsyncLifetime
         {
             var current = await scope.ServiceProvider.GetRequiredService<PanelDbContext>().AccessTokens
                 .SingleAsync(t => t.OwnerId == _adminId && t.Name == "ci" && t.Id != first.Token!.Id);
-            await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(current.Id, _adminId);
+            await scope.ServiceProvider.RevokeAsAsync(current.Id, _adminId);
         }
         Assert.True((await IssueAsync(Rest("ci"))).Succeeded, "the second 'ci' was revoked");
     }

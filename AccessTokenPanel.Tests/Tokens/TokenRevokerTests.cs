@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Notices;
@@ -45,7 +46,7 @@ public class TokenRevokerTests : IAsyncLifetime
     private async Task<RevokeOutcome> RevokeAsync(Guid id, string actorId)
     {
         await using var scope = _db.Scope();
-        return await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(id, actorId);
+        return await scope.ServiceProvider.RevokeAsAsync(id, actorId);
     }
 
     private async Task<AccessToken> LoadAsync(Guid id)
@@ -81,7 +82,8 @@ public class TokenRevokerTests : IAsyncLifetime
     {
         var parent = await IssueAsync(_aliceId, "parallel");
         var child = await IssueAsync(_aliceId, "child", parent.Id);
-        var outcomes = await TwentyAtOnceAsync(revoker => revoker.RevokeAsync(parent.Id, _aliceId));
+        var alice = Actor.Session(_aliceId, Actor.NoPermissions, enrolled: true);
+        var outcomes = await TwentyAtOnceAsync(async revoker => (await revoker.RevokeAsync(alice, parent.Id)).Value);
 
         Assert.Equal(1, outcomes.Count(o => o == RevokeOutcome.Revoked));
         Assert.All(outcomes.Where(o => o != RevokeOutcome.Revoked), o => Assert.Equal(RevokeOutcome.AlreadyRevoked, o));
@@ -151,11 +153,25 @@ public class TokenRevokerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HolderOfRevokeAllPermissionRevokesAnyonesToken()
+    public async Task HolderOfRevokeAllPermissionRevokesTheTokenOfSomeoneTheyDoNotOutrank()
     {
-        var token = await IssueAsync(_aliceId, "mine");
+        var carolId = (await _db.AddUserAsync("carol@example.com")).Id;
+        var token = await IssueAsync(carolId, "mine");
         Assert.Equal(RevokeOutcome.Revoked, await RevokeAsync(token.Id, _policyAdminId));
         Assert.Equal(_policyAdminId, (await LoadAsync(token.Id)).RevokedById);
+    }
+
+    [Fact]
+    public async Task HolderOfRevokeAllPermissionCannotRevokeTheTokenOfSomeoneWhoOutranksThem()
+    {
+        // Alice (Read Only) holds users.read, which a Token Policy Administrator does not: the rank rule.
+        var token = await IssueAsync(_aliceId, "mine");
+        await using var scope = _db.Scope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenRevoker>()
+            .RevokeAsync(await scope.ServiceProvider.SessionAsync(_policyAdminId), token.Id);
+
+        Assert.Equal(AuthorizationErrors.OutrankedCode, result.Error.Code);
+        Assert.Null((await LoadAsync(token.Id)).RevokedAt);
     }
 
     [Fact]
@@ -203,7 +219,7 @@ public class TokenRevokerTests : IAsyncLifetime
         await using (var scope = _db.Scope())
         {
             var revoker = ActivatorUtilities.CreateInstance<TokenRevoker>(scope.ServiceProvider, (IEnumerable<ITokenRevocationObserver>)[observer]);
-            await revoker.RevokeAsync(parent.Id, _aliceId);
+            await revoker.RevokeAsync(Actor.Session(_aliceId, Actor.NoPermissions, enrolled: true), parent.Id);
         }
 
         Assert.Equal(new[] { parent.Id, child.Id }.Order(), observer.Revoked.Order());

@@ -102,7 +102,7 @@ public class TokenValidatorTests : IAsyncLifetime
         await using (var scope = _db.Scope())
         {
             Assert.Equal(RevokeOutcome.Revoked,
-                await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(issued.Token!.Id, _ownerId));
+                await scope.ServiceProvider.RevokeAsAsync(issued.Token!.Id, _ownerId));
         }
         Assert.Equal(TokenValidationStatus.Revoked, (await ValidateAsync(issued.Secret, ApiType.Scim)).Status);
     }

@@ -35,7 +35,7 @@ public sealed class ParallelCodeTests : IAsyncLifetime
         public IServiceProvider Services => scope.ServiceProvider;
         public PanelUser User => user;
 
-        public Task<StepUpResult> StepUpAsync(string code) => Services.GetRequiredService<SecondFactorService>().VerifyAsync(user, code);
+        public Task<StepUpResult> StepUpAsync(string code) => Services.VerifyStepUpAsync(user, code);
 
         public ValueTask DisposeAsync() => scope.DisposeAsync();
     }

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Web.Authentication;
 
 namespace AccessTokenPanel.Web.Api;
@@ -19,8 +19,18 @@ internal static class ClaimsPrincipalExtensions
     public static IReadOnlySet<string> TokenPermissions(this ClaimsPrincipal user) =>
         user.FindAll(TokenClaims.Permission).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The token as an actor on users: its owner, acting with the token's permissions.</summary>
-    public static UserActor UserActor(this ClaimsPrincipal user, string api) => new(user.OwnerId(), user.TokenPermissions(), user.ViaToken(api));
+    /// <summary>
+    /// The token (or external JWT) as an actor on users: its owner, acting with the token's
+    /// permissions, without a step-up code (see <see cref="ApiActors"/> for the request's whole actor).
+    /// </summary>
+    public static Actor UserActor(this ClaimsPrincipal user, string api) => new()
+    {
+        UserId = user.OwnerId(),
+        Kind = user.PanelTokenId() is null ? ActorKind.ExternalJwt : ActorKind.Token,
+        Permissions = user.TokenPermissions(),
+        Via = user.ViaToken(api),
+        TokenId = user.PanelTokenId(),
+    };
 
     /// <summary>For audit details: which token acted.</summary>
     public static string ViaToken(this ClaimsPrincipal user, string api) =>

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Options;
 namespace AccessTokenPanel.Web.Hosting;
 
 /// <summary>
-/// The credentials rate limit (<see cref="CredentialsRateLimitOptions"/>) for codes typed into the
-/// interactive screens (the Generate dialog): a circuit's events are not HTTP requests, so the rate
-/// limiting middleware never sees them. Partitioned per user, the account the codes are guessed for.
+/// The credentials rate limit (<see cref="CredentialsRateLimitOptions"/>) per user, for every step-up
+/// code wherever it is typed (<see cref="Domain.Authorization.StepUpVerifier"/> asks it): a circuit's
+/// events are not HTTP requests, so the rate limiting middleware never sees the screens' codes, and
+/// the API's codes come from many addresses. Partitioned per user, the account the codes are guessed for.
 /// </summary>
-public sealed class StepUpRateLimiter : IDisposable
+public sealed class StepUpRateLimiter : Domain.Authorization.IStepUpThrottle, IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
 

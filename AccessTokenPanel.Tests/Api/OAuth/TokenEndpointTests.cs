@@ -101,8 +101,7 @@ public class TokenEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppFac
 
         await using (var scope = factory.Scope())
         {
-            var revoker = scope.ServiceProvider.GetRequiredService<TokenRevoker>();
-            Assert.Equal(RevokeOutcome.Revoked, await revoker.RevokeAsync((await StoredAsync(refresh)).Id, user.Id));
+            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.RevokeAsAsync((await StoredAsync(refresh)).Id, user.Id));
         }
         var after = await client.GetAsync("/api/v1/tokens");
 

@@ -296,7 +296,7 @@ public class LeakReportTests(LeakReportAppFactory factory) : IClassFixture<LeakR
         var (owner, secret, id) = await TokenAsync();
         await using (var scope = factory.Scope())
         {
-            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(id, owner.Id));
+            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.RevokeAsAsync(id, owner.Id));
         }
 
         var labels = await LabelsAsync(await SignedAsync(Report(secret)));

@@ -143,7 +143,7 @@ public class RestApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(TokenErrorCodes.ExpiryBeyondMaximum, problem.GetProperty("code").GetString());
-        Assert.Contains("365", problem.GetProperty("errors").GetProperty(TokenFields.Days)[0].GetString());
+        Assert.Contains("365", problem.GetProperty("errors").GetProperty("days")[0].GetString());
     }
 
     [Theory]

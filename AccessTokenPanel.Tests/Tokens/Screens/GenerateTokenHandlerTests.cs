@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Web.Hosting;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
@@ -201,9 +202,12 @@ public sealed class GenerateTokenHandlerTests : IAsyncLifetime
     private async Task<GenerateTokenOutcome> SubmitAsync(GenerateTokenInput input, StepUpRateLimiter? limiter = null)
     {
         await using var scope = _db.Scope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-        var user = await users.FindByIdAsync(_user.Id) ?? throw new InvalidOperationException("user vanished");
-        return await ActivatorUtilities.CreateInstance<GenerateTokenHandler>(scope.ServiceProvider, limiter ?? _limiter).HandleAsync(user, input);
+        var services = scope.ServiceProvider;
+        // The issuer's step-up asks this limiter, as the app's asks its own (StepUpRateLimiter is the app's IStepUpThrottle).
+        var verifier = ActivatorUtilities.CreateInstance<StepUpVerifier>(services, (IEnumerable<IStepUpThrottle>)[limiter ?? _limiter]);
+        var guard = ActivatorUtilities.CreateInstance<OperationGuard>(services, verifier);
+        var issuer = ActivatorUtilities.CreateInstance<TokenIssuer>(services, guard);
+        return await new GenerateTokenHandler(issuer).HandleAsync(await services.SessionAsync(_user.Id), input);
     }
 
     private readonly StepUpRateLimiter _limiter = Limiter(permits: 100_000);

@@ -63,12 +63,14 @@ public class TokenDeletionTests
 
         await using (var scope = db.Scope())
         {
-            var refused = await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider).DeleteAllAsync(owner.Id, "no", owner.Id);
+            var refused = await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider)
+                .DeleteAllAsync(await scope.ServiceProvider.SessionAsync(owner.Id), "no");
             Assert.False(refused.Deleted);
         }
         await using (var scope = db.Scope())
         {
-            var outcome = await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider).DeleteAllAsync(owner.Id, "yes", owner.Id);
+            var outcome = await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider)
+                .DeleteAllAsync(await scope.ServiceProvider.SessionAsync(owner.Id), "yes");
             Assert.Equal("2 tokens were deleted. None of them work any more.", outcome.Message);
         }
 
@@ -87,7 +89,8 @@ public class TokenDeletionTests
     private static async Task<DeletionOutcome> DeleteAsync(SqliteTestDatabase db, AccessToken token, string? typed, string actorId)
     {
         await using var scope = db.Scope();
-        return await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider).DeleteAsync(token.Id, token.Name, typed, actorId);
+        return await ActivatorUtilities.CreateInstance<TokenDeletion>(scope.ServiceProvider)
+            .DeleteAsync(await scope.ServiceProvider.SessionAsync(actorId), token.Id, token.Name, typed);
     }
 
     private static async Task<TokenStatus> StatusAsync(SqliteTestDatabase db, AccessToken token)

@@ -199,7 +199,7 @@ public class TokenListReaderTests : IAsyncLifetime
         await DeriveAsync(alpha, TimeSpan.FromMinutes(60));
         await using (var scope = _db.Scope())
         {
-            await scope.ServiceProvider.GetRequiredService<TokenRevoker>().RevokeAsync(alpha.Id, _owner);
+            await scope.ServiceProvider.RevokeAsAsync(alpha.Id, _owner);
         }
 
         var page = await ReadAsync(TokenListState.From("all", null, "name", "asc", 1, null), _owner);

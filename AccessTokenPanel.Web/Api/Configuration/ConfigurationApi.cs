@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
@@ -27,80 +28,88 @@ internal static class ConfigurationApi
     {
         var api = endpoints.MapGroup("/api/config/v1").RequireApiToken(ApiType.Configuration).WithTags("Configuration API");
 
-        api.MapGet("/settings", GetSettingsAsync).RequirePermission(Permission.SettingsRead)
+        api.MapGet("/settings", GetSettingsAsync).RequirePermission(Permission.SettingsRead).Performs(Operations.ReadSettings)
             .WithName("GetSettings").WithSummary("Reads the panel settings, token policy included.");
-        api.MapPatch("/settings", PatchSettingsAsync).RequirePermission(Permission.SettingsWrite)
+        api.MapPatch("/settings", PatchSettingsAsync).RequirePermission(Permission.SettingsWrite).Performs(Operations.ChangeSettings)
             .WithName("PatchSettings").WithSummary("Changes the given settings; fields left out keep their value.");
-        api.MapGet("/settings/token-policy", GetTokenPolicyAsync).RequirePermission(Permission.SettingsRead)
+        api.MapGet("/settings/token-policy", GetTokenPolicyAsync).RequirePermission(Permission.SettingsRead).Performs(Operations.ReadSettings)
             .WithName("GetTokenPolicy").WithSummary("Reads the token policy: maximum lifetime, default expiry, allowed API types.");
-        api.MapPut("/settings/token-policy", PutTokenPolicyAsync).RequirePermission(Permission.SettingsWrite)
+        api.MapPut("/settings/token-policy", PutTokenPolicyAsync).RequirePermission(Permission.SettingsWrite).Performs(Operations.ChangeSettings)
             .WithName("PutTokenPolicy").WithSummary("Replaces the token policy.");
 
         api.MapExternalTokenValidatorsApi();
 
         // The caller's own tokens, or anyone's when the token carries tokens.revoke-all and the
         // owner does not outrank it: the inventory's rule for deleting.
-        api.MapPost("/tokens/{id:guid}/rotate", RotateTokenAsync).WithName("RotateAnyToken")
+        api.MapPost("/tokens/{id:guid}/rotate", RotateTokenAsync).WithName("RotateAnyToken").Performs(Operations.RotateToken)
             .WithSummary("Rotates a token the caller may manage: a new secret (201, shown once) while the old one works for overlapMinutes (0-10080). Needs the token owner's current authentication code in X-OTP.")
             .RequireRateLimiting(RateLimitPolicies.Credentials);
         api.MapPut("/tokens/{id:guid}/allowed-addresses", SetTokenAllowedAddressesAsync).WithName("SetAnyTokenAllowedAddresses")
-            .WithSummary("Replaces the client addresses a token the caller may manage may be used from; [] allows every address.");
+            .Performs(Operations.SetAllowedAddresses).RequireRateLimiting(RateLimitPolicies.Credentials)
+            .WithSummary("Replaces the client addresses a token the caller may manage may be used from (someone else's: with tokens.revoke-all, unless the owner outranks the token); [] allows every address. Widening the list (or removing it) needs the token owner's current authentication code in X-OTP.");
 
         // The caller's own token, or anyone's when the token carries tokens.read-all (the inventory's permission).
-        api.MapGet("/tokens/{id:guid}/usage", GetTokenUsageAsync).WithName("GetAnyTokenUsage")
+        api.MapGet("/tokens/{id:guid}/usage", GetTokenUsageAsync).WithName("GetAnyTokenUsage").Performs(Operations.ReadToken)
             .WithSummary("A token's use over the last 90 UTC days (the caller's own, or anyone's with tokens.read-all): requests per day, the last 5 client addresses, refusals by reason.");
 
-        api.MapGet("/users", ListUsersAsync).RequirePermission(Permission.UsersRead)
+        api.MapGet("/users", ListUsersAsync).RequirePermission(Permission.UsersRead).Performs(Operations.ReadUsers)
             .WithName("ListUsers").WithSummary("Lists the panel's users.");
-        api.MapGet("/users/{id}", GetUserAsync).RequirePermission(Permission.UsersRead)
+        api.MapGet("/users/{id}", GetUserAsync).RequirePermission(Permission.UsersRead).Performs(Operations.ReadUsers)
             .WithName("GetUser").WithSummary("Reads one user.");
-        api.MapPost("/users", CreateUserAsync).RequirePermission(Permission.UsersWrite)
+        api.MapPost("/users", CreateUserAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.CreateUser)
             .WithName("CreateUser").WithSummary("Creates a user with roles the token itself holds.");
-        api.MapPost("/users/{id}/disable", DisableUserAsync).RequirePermission(Permission.UsersWrite)
+        api.MapPost("/users/{id}/disable", DisableUserAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.UpdateUser)
             .WithName("DisableUser").WithSummary("Disables a user: their sign-in and tokens stop working.");
-        api.MapPost("/users/{id}/enable", EnableUserAsync).RequirePermission(Permission.UsersWrite)
+        api.MapPost("/users/{id}/enable", EnableUserAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.UpdateUser)
             .WithName("EnableUser").WithSummary("Enables a disabled user again.");
-        api.MapPatch("/users/{id}", UpdateUserAsync).RequirePermission(Permission.UsersWrite)
+        api.MapPatch("/users/{id}", UpdateUserAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.UpdateUser)
             .WithName("UpdateUser").WithSummary("Changes the given fields of a user; a new password ends their sessions and keeps their second factor.");
-        api.MapDelete("/users/{id}", DeleteUserAsync).RequirePermission(Permission.UsersWrite)
+        api.MapDelete("/users/{id}", DeleteUserAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.DeleteUser)
             .WithName("DeleteUser").WithSummary("Deletes a user: tokens revoked, sessions ended; the account stays, disabled, for the audit log.");
-        api.MapPost("/users/{id}/reset-2fa", ResetUserSecondFactorAsync).RequirePermission(Permission.UsersWrite)
+        api.MapPost("/users/{id}/reset-2fa", ResetUserSecondFactorAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.ResetSecondFactor)
             .WithName("ResetUserSecondFactor").WithSummary("Removes the user's authenticator; they enroll again at their next sign-in.");
-        api.MapPut("/users/{id}/roles/{role}", AddUserRoleAsync).RequirePermission(Permission.UsersWrite)
+        api.MapPut("/users/{id}/roles/{role}", AddUserRoleAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.SetUserRole)
             .WithName("AddUserRole").WithSummary("Gives the user a role the token itself holds.");
-        api.MapDelete("/users/{id}/roles/{role}", RemoveUserRoleAsync).RequirePermission(Permission.UsersWrite)
+        api.MapDelete("/users/{id}/roles/{role}", RemoveUserRoleAsync).RequirePermission(Permission.UsersWrite).Performs(Operations.SetUserRole)
             .WithName("RemoveUserRole").WithSummary("Takes a role from the user; their sessions end.");
         return api;
     }
 
-    private static Task<Results<Created<IssuedTokenResponse>, ValidationProblem, ProblemHttpResult>> RotateTokenAsync(
-        Guid id, RotateTokenBody? body, ClaimsPrincipal user, HttpContext http, UserManager<PanelUser> users,
-        SecondFactorService secondFactor, TokenRotator rotator, TokenUsageRecorder usage, TimeProvider time,
+    private static Task<Results<Created<IssuedTokenResponse>, ProblemHttpResult>> RotateTokenAsync(
+        Guid id, RotateTokenBody? body, HttpContext http, TokenRotator rotator, TokenUsageRecorder usage, TimeProvider time,
         CancellationToken cancellationToken) =>
-        TokenManagementApi.RotateAsync(id, body, user.TokenPermissions(), user, http, users, secondFactor, rotator, usage, time, cancellationToken);
+        TokenManagementApi.RotateAsync(id, body, http.ConfigurationActor(), http, rotator, usage, time, cancellationToken);
 
-    private static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> SetTokenAllowedAddressesAsync(
-        Guid id, AllowedAddressesBody? body, ClaimsPrincipal user, AllowedAddressesEditor editor, TokenUsageRecorder usage,
+    private static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SetTokenAllowedAddressesAsync(
+        Guid id, AllowedAddressesBody? body, HttpContext http, AllowedAddressesEditor editor, TokenUsageRecorder usage,
         TimeProvider time, CancellationToken cancellationToken) =>
-        TokenManagementApi.SetAllowedAddressesAsync(id, body, user.TokenPermissions(), user, editor, usage, time, cancellationToken);
+        TokenManagementApi.SetAllowedAddressesAsync(id, body, http.ConfigurationActor(), editor, usage, time, cancellationToken);
 
     private static Task<Results<Ok<TokenUsageResponse>, ProblemHttpResult>> GetTokenUsageAsync(
-        Guid id, ClaimsPrincipal user, PanelDbContext db, Domain.Usage.TokenUsageHistory history,
-        Microsoft.Extensions.Options.IOptions<TokenUsageOptions> options, CancellationToken cancellationToken) =>
-        TokenManagementApi.GetUsageAsync(id, user.TokenPermissions(), user, db, history, options, cancellationToken);
+        Guid id, HttpContext http, TokenReader reader, Microsoft.Extensions.Options.IOptions<TokenUsageOptions> options,
+        CancellationToken cancellationToken) =>
+        TokenManagementApi.GetUsageAsync(id, http.ConfigurationActor(), reader, options, cancellationToken);
 
-    private static async Task<Ok<SettingsResponse>> GetSettingsAsync(SettingsStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await store.GetAsync(cancellationToken)));
+    private static async Task<Results<Ok<SettingsResponse>, ProblemHttpResult>> GetSettingsAsync(
+        HttpContext http, SettingsUpdater settings, CancellationToken cancellationToken)
+    {
+        var read = await settings.ReadAsync(http.ConfigurationActor(), cancellationToken);
+        return read.Succeeded ? TypedResults.Ok(ToResponse(read.Value!)) : ApiProblems.From(read.Errors);
+    }
 
-    private static async Task<Ok<TokenPolicyResponse>> GetTokenPolicyAsync(SettingsStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await store.GetAsync(cancellationToken)).TokenPolicy);
+    private static async Task<Results<Ok<TokenPolicyResponse>, ProblemHttpResult>> GetTokenPolicyAsync(
+        HttpContext http, SettingsUpdater settings, CancellationToken cancellationToken)
+    {
+        var read = await settings.ReadAsync(http.ConfigurationActor(), cancellationToken);
+        return read.Succeeded ? TypedResults.Ok(ToResponse(read.Value!).TokenPolicy) : ApiProblems.From(read.Errors);
+    }
 
-    private static Task<Results<Ok<SettingsResponse>, ValidationProblem>> PatchSettingsAsync(
-        SettingsPatch body, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken) =>
-        ApplyAsync(body, user, updater, cancellationToken);
+    private static Task<Results<Ok<SettingsResponse>, ValidationProblem, ProblemHttpResult>> PatchSettingsAsync(
+        SettingsPatch body, HttpContext http, SettingsUpdater updater, CancellationToken cancellationToken) =>
+        ApplyAsync(body, http, updater, cancellationToken);
 
-    private static async Task<Results<Ok<TokenPolicyResponse>, ValidationProblem>> PutTokenPolicyAsync(
-        TokenPolicyBody body, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TokenPolicyResponse>, ValidationProblem, ProblemHttpResult>> PutTokenPolicyAsync(
+        TokenPolicyBody body, HttpContext http, SettingsUpdater updater, CancellationToken cancellationToken)
     {
         var missing = new Dictionary<string, string[]>();
         if (body.MaxLifetimeDays is null)
@@ -121,18 +130,19 @@ internal static class ConfigurationApi
         }
         // The newer policy fields may be left out by older clients: they keep their value.
         var result = await ApplyAsync(new SettingsPatch(body.MaxLifetimeDays, body.DefaultExpiryDays, body.AllowedApiTypes, null,
-            body.AccessTokenLifetimeMinutes, body.DirectCallApiTypes), user, updater, cancellationToken);
+            body.AccessTokenLifetimeMinutes, body.DirectCallApiTypes), http, updater, cancellationToken);
         return result.Result switch
         {
             Ok<SettingsResponse> ok => TypedResults.Ok(ok.Value!.TokenPolicy),
             ValidationProblem problem => problem,
+            ProblemHttpResult problem => problem,
             _ => throw new InvalidOperationException(),
         };
     }
 
     /// <summary>Reads the API type names here; every other rule is <see cref="SettingsUpdater"/>'s.</summary>
-    private static async Task<Results<Ok<SettingsResponse>, ValidationProblem>> ApplyAsync(
-        SettingsPatch patch, ClaimsPrincipal user, SettingsUpdater updater, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SettingsResponse>, ValidationProblem, ProblemHttpResult>> ApplyAsync(
+        SettingsPatch patch, HttpContext http, SettingsUpdater updater, CancellationToken cancellationToken)
     {
         var unknownApis = new Dictionary<string, string[]>();
         HashSet<ApiType>? ReadApis(IReadOnlyList<string>? names, string field)
@@ -155,7 +165,8 @@ internal static class ConfigurationApi
             }
             return apis;
         }
-        var change = new SettingsChange(user.OwnerId(), user.ViaToken("Configuration API"))
+        var actor = http.ConfigurationActor();
+        var change = new SettingsChange(actor.UserId!, actor.Via)
         {
             MaxLifetimeDays = patch.MaxLifetimeDays,
             DefaultExpiryDays = patch.DefaultExpiryDays,
@@ -166,10 +177,10 @@ internal static class ConfigurationApi
         };
         var unknownApi = unknownApis.Count > 0 ? "" : null;
 
-        IReadOnlyList<SettingsError> errors;
+        IReadOnlyList<DomainError> errors;
         if (unknownApi is null)
         {
-            var result = await updater.SaveAsync(change, cancellationToken);
+            var result = await updater.SaveAsync(actor, change, cancellationToken);
             if (result.Succeeded)
             {
                 return TypedResults.Ok(ToResponse(result.Settings!));
@@ -178,7 +189,11 @@ internal static class ConfigurationApi
         }
         else
         {
-            errors = await updater.ValidateAsync(change, cancellationToken);
+            errors = await updater.ValidateAsync(actor, change, cancellationToken);
+        }
+        if (errors.Count > 0 && errors[0].Kind != ErrorKind.Invalid)
+        {
+            return ApiProblems.From(errors);
         }
         var fields = errors.ToDictionary(e => JsonField(e.Field), e => new[] { e.Message });
         foreach (var (field, messages) in unknownApis)
@@ -203,28 +218,33 @@ internal static class ConfigurationApi
             ApiTypes.All.Where(settings.AllowsDirectCalls).Select(a => a.ToWire()).ToList()),
         settings.OrganizationName, settings.UpdatedAt == default ? null : settings.UpdatedAt);
 
-    private static async Task<Ok<List<UserResponse>>> ListUsersAsync(PanelDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<UserResponse>>, ProblemHttpResult>> ListUsersAsync(
+        HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken)
     {
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        var users = await accounts.ListAsync(http.ConfigurationActor(), cancellationToken);
+        if (!users.Succeeded)
+        {
+            return ApiProblems.From(users.Errors);
+        }
         var roles = await RolesByUserAsync(db, null, cancellationToken);
-        return TypedResults.Ok(users.Select(u => ToResponse(u, roles)).ToList());
+        return TypedResults.Ok(users.Value!.Select(u => ToResponse(u, roles)).ToList());
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUserAsync(
-        string id, PanelDbContext db, CancellationToken cancellationToken)
+        string id, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
-        return user is null
-            ? ApiProblems.NotFound("There is no user with this id.")
-            : TypedResults.Ok(ToResponse(user, await RolesByUserAsync(db, id, cancellationToken)));
+        var user = await accounts.ReadAsync(http.ConfigurationActor(), id, cancellationToken);
+        return user.Succeeded
+            ? TypedResults.Ok(ToResponse(user.Value!, await RolesByUserAsync(db, id, cancellationToken)))
+            : ApiProblems.From(user.Errors);
     }
 
     private const string Api = "Configuration API";
 
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> CreateUserAsync(
-        CreateUserBody body, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken)
+        CreateUserBody body, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken)
     {
-        var result = await accounts.CreateAsync(caller.UserActor(Api), new NewUserRequest
+        var result = await accounts.CreateAsync(http.ConfigurationActor(), new NewUserRequest
         {
             Email = body.Email ?? "",
             DisplayName = body.DisplayName,
@@ -241,8 +261,8 @@ internal static class ConfigurationApi
     }
 
     private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUserAsync(
-        string id, UpdateUserBody body, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        ChangeUserAsync(id, db, cancellationToken, () => accounts.UpdateAsync(caller.UserActor(Api), id, new UserChange
+        string id, UpdateUserBody body, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.UpdateAsync(http.ConfigurationActor(), id, new UserChange
         {
             Email = body.Email,
             UserName = body.Email,
@@ -254,29 +274,29 @@ internal static class ConfigurationApi
         }, cancellationToken));
 
     private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> DisableUserAsync(
-        string id, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetActiveAsync(caller.UserActor(Api), id, active: false, cancellationToken));
+        string id, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetActiveAsync(http.ConfigurationActor(), id, active: false, cancellationToken));
 
     private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> EnableUserAsync(
-        string id, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetActiveAsync(caller.UserActor(Api), id, active: true, cancellationToken));
+        string id, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetActiveAsync(http.ConfigurationActor(), id, active: true, cancellationToken));
 
     private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> ResetUserSecondFactorAsync(
-        string id, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        ChangeUserAsync(id, db, cancellationToken, () => accounts.ResetSecondFactorAsync(caller.UserActor(Api), id, cancellationToken));
+        string id, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.ResetSecondFactorAsync(http.ConfigurationActor(), id, cancellationToken));
 
     private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> AddUserRoleAsync(
-        string id, string role, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetRoleAsync(caller.UserActor(Api), id, role, member: true, cancellationToken));
+        string id, string role, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetRoleAsync(http.ConfigurationActor(), id, role, member: true, cancellationToken));
 
     private static Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> RemoveUserRoleAsync(
-        string id, string role, ClaimsPrincipal caller, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
-        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetRoleAsync(caller.UserActor(Api), id, role, member: false, cancellationToken));
+        string id, string role, HttpContext http, UserAccounts accounts, PanelDbContext db, CancellationToken cancellationToken) =>
+        ChangeUserAsync(id, db, cancellationToken, () => accounts.SetRoleAsync(http.ConfigurationActor(), id, role, member: false, cancellationToken));
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteUserAsync(
-        string id, ClaimsPrincipal caller, UserAccounts accounts, CancellationToken cancellationToken)
+        string id, HttpContext http, UserAccounts accounts, CancellationToken cancellationToken)
     {
-        var result = await accounts.DeleteAsync(caller.UserActor(Api), id, cancellationToken);
+        var result = await accounts.DeleteAsync(http.ConfigurationActor(), id, cancellationToken);
         return result.Succeeded ? TypedResults.NoContent() : Problem(result);
     }
 

@@ -1,3 +1,5 @@
+using AccessTokenPanel.Domain.Authorization;
+
 namespace AccessTokenPanel.Web.Api.GraphQL;
 
 /// <summary>
@@ -14,4 +16,21 @@ public sealed class GraphQLCaller : Dictionary<string, object?>
 
     /// <summary>How the caller authenticated, for the audit entry.</summary>
     public required string Via { get; init; }
+
+    /// <summary>How the caller proved who they are: a session, a panel token (long-lived or exchanged) or an external JWT.</summary>
+    public ActorKind Kind { get; init; } = ActorKind.Session;
+
+    /// <summary>
+    /// The caller as the Domain's operations see it. GraphQL, like the REST API, acts on the caller's
+    /// own tokens only, so the actor carries no permissions whatever the caller holds.
+    /// </summary>
+    public Actor Actor => new()
+    {
+        UserId = UserId,
+        Kind = Kind,
+        Permissions = Actor.NoPermissions,
+        Via = Via,
+        TokenId = TokenId,
+        StepUpCode = string.IsNullOrWhiteSpace(Code) ? null : Code,
+    };
 }

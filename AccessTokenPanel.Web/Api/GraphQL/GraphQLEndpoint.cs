@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Authentication;
@@ -40,7 +41,9 @@ internal static class GraphQLEndpoint
     public static IEndpointRouteBuilder MapPanelGraphQL(this IEndpointRouteBuilder endpoints)
     {
         // The REST API's metadata: the bearer scheme takes REST tokens (and external JWTs) here.
+        // Each field names its operation (see PanelSchema); the endpoint itself performs none.
         endpoints.MapPost(Path, ExecuteAsync).WithMetadata(new TokenApiMetadata(ApiType.Rest))
+            .PerformsNoOperation("GraphQL: each field names the operation it performs (PanelSchema).")
             .AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         return endpoints;
     }
@@ -126,6 +129,9 @@ internal static class GraphQLEndpoint
                 TokenId = principal.PanelTokenId(),
                 Code = code,
                 Via = principal.ViaToken("GraphQL"),
+                Kind = principal.PanelTokenId() is null ? ActorKind.ExternalJwt
+                    : http.Features.Get<AuthenticatedTokenFeature>()?.Token.Kind == TokenKind.Access ? ActorKind.AccessToken
+                    : ActorKind.Token,
             }, null);
         }
 

@@ -1,11 +1,9 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
-using AccessTokenPanel.Domain.TwoFactor;
-using AccessTokenPanel.Domain.Users;
-using AccessTokenPanel.Web.Api.Rest;
 using global::GraphQL;
+using global::GraphQL.Builders;
 using global::GraphQL.Types;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Web.Api.GraphQL;
@@ -60,21 +58,37 @@ public sealed class IssuedTokenGraphType : ObjectGraphType<GraphQLIssuedToken>
     }
 }
 
+/// <summary>The metadata key under which a field names the operation of the permission table it performs.</summary>
+public static class GraphQLOperations
+{
+    public const string MetadataKey = "panel-operation";
+
+    public static FieldBuilder<TSource, TReturn> Performs<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, Operation operation) =>
+        field.WithMetadata(MetadataKey, operation);
+
+    /// <summary>A Domain refusal as a GraphQL error: the stable code upper-cased (<c>code-replayed</c> is <c>CODE_REPLAYED</c>).</summary>
+    public static ExecutionError Error(IReadOnlyList<DomainError> errors) =>
+        new(string.Join(" ", errors.Select(e => e.Message))) { Code = errors[0].Code.ToUpperInvariant().Replace('-', '_') };
+}
+
 public sealed class PanelQuery : ObjectGraphType
 {
     public PanelQuery()
     {
         Name = "Query";
-        Field<NonNullGraphType<MeGraphType>>("me").Description("The caller and their tokens.").ResolveAsync(async context =>
+        Field<NonNullGraphType<MeGraphType>>("me").Description("The caller and their tokens.").Performs(Operations.ListOwnTokens).ResolveAsync(async context =>
         {
             var caller = (GraphQLCaller)context.UserContext;
             var services = context.RequestServices!;
             var db = services.GetRequiredService<PanelDbContext>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            var tokens = await services.GetRequiredService<TokenReader>().ListOwnAsync(caller.Actor, cancellationToken: context.CancellationToken);
+            if (!tokens.Succeeded)
+            {
+                throw GraphQLOperations.Error(tokens.Errors);
+            }
             var email = await db.Users.Where(u => u.Id == caller.UserId).Select(u => u.Email).SingleOrDefaultAsync(context.CancellationToken);
-            var tokens = await db.AccessTokens.AsNoTracking().Where(t => t.OwnerId == caller.UserId)
-                .OrderByDescending(t => t.CreatedAt).ToListAsync(context.CancellationToken);
-            return new GraphQLMe(email, tokens.Select(t => new GraphQLToken(t.Id, t.Name, t.ApiType.ToWire(), t.ExpiresAt,
+            return new GraphQLMe(email, tokens.Value!.Select(t => new GraphQLToken(t.Id, t.Name, t.ApiType.ToWire(), t.ExpiresAt,
                 t.StatusAt(now).ToString().ToLowerInvariant())).ToList());
         });
     }
@@ -88,6 +102,7 @@ public sealed class PanelMutation : ObjectGraphType
         Field<NonNullGraphType<IssuedTokenGraphType>>("updateAccessToken")
             .Description("Issues a REST API token for the caller, expiring at expirationTime (Unix seconds, within the token policy). Needs the current code in X-OTP.")
             .Argument<NonNullGraphType<LongGraphType>>("expirationTime")
+            .Performs(Operations.IssueToken)
             .ResolveAsync(async context => await IssueAsync(context, context.GetArgument<long>("expirationTime")));
     }
 
@@ -96,10 +111,6 @@ public sealed class PanelMutation : ObjectGraphType
         var caller = (GraphQLCaller)context.UserContext;
         var services = context.RequestServices!;
         var time = services.GetRequiredService<TimeProvider>();
-        var issuer = services.GetRequiredService<TokenIssuer>();
-        var user = await services.GetRequiredService<UserManager<PanelUser>>().FindByIdAsync(caller.UserId)
-            ?? throw new ExecutionError("The caller no longer exists.") { Code = "UNAUTHENTICATED" };
-
         DateTime expiresAt;
         try
         {
@@ -110,36 +121,14 @@ public sealed class PanelMutation : ObjectGraphType
             throw new ExecutionError("expirationTime is not a usable Unix timestamp.") { Code = "EXPIRATION_INVALID" };
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var request = new IssueTokenRequest(user.Id, "graphql " + now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+        var request = new IssueTokenRequest(caller.UserId, "graphql " + now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
             ApiType.Rest, null, TokenExpiry.AtInstant(expiresAt), ParentTokenId: caller.TokenId);
-        // The policy's checks come first, so a bad expiry does not spend the caller's one-time code.
-        if ((await issuer.ValidateAsync(request, context.CancellationToken)) is { Count: > 0 } errors)
-        {
-            throw Refusal(errors);
-        }
-        if (string.IsNullOrWhiteSpace(caller.Code))
-        {
-            throw new ExecutionError($"Send the current code from your authenticator app in the {BasicCredentials.OtpHeader} header.") { Code = "CODE_REQUIRED" };
-        }
-        var step = await services.GetRequiredService<SecondFactorService>().VerifyAsync(user, caller.Code, context.CancellationToken);
-        if (step != StepUpResult.Verified)
-        {
-            throw step switch
-            {
-                StepUpResult.ReplayedCode => new ExecutionError("This code was already used. Wait for the next code.") { Code = "CODE_REPLAYED" },
-                StepUpResult.NotEnrolled => new ExecutionError("Set up an authenticator app in the panel first.") { Code = "NOT_ENROLLED" },
-                StepUpResult.LockedOut => new ExecutionError("Too many failed attempts: the account is locked for a while.") { Code = "LOCKED_OUT" },
-                _ => new ExecutionError("The authentication code is not valid.") { Code = "CODE_INVALID" },
-            };
-        }
-        var result = await issuer.IssueAsync(request with { ActorId = user.Id }, context.CancellationToken);
+        // The issuer checks the request first, so a bad expiry does not spend the caller's one-time code, then the code.
+        var result = await services.GetRequiredService<TokenIssuer>().IssueAsync(caller.Actor, request, context.CancellationToken);
         if (!result.Succeeded)
         {
-            throw Refusal(result.Errors);
+            throw GraphQLOperations.Error(result.Errors);
         }
         return new GraphQLIssuedToken(result.Secret!, result.Token!.Id, result.Token.ExpiresAt);
     }
-
-    private static ExecutionError Refusal(IReadOnlyList<TokenError> errors) =>
-        new(string.Join(" ", errors.Select(e => e.Message))) { Code = errors[0].Code.ToUpperInvariant().Replace('-', '_') };
 }

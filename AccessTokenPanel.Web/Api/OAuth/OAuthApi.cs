@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
@@ -50,11 +51,11 @@ internal static class OAuthApi
     {
         var oauth = api.MapGroup("/oauth").AllowAnonymous().DisableAntiforgery().WithTags("OAuth 2.0")
             .RequireRateLimiting(RateLimitPolicies.Credentials);
-        oauth.MapPost("/token", TokenAsync).WithName("OAuthToken")
+        oauth.MapPost("/token", TokenAsync).WithName("OAuthToken").Performs(Operations.ExchangeToken)
             .WithSummary("RFC 6749 refresh_token grant: exchanges a long-lived token for a short-lived access token (form-encoded).");
-        oauth.MapPost("/revoke", RevokeAsync).WithName("OAuthRevoke")
+        oauth.MapPost("/revoke", RevokeAsync).WithName("OAuthRevoke").Performs(Operations.RevokeToken)
             .WithSummary("RFC 7009: revokes the given token, and every token derived from it. Always 200 for a well-formed request.");
-        oauth.MapPost("/introspect", IntrospectAsync).WithName("OAuthIntrospect")
+        oauth.MapPost("/introspect", IntrospectAsync).WithName("OAuthIntrospect").Performs(Operations.ReadToken)
             .WithSummary("RFC 7662: describes a token. Authenticate with an API token, or HTTP Basic credentials plus X-OTP.");
     }
 
@@ -121,38 +122,51 @@ internal static class OAuthApi
                 .Select(t => new { t.Id, t.OwnerId, t.RevokedAt }).SingleOrDefaultAsync(cancellationToken);
             if (token is { RevokedAt: null })
             {
-                await revoker.RevokeAsync(token.Id, token.OwnerId, cancellationToken);
+                // The token acts on itself: its own secret is its credential.
+                var actor = new Actor
+                {
+                    UserId = token.OwnerId, Kind = ActorKind.Token, Permissions = Actor.NoPermissions, TokenId = token.Id,
+                    Via = $"via the OAuth revocation endpoint with token {token.Id} itself",
+                };
+                await revoker.RevokeAsync(actor, token.Id, cancellationToken);
             }
         }
         return TypedResults.Ok();
     }
 
     private static async Task<IResult> IntrospectAsync(
-        HttpContext http, TokenValidator validator, PermissionResolver permissions, BasicCredentials credentials,
+        HttpContext http, TokenValidator validator, PermissionResolver permissions, BasicCredentials credentials, OperationGuard guard,
         PanelDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         NoStore(http);
-        // Who asks, and whether they may see every user's tokens or only their own.
-        string callerId;
-        bool seesAll;
+        // Who asks, with what: a Configuration token's role within its owner's permissions, any other
+        // token its owner's own tokens only, HTTP Basic plus a code the user's own permissions.
+        Actor caller;
         var authorization = http.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var presentedCaller = authorization["Bearer ".Length..].Trim();
-            var caller = TokenSecret.Check(presentedCaller, out var callerApi) == TokenFormatCheck.WellFormed
+            var validated = TokenSecret.Check(presentedCaller, out var callerApi) == TokenFormatCheck.WellFormed
                 ? await validator.ValidateAsync(presentedCaller, callerApi!.Value, cancellationToken, directCall: false, ClientAddress.Of(http))
                 : new TokenValidationResult(TokenValidationStatus.Malformed);
-            if (!caller.IsValid)
+            if (!validated.IsValid)
             {
                 http.Response.Headers.Append(HeaderNames.WWWAuthenticate,
-                    $"Bearer realm=\"{BearerTokenDefaults.Realm}\", error=\"invalid_token\", error_description=\"{caller.Description}\"");
-                return Error(StatusCodes.Status401Unauthorized, "invalid_token", caller.Description);
+                    $"Bearer realm=\"{BearerTokenDefaults.Realm}\", error=\"invalid_token\", error_description=\"{validated.Description}\"");
+                return Error(StatusCodes.Status401Unauthorized, "invalid_token", validated.Description);
             }
-            callerId = caller.Token!.OwnerId;
-            // Only a Configuration token whose role (within its owner's permissions) reads all tokens sees them all.
-            seesAll = caller.Token.ApiType == ApiType.Configuration
-                && PanelRoles.Find(caller.Token.DelegatedRole)?.Permissions.Contains(Permission.TokensReadAll) == true
-                && (await permissions.GetPermissionsAsync(callerId, cancellationToken)).Contains(Permission.TokensReadAll);
+            var callerToken = validated.Token!;
+            var owner = await permissions.GetPermissionsAsync(callerToken.OwnerId, cancellationToken);
+            caller = new Actor
+            {
+                UserId = callerToken.OwnerId,
+                Kind = callerToken.Kind == TokenKind.Access ? ActorKind.AccessToken : ActorKind.Token,
+                Permissions = callerToken.ApiType == ApiType.Configuration && PanelRoles.Find(callerToken.DelegatedRole) is { } role
+                    ? role.Permissions.Where(owner.Contains).ToHashSet(StringComparer.Ordinal)
+                    : Actor.NoPermissions,
+                TokenId = callerToken.Id,
+                Via = $"via OAuth introspection with token {callerToken.Id}",
+            };
         }
         else if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
@@ -161,8 +175,8 @@ internal static class OAuthApi
             {
                 return refusal!;
             }
-            callerId = user.Id;
-            seesAll = (await permissions.GetPermissionsAsync(callerId, cancellationToken)).Contains(Permission.TokensReadAll);
+            caller = Actor.Session(user.Id, await permissions.GetPermissionsAsync(user.Id, cancellationToken), enrolled: true,
+                via: "via OAuth introspection with a password and code");
         }
         else
         {
@@ -189,7 +203,7 @@ internal static class OAuthApi
         // The described token is not being used here: where the introspector calls from does not matter.
         var result = await validator.ValidateAsync(presented, api!.Value, cancellationToken, directCall: false, checkAllowedAddresses: false);
         // RFC 7662 §2.2: a token the caller may not see is described as inactive, like an unknown one.
-        if (!result.IsValid || (!seesAll && result.Token!.OwnerId != callerId))
+        if (!result.IsValid || await guard.AuthorizeAsync(caller, Operations.ReadToken, result.Token!.OwnerId, cancellationToken: cancellationToken) is not null)
         {
             return inactive;
         }

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Sessions;
-using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +15,7 @@ namespace AccessTokenPanel.Web.Api.Rest;
 /// wrong password, locked-out and disabled accounts refused. Used by the user-token endpoints.
 /// </summary>
 internal sealed class BasicCredentials(
-    UserManager<PanelUser> users, SecondFactorService secondFactor, DecoyPasswordCheck decoy, SignInAudit audit)
+    UserManager<PanelUser> users, StepUpVerifier stepUp, DecoyPasswordCheck decoy, SignInAudit audit)
 {
     public const string OtpHeader = "X-OTP";
 
@@ -74,32 +74,25 @@ internal sealed class BasicCredentials(
         {
             return (null, refusal);
         }
-        var codeRefusal = await VerifyCodeAsync(user, http.Request.Headers[OtpHeader], secondFactor);
-        return codeRefusal is null ? (user, null) : (null, codeRefusal);
+        var codeRefusal = await stepUp.VerifyAsync(CodeActor(http, user, "with a password and code"), http.RequestAborted);
+        if (codeRefusal is not null)
+        {
+            return (null, ApiProblems.From(codeRefusal));
+        }
+        await PasswordAndCodeSucceededAsync(user);
+        return (user, null);
     }
 
-    /// <summary>The step-up check on <c>X-OTP</c>; null when the code was accepted.</summary>
-    public static async Task<ProblemHttpResult?> VerifyCodeAsync(PanelUser user, string? code, SecondFactorService secondFactor)
-    {
-        if (string.IsNullOrWhiteSpace(code))
-        {
-            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "code-required", "Authentication code required",
-                $"Send the current code from your authenticator app in the {OtpHeader} header.");
-        }
-        return await secondFactor.VerifyAsync(user, code) switch
-        {
-            StepUpResult.Verified => null,
-            StepUpResult.ReplayedCode => ApiProblems.Problem(StatusCodes.Status401Unauthorized, "code-replayed", "Authentication code already used",
-                "This code was already used. Wait for the next code from your authenticator app."),
-            StepUpResult.NotEnrolled => ApiProblems.Problem(StatusCodes.Status403Forbidden, "not-enrolled", "Two-factor authentication not set up",
-                "Set up an authenticator app in the panel before using the API."),
-            StepUpResult.LockedOut => LockedOut(),
-            StepUpResult.TooManyAttempts => ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "too-many-attempts", "Too many attempts at once",
-                "Other authentication codes for this account are being checked right now. Try again in a moment."),
-            _ => ApiProblems.Problem(StatusCodes.Status401Unauthorized, "code-invalid", "Authentication code not valid",
-                "The authentication code is not valid. Use the current code from your authenticator app."),
-        };
-    }
+    /// <summary>The password and the code that followed it were both right: the password failures are forgotten.</summary>
+    public Task PasswordAndCodeSucceededAsync(PanelUser user) => users.ResetAccessFailedCountAsync(user);
+
+    /// <summary>
+    /// The user who proved their password, as the actor whose code in <c>X-OTP</c> an operation checks
+    /// (a code failure counts against the user, like a sign-in's).
+    /// </summary>
+    public static Actor CodeActor(HttpContext http, PanelUser user, string how) => Actor.Session(
+        user.Id, Actor.NoPermissions, enrolled: true, stepUpCode: http.Request.Headers[OtpHeader].ToString() is { Length: > 0 } code ? code : null,
+        via: $"via the REST API {how} from {ClientAddress.TextOf(http)}");
 
     private static ProblemHttpResult Unauthorized(HttpContext http, string detail)
     {

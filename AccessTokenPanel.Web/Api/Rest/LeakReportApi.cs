@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AccessTokenPanel.Domain.Tokens;
@@ -37,7 +38,7 @@ internal static class LeakReportApi
 {
     public static void MapLeakReportApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/leaks", ReportAsync).WithName("ReportLeakedTokens").WithTags("Secret scanning")
+        api.MapPost("/leaks", ReportAsync).WithName("ReportLeakedTokens").WithTags("Secret scanning").Performs(Operations.RevokeLeakedToken)
             .AllowAnonymous().DisableAntiforgery().RequireRateLimiting(RateLimitPolicies.LeakReports)
             .Accepts<List<LeakReportEntry>>("application/json")
             .WithSummary("Secret scanning (GitHub's partner program format): revokes each reported secret that is one of our tokens and tells its owner. " +

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
@@ -42,32 +43,36 @@ internal static class UserTokenApi
     public static void MapUserTokenApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/user-token").AllowAnonymous().RequireRateLimiting(RateLimitPolicies.Credentials);
-        group.MapPost("/", CreateAsync).WithName("CreateUserToken")
+        group.MapPost("/", CreateAsync).WithName("CreateUserToken").Performs(Operations.IssueToken)
             .WithSummary("Issues a REST API token valid 24 hours for HTTP Basic credentials plus the X-OTP code.");
-        group.MapGet("/", GetInfoAsync).WithName("GetUserTokenInfo")
+        group.MapGet("/", GetInfoAsync).WithName("GetUserTokenInfo").Performs(Operations.ReadToken)
             .WithSummary("Describes one of your tokens (HTTP Basic credentials). Prefer POST /info, which keeps the token out of URLs.");
-        group.MapPost("/info", PostInfoAsync).WithName("PostUserTokenInfo").DisableAntiforgery()
+        group.MapPost("/info", PostInfoAsync).WithName("PostUserTokenInfo").DisableAntiforgery().Performs(Operations.ReadToken)
             .WithSummary("Describes one of your tokens; the token goes in a JSON or form body.");
     }
 
     private static async Task<Results<Created<UserTokenResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext http, BasicCredentials credentials, TokenIssuer issuer, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (user, refusal) = await credentials.VerifyPasswordAndCodeAsync(http);
+        var (user, refusal) = await credentials.VerifyPasswordAsync(http, complete: false);
         if (user is null)
         {
             return refusal!;
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var name = "user-token " + now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var result = await issuer.IssueAsync(new IssueTokenRequest(user.Id, name, ApiType.Rest, null, TokenExpiry.InDays(LifetimeDays)), cancellationToken);
+        // Unique even for two tokens in one second (names of live tokens are unique per owner).
+        var name = "user-token " + now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + " " + Guid.NewGuid().ToString("N")[..6];
+        // The issuer checks the code in X-OTP for this user, once, as the step-up of issuing.
+        var result = await issuer.IssueAsync(BasicCredentials.CodeActor(http, user, "user-token with a password and code"),
+            new IssueTokenRequest(user.Id, name, ApiType.Rest, null, TokenExpiry.InDays(LifetimeDays)), cancellationToken);
         if (!result.Succeeded)
         {
             var error = result.Errors[0];
             return error.Code == TokenErrorCodes.ApiDisabled
                 ? ApiProblems.Problem(StatusCodes.Status403Forbidden, error.Code, "REST API turned off", error.Message)
-                : ApiProblems.Validation(error.Field, error.Code, error.Message);
+                : error.Kind == ErrorKind.Invalid ? ApiProblems.Validation(error.Field, error.Code, error.Message) : ApiProblems.From(error);
         }
+        await credentials.PasswordAndCodeSucceededAsync(user);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/api/v1/tokens/{result.Token!.Id}", new UserTokenResponse(result.Secret!, result.Token.ExpiresAt));
     }

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using System.Security.Claims;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Sessions;
@@ -17,9 +18,10 @@ internal static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(AccountPaths.Logout, SignOutAsync);
-        endpoints.MapPost(AccountPaths.LogoutEverywhere, SignOutEverywhereAsync).RequireAuthorization(PanelPolicies.SignedIn);
-        endpoints.MapPost(AccountPaths.EndUserSessions, EndUserSessionsAsync).RequireAuthorization(Permission.UsersWrite);
+        endpoints.MapPost(AccountPaths.Logout, SignOutAsync).PerformsNoOperation("Ends the caller's own session.");
+        endpoints.MapPost(AccountPaths.LogoutEverywhere, SignOutEverywhereAsync).RequireAuthorization(PanelPolicies.SignedIn)
+            .PerformsNoOperation("Ends every session of the caller's own.");
+        endpoints.MapPost(AccountPaths.EndUserSessions, EndUserSessionsAsync).RequireAuthorization(Permission.UsersWrite).Performs(Operations.EndSessions);
         return endpoints;
     }
 
@@ -60,7 +62,8 @@ internal static class AccountEndpoints
         HttpContext http, string userId, UserAccounts accounts, PermissionResolver permissions, [FromForm] string? returnUrl)
     {
         var actorId = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
-        var actor = new UserActor(actorId, await permissions.GetPermissionsAsync(actorId), $"from {ClientAddress.TextOf(http)}");
+        var actor = Actor.Session(actorId, await permissions.GetPermissionsAsync(actorId), PanelClaims.IsEnrolled(http.User),
+            via: $"from {ClientAddress.TextOf(http)}");
         var result = await accounts.EndSessionsAsync(actor, userId);
         return result.Error switch
         {

@@ -137,6 +137,7 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
         private readonly string _parameterName;
         private readonly Column[] _columns;
         private readonly int _ownerDisabled;
+        private readonly Column _parentExpiresAt;
 
         public Shape(string connectionString, string sql, string parameterName, IEntityType tokenType)
         {
@@ -145,8 +146,9 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
             _parameterName = parameterName;
             using var probe = Prepare();
             using var reader = probe.Command.ExecuteReader();
-            // The token's columns, then IsDisabled and the three direct-call switches (EfTokenLookup.Query).
-            _ownerDisabled = reader.FieldCount - 4;
+            // The token's columns, then IsDisabled, the parent's revoked flag and expiry, and the three
+            // direct-call switches (EfTokenLookup.Query).
+            _ownerDisabled = reader.FieldCount - 6;
             var table = StoreObjectIdentifier.Table(tokenType.GetTableName()!, tokenType.GetSchema());
             var properties = tokenType.GetProperties().Where(p => p.PropertyInfo is not null)
                 .ToDictionary(p => p.GetColumnName(table) ?? p.Name);
@@ -155,6 +157,8 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
                     ? new Column(i, property)
                     : throw new InvalidOperationException($"Column {reader.GetName(i)} of the token query is not a property of AccessToken."))
                 .ToArray();
+            // Read and converted like the token's own expiry (a UTC DateTime).
+            _parentExpiresAt = new Column(_ownerDisabled + 2, tokenType.FindProperty(nameof(AccessToken.ExpiresAt))!);
         }
 
         public Statement Prepare()
@@ -188,8 +192,10 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
                 token,
                 reader.GetBoolean(_ownerDisabled),
                 reader.GetBoolean(_ownerDisabled + 1),
-                reader.GetBoolean(_ownerDisabled + 2),
-                reader.GetBoolean(_ownerDisabled + 3));
+                (DateTime?)_parentExpiresAt.Value(reader),
+                reader.GetBoolean(_ownerDisabled + 3),
+                reader.GetBoolean(_ownerDisabled + 4),
+                reader.GetBoolean(_ownerDisabled + 5));
         }
     }
 
@@ -212,15 +218,16 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
             _set = Setter(property.PropertyInfo!);
         }
 
-        public void Fill(SqliteDataReader reader, AccessToken token)
+        public void Fill(SqliteDataReader reader, AccessToken token) => _set(token, Value(reader));
+
+        public object? Value(SqliteDataReader reader)
         {
             if (reader.IsDBNull(_ordinal))
             {
-                _set(token, null);
-                return;
+                return null;
             }
             var value = _read(reader, _ordinal);
-            _set(token, _fromProvider is null ? value : _fromProvider(value));
+            return _fromProvider is null ? value : _fromProvider(value);
         }
 
         private static Func<SqliteDataReader, int, object> Reader(Type type)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using AccessTokenPanel.Domain.Authorization;
+using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 
@@ -8,7 +10,7 @@ namespace AccessTokenPanel.Web.Components.Pages.Settings;
 /// The Settings form's submit: reads the typed numbers, lets <see cref="SettingsUpdater"/> (the rules
 /// the Configuration API uses too) judge and save, and puts each message beside its field.
 /// </summary>
-public sealed class SettingsEditor(SettingsUpdater updater)
+public sealed class SettingsEditor(SettingsUpdater updater, PermissionResolver permissions)
 {
     public const int OrganizationNameMaxLength = PanelSettings.OrganizationNameMaxLength;
 
@@ -70,9 +72,11 @@ public sealed class SettingsEditor(SettingsUpdater updater)
             OrganizationName = input.OrganizationName ?? "",
         };
 
+        // The page checked the session a moment ago (CircuitActor); the updater decides on the permission.
+        var actor = Actor.Session(actorId, await permissions.GetPermissionsAsync(actorId, cancellationToken), enrolled: true, via: "on the Settings page");
         if (errors.Count == 0)
         {
-            var result = await updater.SaveAsync(change, cancellationToken);
+            var result = await updater.SaveAsync(actor, change, cancellationToken);
             if (result.Succeeded)
             {
                 return (errors, result.Changes);
@@ -81,12 +85,12 @@ public sealed class SettingsEditor(SettingsUpdater updater)
         }
         else
         {
-            AddAll(errors, await updater.ValidateAsync(change, cancellationToken));
+            AddAll(errors, await updater.ValidateAsync(actor, change, cancellationToken));
         }
         return (errors, []);
     }
 
-    private static void AddAll(Dictionary<string, string> errors, IEnumerable<SettingsError> found)
+    private static void AddAll(Dictionary<string, string> errors, IEnumerable<DomainError> found)
     {
         foreach (var error in found)
         {
@@ -94,7 +98,7 @@ public sealed class SettingsEditor(SettingsUpdater updater)
         }
     }
 
-    private static string FieldOf(SettingsError error) => error.Field switch
+    private static string FieldOf(DomainError error) => error.Field switch
     {
         SettingsFields.MaxLifetimeDays => nameof(SettingsInput.MaxLifetimeDays),
         SettingsFields.DefaultExpiryDays => nameof(SettingsInput.DefaultExpiryDays),

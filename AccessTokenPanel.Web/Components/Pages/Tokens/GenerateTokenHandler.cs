@@ -1,8 +1,6 @@
 using System.Globalization;
 using AccessTokenPanel.Domain.Tokens;
-using AccessTokenPanel.Domain.TwoFactor;
-using AccessTokenPanel.Domain.Users;
-using AccessTokenPanel.Web.Hosting;
+using AccessTokenPanel.Domain.Authorization;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 
@@ -13,10 +11,11 @@ public sealed record GenerateTokenOutcome(AccessToken? Token, string? Secret, IR
 }
 
 /// <summary>
-/// The Generate dialog's submit: reads the typed fields, lets <see cref="TokenIssuer"/> judge them,
-/// and only when they are right spends the user's one-time authentication code and issues.
+/// The Generate dialog's submit: reads the typed fields and hands them, with the signed-in actor and
+/// the typed code, to <see cref="TokenIssuer"/>, which judges them and only when they are right
+/// spends the one-time authentication code and issues.
 /// </summary>
-public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService secondFactor, StepUpRateLimiter rateLimiter)
+public sealed class GenerateTokenHandler(TokenIssuer issuer)
 {
     public const string CodeField = nameof(GenerateTokenInput.Code);
     /// <summary>Errors that belong to no single field (e.g. a disabled owner).</summary>
@@ -26,11 +25,11 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
     /// The domain's verdict on the fields as typed (name, API, role, expiry), keyed by input field;
     /// the step-up code is neither checked nor spent. The dialog calls it as the user types.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(PanelUser user, GenerateTokenInput input, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(Actor actor, GenerateTokenInput input, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var request = ToRequest(user, input, errors);
-        foreach (var error in await issuer.ValidateAsync(request, cancellationToken))
+        var request = ToRequest(actor, input, errors);
+        foreach (var error in await issuer.ValidateAsync(actor, request, cancellationToken))
         {
             var field = FieldOf(error);
             // Each wrong address has its own message; the other fields show their first.
@@ -46,41 +45,19 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
         return errors;
     }
 
-    public async Task<GenerateTokenOutcome> HandleAsync(PanelUser user, GenerateTokenInput input, CancellationToken cancellationToken = default)
+    public async Task<GenerateTokenOutcome> HandleAsync(Actor actor, GenerateTokenInput input, CancellationToken cancellationToken = default)
     {
-        var errors = new Dictionary<string, string>(await ValidateAsync(user, input, cancellationToken), StringComparer.Ordinal);
-        var code = input.Code?.Replace(" ", "", StringComparison.Ordinal).Trim();
-        if (string.IsNullOrEmpty(code))
+        var errors = new Dictionary<string, string>(await ValidateAsync(actor, input, cancellationToken), StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(input.Code))
         {
-            errors[CodeField] = "Enter the 6-digit code from your authenticator app.";
+            errors[CodeField] = StepUpErrors.Required.Message;
         }
         if (errors.Count > 0)
         {
             // The code is not checked (so not used up) while other fields need fixing.
             return new(null, null, errors);
         }
-
-        // The same credentials limit as every form and endpoint that takes a code (a circuit's events bypass the middleware).
-        if (!rateLimiter.TryAcquire(user.Id))
-        {
-            errors[CodeField] = "Too many attempts. Wait a minute and try again.";
-            return new(null, null, errors);
-        }
-        var stepUp = await secondFactor.VerifyAsync(user, code, cancellationToken);
-        if (stepUp != StepUpResult.Verified)
-        {
-            errors[CodeField] = stepUp switch
-            {
-                StepUpResult.ReplayedCode => "That code was already used. Wait for your app to show a new code and enter it.",
-                StepUpResult.LockedOut => "Too many wrong codes: your account is locked for a while. Try again later.",
-                StepUpResult.TooManyAttempts => "Other codes for your account are being checked right now. Try again in a moment.",
-                StepUpResult.NotEnrolled => "Set up your authenticator app (two-factor authentication) before generating tokens.",
-                _ => "That code is not right. Enter the current 6-digit code from your authenticator app.",
-            };
-            return new(null, null, errors);
-        }
-
-        var result = await issuer.IssueAsync(ToRequest(user, input, errors), cancellationToken);
+        var result = await issuer.IssueAsync(actor with { StepUpCode = input.Code }, ToRequest(actor, input, errors), cancellationToken);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
@@ -92,16 +69,16 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
         return new(result.Token, result.Secret, errors);
     }
 
-    private static IssueTokenRequest ToRequest(PanelUser user, GenerateTokenInput input, Dictionary<string, string> errors)
+    private static IssueTokenRequest ToRequest(Actor actor, GenerateTokenInput input, Dictionary<string, string> errors)
     {
         // An unknown API goes to the issuer as an undefined value: it answers with its own message.
         var api = ApiTypes.All.FirstOrDefault(a => a.ToString() == input.Api);
         var expiry = ParseExpiry(input, errors);
-        return new IssueTokenRequest(user.Id, input.Name, api, api == ApiType.Configuration ? input.DelegatedRole : null, expiry,
+        return new IssueTokenRequest(actor.UserId!, input.Name, api, api == ApiType.Configuration ? input.DelegatedRole : null, expiry,
             AllowedAddresses: AddressAllowlist.Split(input.AllowedAddresses));
     }
 
-    private static string FieldOf(TokenError error) => error.Field switch
+    private static string FieldOf(DomainError error) => error.Field switch
     {
         TokenFields.Name => nameof(GenerateTokenInput.Name),
         TokenFields.Api => nameof(GenerateTokenInput.Api),
@@ -109,6 +86,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer, SecondFactorService
         TokenFields.Days => nameof(GenerateTokenInput.Days),
         TokenFields.Date => nameof(GenerateTokenInput.ExpirationDate),
         TokenFields.AllowedAddresses => nameof(GenerateTokenInput.AllowedAddresses),
+        StepUpErrors.Field => CodeField,
         _ => FormField,
     };
 

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Tokens;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
@@ -19,27 +20,34 @@ public sealed class TokenDeletion(TokenRevoker revoker)
         ? "Nothing was deleted: type yes to confirm."
         : $"Nothing was deleted: you typed \"{(typed.Length > 20 ? typed[..20] + "…" : typed)}\", not yes.";
 
-    public async Task<DeletionOutcome> DeleteAsync(Guid tokenId, string tokenName, string? typed, string actorId, CancellationToken cancellationToken = default)
+    public async Task<DeletionOutcome> DeleteAsync(Actor actor, Guid tokenId, string tokenName, string? typed, CancellationToken cancellationToken = default)
     {
         if (!IsConfirmed(typed))
         {
             return new(false, RefusalFor(typed));
         }
-        return await revoker.RevokeAsync(tokenId, actorId, cancellationToken) switch
+        var result = await revoker.RevokeAsync(actor, tokenId, cancellationToken);
+        return result switch
         {
-            RevokeOutcome.Revoked => new(true, $"The token \"{tokenName}\" was deleted. It no longer works."),
-            RevokeOutcome.AlreadyRevoked => new(false, $"The token \"{tokenName}\" had already been deleted."),
-            _ => new(false, "Error: that token no longer exists."),
+            { Succeeded: true, Value: RevokeOutcome.Revoked } => new(true, $"The token \"{tokenName}\" was deleted. It no longer works."),
+            { Succeeded: true } => new(false, $"The token \"{tokenName}\" had already been deleted."),
+            { Error.Kind: ErrorKind.NotFound } => new(false, "Error: that token no longer exists."),
+            _ => new(false, $"Error: {result.Error.Message}"),
         };
     }
 
-    public async Task<DeletionOutcome> DeleteAllAsync(string ownerId, string? typed, string actorId, CancellationToken cancellationToken = default)
+    public async Task<DeletionOutcome> DeleteAllAsync(Actor actor, string? typed, CancellationToken cancellationToken = default)
     {
         if (!IsConfirmed(typed))
         {
             return new(false, RefusalFor(typed));
         }
-        var count = await revoker.RevokeAllAsync(ownerId, actorId, cancellationToken);
+        var result = await revoker.RevokeOwnAsync(actor, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return new(false, $"Error: {result.Error.Message}");
+        }
+        var count = result.Value;
         return new(count > 0, count == 1 ? "1 token was deleted. It no longer works." : $"{count} tokens were deleted. None of them work any more.");
     }
 }

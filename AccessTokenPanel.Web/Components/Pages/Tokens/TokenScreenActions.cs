@@ -1,4 +1,6 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
@@ -12,6 +14,9 @@ namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 public sealed record TokenScreenActor(PanelUser User, IReadOnlySet<string> Permissions, PanelSettings Settings)
 {
     public bool CanReadAll => Permissions.Contains(Permission.TokensReadAll);
+
+    /// <summary>The user as the Domain's operations see them: a signed-in, enrolled session.</summary>
+    public Actor Actor { get; } = Actor.Session(User.Id, Permissions, enrolled: true, via: "on the panel");
 }
 
 /// <summary>
@@ -39,7 +44,10 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     {
         await using var scope = scopes.CreateAsyncScope();
         var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
-        if (actor is null || (inventory && !actor.CanReadAll))
+        if (actor is null
+            || await scope.ServiceProvider.GetRequiredService<OperationGuard>().AuthorizeAsync(
+                actor.Actor, inventory ? Operations.ListAllTokens : Operations.ListOwnTokens, inventory ? null : actor.User.Id,
+                cancellationToken: cancellationToken) is not null)
         {
             return null;
         }
@@ -62,14 +70,16 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         {
             return new(SignedOut: true, null);
         }
-        var row = await scope.ServiceProvider.GetRequiredService<TokenListReader>().FindAsync(tokenId, ownerId: null, cancellationToken);
-        if (row is null || !TokenUsageHistory.MaySee(row.Token, actor.User.Id, actor.Permissions))
+        var usage = await scope.ServiceProvider.GetRequiredService<TokenReader>().ReadUsageAsync(actor.Actor, tokenId, cancellationToken);
+        var row = usage.Succeeded
+            ? await scope.ServiceProvider.GetRequiredService<TokenListReader>().FindAsync(tokenId, ownerId: null, cancellationToken)
+            : null;
+        if (row is null)
         {
             return new(SignedOut: false, null);
         }
-        var usage = await scope.ServiceProvider.GetRequiredService<TokenUsageHistory>().ReadAsync(tokenId, cancellationToken);
         var own = row.Token.OwnerId == actor.User.Id;
-        return new(SignedOut: false, new TokenDetailsView(actor, own ? row with { OwnerEmail = null } : row, usage, Now));
+        return new(SignedOut: false, new TokenDetailsView(actor, own ? row with { OwnerEmail = null } : row, usage.Value!, Now));
     }
 
     /// <summary>The domain's checks on the fields typed so far, without touching the step-up code.</summary>
@@ -81,7 +91,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         {
             return new Dictionary<string, string> { [GenerateTokenHandler.FormField] = SignedOutMessage };
         }
-        return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().ValidateAsync(actor.User, input, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().ValidateAsync(actor.Actor, input, cancellationToken);
     }
 
     public async Task<GenerateTokenOutcome> GenerateAsync(GenerateTokenInput input, CancellationToken cancellationToken = default)
@@ -92,7 +102,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         {
             return new(null, null, new Dictionary<string, string> { [GenerateTokenHandler.FormField] = SignedOutMessage });
         }
-        return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().HandleAsync(actor.User, input, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().HandleAsync(actor.Actor, input, cancellationToken);
     }
 
     /// <summary>Rotates a token (the rotator checks ownership, or the revoke-all permission and rank) after the step-up code.</summary>
@@ -105,11 +115,15 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
             return new(null, null, null, new Dictionary<string, string> { [RotateTokenHandler.FormField] = SignedOutMessage });
         }
         return await scope.ServiceProvider.GetRequiredService<RotateTokenHandler>()
-            .HandleAsync(actor.User, tokenId, overlapMinutes, code, cancellationToken);
+            .HandleAsync(actor.Actor, tokenId, overlapMinutes, code, cancellationToken);
     }
 
-    /// <summary>Replaces a token's allowed client addresses (the editor checks ownership or the revoke-all permission).</summary>
-    public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Guid tokenId, string? typed, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Replaces a token's allowed client addresses (the editor checks ownership, or the revoke-all
+    /// permission and rank); <paramref name="code"/> is needed when the list grows or goes.
+    /// </summary>
+    public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Guid tokenId, string? typed, string? code = null,
+        CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
@@ -118,7 +132,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
             return new(null, SignedOutMessage);
         }
         return await scope.ServiceProvider.GetRequiredService<RotateTokenHandler>()
-            .SetAllowedAddressesAsync(actor.User, tokenId, typed, cancellationToken);
+            .SetAllowedAddressesAsync(actor.Actor, tokenId, typed, code, cancellationToken);
     }
 
     /// <summary>Revokes one token if <paramref name="typed"/> is "yes"; the revoker checks ownership or the revoke-all permission.</summary>
@@ -131,7 +145,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
             return new(false, SignedOutMessage);
         }
         return await scope.ServiceProvider.GetRequiredService<TokenDeletion>()
-            .DeleteAsync(tokenId, tokenName, typed, actor.User.Id, cancellationToken);
+            .DeleteAsync(actor.Actor, tokenId, tokenName, typed, cancellationToken);
     }
 
     public async Task<DeletionOutcome> DeleteAllAsync(string? typed, CancellationToken cancellationToken = default)
@@ -143,7 +157,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
             return new(false, SignedOutMessage);
         }
         return await scope.ServiceProvider.GetRequiredService<TokenDeletion>()
-            .DeleteAllAsync(actor.User.Id, typed, actor.User.Id, cancellationToken);
+            .DeleteAllAsync(actor.Actor, typed, cancellationToken);
     }
 
     private async Task<TokenScreenActor?> ResolveAsync(IServiceProvider services, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ public static class TokenScreens
         services.AddScoped<GenerateTokenHandler>();
         services.AddScoped<RotateTokenHandler>();
         services.AddSingleton<Hosting.StepUpRateLimiter>();
+        services.AddSingleton<Domain.Authorization.IStepUpThrottle>(sp => sp.GetRequiredService<Hosting.StepUpRateLimiter>());
         services.AddScoped<TokenDeletion>();
         services.AddScoped<TokenScreenActions>();
         services.AddScoped<Settings.SettingsEditor>();

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Sessions;
@@ -94,7 +95,8 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
     public async Task<UserChangeResult> EndSessionsAsync(string actorId, string userId) =>
         ToPage(await accounts.EndSessionsAsync(await ActorAsync(actorId), userId));
 
-    private async Task<UserActor> ActorAsync(string actorId) => new(actorId, await permissions.GetPermissionsAsync(actorId), Via);
+    // The page passes an actor CircuitActor has just checked (signed in, session valid, enrolled).
+    private async Task<Actor> ActorAsync(string actorId) => Actor.Session(actorId, await permissions.GetPermissionsAsync(actorId), enrolled: true, via: Via);
 
     private static UserChangeResult ToPage(UserAccountResult result) => result.Error switch
     {

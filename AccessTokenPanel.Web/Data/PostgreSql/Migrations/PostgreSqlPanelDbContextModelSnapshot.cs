@@ -388,6 +388,12 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                         .HasColumnType("bytea")
                         .IsFixedLength();
 
+                    b.Property<int>("StepUpFailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("StepUpLockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt")

@@ -388,6 +388,12 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .HasColumnType("binary(32)")
                         .IsFixedLength();
 
+                    b.Property<int>("StepUpFailedAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("StepUpLockedUntil")
+                        .HasColumnType("datetime2");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt")

@@ -381,6 +381,12 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .HasColumnType("BLOB")
                         .IsFixedLength();
 
+                    b.Property<int>("StepUpFailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StepUpLockedUntil")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt")

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Tests.TwoFactor;
 
-public sealed class SecondFactorServiceTests : IAsyncLifetime
+public sealed class StepUpVerifierTests : IAsyncLifetime
 {
     private readonly SqliteTestDatabase _db = new();
     private string _userId = "";
@@ -32,8 +32,7 @@ public sealed class SecondFactorServiceTests : IAsyncLifetime
     {
         await using var scope = _db.Scope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-        var service = scope.ServiceProvider.GetRequiredService<SecondFactorService>();
-        return await service.VerifyAsync((await users.FindByIdAsync(_userId))!, code);
+        return await scope.ServiceProvider.VerifyStepUpAsync((await users.FindByIdAsync(_userId))!, code);
     }
 
     [Fact]
@@ -106,8 +105,6 @@ public sealed class SecondFactorServiceTests : IAsyncLifetime
     {
         var other = await _db.AddUserAsync("plain@example.test");
         await using var scope = _db.Scope();
-        var service = scope.ServiceProvider.GetRequiredService<SecondFactorService>();
-
-        Assert.Equal(StepUpResult.NotEnrolled, await service.VerifyAsync(other, "123456"));
+        Assert.Equal(StepUpResult.NotEnrolled, await scope.ServiceProvider.VerifyStepUpAsync(other, "123456"));
     }
 }

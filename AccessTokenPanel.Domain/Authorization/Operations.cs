@@ -1,0 +1,87 @@
+using AccessTokenPanel.Domain.Permissions;
+
+namespace AccessTokenPanel.Domain.Authorization;
+
+/// <summary>
+/// The permission table: every operation of the panel and what it needs, as data. The Domain's
+/// operations read their row from here (<see cref="OperationGuard"/>), every endpoint, GraphQL field
+/// and screen action names the row it performs, and the authorization matrix test enumerates it.
+/// </summary>
+public static class Operations
+{
+    private static readonly IReadOnlySet<ActorKind> People = Kinds(ActorKind.Session, ActorKind.Token, ActorKind.AccessToken, ActorKind.ExternalJwt);
+    private static readonly IReadOnlySet<ActorKind> PeopleAndPanel = Kinds(ActorKind.Session, ActorKind.Token, ActorKind.AccessToken, ActorKind.ExternalJwt, ActorKind.System);
+    // Changing trust anchors or minting credentials from a JWT would let one identity provider vouch for itself.
+    private static readonly IReadOnlySet<ActorKind> PanelCredentials = Kinds(ActorKind.Session, ActorKind.Token, ActorKind.AccessToken);
+
+    // Tokens
+    public static readonly Operation ListOwnTokens = new("tokens.list-own", OperationScope.Own, [], false, StepUpRule.None, People,
+        "Lists the actor's own tokens.");
+    public static readonly Operation ListAllTokens = new("tokens.list-all", OperationScope.Global, [Permission.TokensReadAll], false, StepUpRule.None, People,
+        "Lists every user's tokens (the inventory).");
+    public static readonly Operation ReadToken = new("tokens.read", OperationScope.Token, [Permission.TokensReadAll], false, StepUpRule.None, People,
+        "Reads one token and its usage: the actor's own, or anyone's with the inventory permission.");
+    public static readonly Operation IssueToken = new("tokens.issue", OperationScope.Own, [], false, StepUpRule.Always, PanelCredentials,
+        "Issues a token for the actor; a Configuration token's role only among roles the actor holds.");
+    public static readonly Operation ExchangeToken = new("tokens.exchange", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Token),
+        "Exchanges a live long-lived token for a short-lived access token (OAuth refresh_token grant).");
+    public static readonly Operation RotateToken = new("tokens.rotate", OperationScope.Token, [Permission.TokensRevokeAll], true, StepUpRule.Always, PanelCredentials,
+        "Rotates a token: a new secret while the old one works for an overlap.");
+    public static readonly Operation RevokeToken = new("tokens.revoke", OperationScope.Token, [Permission.TokensRevokeAll], true, StepUpRule.None, People,
+        "Revokes (deletes) a token and the tokens derived from it.");
+    public static readonly Operation RevokeOwnTokens = new("tokens.revoke-own-all", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Session),
+        "Revokes every token of the actor's.");
+    public static readonly Operation SetAllowedAddresses = new("tokens.set-allowed-addresses", OperationScope.Token, [Permission.TokensRevokeAll], true,
+        StepUpRule.WhenWidening, PanelCredentials,
+        "Replaces a token's allowed client addresses; widening the list, or removing it, needs a current code.");
+    public static readonly Operation RevokeLeakedToken = new("tokens.revoke-leaked", OperationScope.Global, [], false, StepUpRule.None, Kinds(ActorKind.System),
+        "Revokes a token a secret scanner reported as published (the report's signature is the credential).");
+
+    // Users
+    public static readonly Operation ReadUsers = new("users.read", OperationScope.Global, [Permission.UsersRead], false, StepUpRule.None, People,
+        "Lists and reads users.");
+    public static readonly Operation CreateUser = new("users.create", OperationScope.Global, [Permission.UsersWrite], false, StepUpRule.None, People,
+        "Creates a user, with roles whose permissions the actor holds.");
+    public static readonly Operation UpdateUser = new("users.update", OperationScope.Account, [Permission.UsersWrite], true, StepUpRule.None, People,
+        "Changes a user's names, email, password, externalId, or disables/enables them.");
+    public static readonly Operation SetUserRole = new("users.set-role", OperationScope.Account, [Permission.UsersWrite], true, StepUpRule.None, People,
+        "Gives or takes a role whose permissions the actor holds.");
+    public static readonly Operation ResetSecondFactor = new("users.reset-second-factor", OperationScope.Account, [Permission.UsersWrite], true, StepUpRule.None, People,
+        "Removes a user's authenticator; they enroll again.");
+    public static readonly Operation EndSessions = new("users.end-sessions", OperationScope.Account, [Permission.UsersWrite], true, StepUpRule.None, People,
+        "Ends every session of a user.");
+    public static readonly Operation DeleteUser = new("users.delete", OperationScope.Account, [Permission.UsersWrite], true, StepUpRule.None, People,
+        "Deletes a user: tokens revoked, sessions ended.");
+
+    // Settings, trust anchors, audit
+    public static readonly Operation ReadSettings = new("settings.read", OperationScope.Global, [Permission.SettingsRead], false, StepUpRule.None, People,
+        "Reads the settings and the token policy.");
+    public static readonly Operation ChangeSettings = new("settings.write", OperationScope.Global, [Permission.SettingsWrite], false, StepUpRule.None, People,
+        "Changes the settings and the token policy.");
+    public static readonly Operation ReadExternalValidators = new("validators.read", OperationScope.Global, [Permission.SettingsRead], false, StepUpRule.None, People,
+        "Lists the external token validators.");
+    public static readonly Operation ChangeExternalValidators = new("validators.write", OperationScope.Global, [.. Permission.All], false, StepUpRule.Always,
+        PanelCredentials,
+        "Adds, edits or removes an external token validator (a trust anchor): every permission and a current code.");
+    public static readonly Operation ReadAudit = new("audit.read", OperationScope.Global, [Permission.AuditRead], false, StepUpRule.None, People,
+        "Reads the audit log.");
+
+    // The actor's own account
+    public static readonly Operation ReadOwnNotices = new("notices.own", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Session),
+        "Reads and marks read the actor's own notices.");
+    public static readonly Operation ReadOwnAccount = new("account.read", OperationScope.Own, [], false, StepUpRule.None, People,
+        "Describes the caller (their email, the calling token).");
+
+    /// <summary>Every row, for the matrix test and the README's table.</summary>
+    public static IReadOnlyList<Operation> All { get; } =
+    [
+        ListOwnTokens, ListAllTokens, ReadToken, IssueToken, ExchangeToken, RotateToken, RevokeToken, RevokeOwnTokens, SetAllowedAddresses, RevokeLeakedToken,
+        ReadUsers, CreateUser, UpdateUser, SetUserRole, ResetSecondFactor, EndSessions, DeleteUser,
+        ReadSettings, ChangeSettings, ReadExternalValidators, ChangeExternalValidators, ReadAudit,
+        ReadOwnNotices, ReadOwnAccount,
+    ];
+
+    public static Operation? Find(string name) => All.FirstOrDefault(o => o.Name == name);
+
+    private static HashSet<ActorKind> Kinds(params ActorKind[] kinds) => [.. kinds];
+}

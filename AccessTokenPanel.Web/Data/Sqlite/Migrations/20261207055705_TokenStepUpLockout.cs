@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class TokenStepUpLockout : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "StepUpFailedAttempts",
+                table: "AccessTokens",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "StepUpLockedUntil",
+                table: "AccessTokens",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "StepUpFailedAttempts",
+                table: "AccessTokens");
+
+            migrationBuilder.DropColumn(
+                name: "StepUpLockedUntil",
+                table: "AccessTokens");
+        }
+    }
+}
