@@ -1,45 +1,94 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.TwoFactor;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Domain.ExternalTokens;
 
-/// <summary>Lists, checks, saves and removes external token validators; every change is audited.</summary>
-public sealed class ExternalTokenValidators(PanelDbContext db, AuditLog audit, TimeProvider time)
+/// <summary>
+/// Lists, checks, saves and removes external token validators, for the Configuration API and the
+/// Settings page alike. A validator decides who a stranger's JWT may act as, so changing one is a
+/// trust-anchor change: the actor must hold every permission and prove it is them now with a
+/// current authentication code (step-up). Every change is audited with each field before and after.
+/// </summary>
+public sealed class ExternalTokenValidators(
+    PanelDbContext db,
+    AuditLog audit,
+    SecondFactorService secondFactor,
+    IOptions<ExternalIssuerUrlOptions> urlOptions,
+    TimeProvider time)
 {
+    private const string SubjectType = "external-token-validator";
+
+    // The audit column's length (PanelDbContext). Values are shortened first so that the worst case
+    // (every URL at its maximum, before and after) still fits; stored rows keep the full values.
+    private const int AuditDetailsMaxLength = 2000;
+    private const int AuditValueMaxLength = 200;
+
     public Task<List<ExternalTokenValidator>> ListAsync(CancellationToken cancellationToken = default) =>
         db.ExternalTokenValidators.AsNoTracking().OrderBy(v => v.Name).ToListAsync(cancellationToken);
 
     public Task<ExternalTokenValidator?> FindAsync(Guid id, CancellationToken cancellationToken = default) =>
         db.ExternalTokenValidators.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
 
-    public Task<ExternalTokenValidatorResult> CreateAsync(ExternalTokenValidatorInput input, string actorId, string via, CancellationToken cancellationToken = default) =>
-        SaveAsync(null, input, actorId, via, cancellationToken);
+    /// <summary>Whether an actor with these permissions may add, change or remove validators: every permission.</summary>
+    public static bool MayChange(IReadOnlySet<string> actorPermissions) => Permission.All.All(actorPermissions.Contains);
 
-    /// <summary>Null when there is no validator with this id.</summary>
-    public async Task<ExternalTokenValidatorResult?> UpdateAsync(Guid id, ExternalTokenValidatorInput input, string actorId, string via, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds a validator. <paramref name="actorPermissions"/> are those the actor acts with (a
+    /// Configuration token's delegated role as far as its owner still holds it; a signed-in user's
+    /// own); <paramref name="stepUpCode"/> is the actor's current authentication code.
+    /// </summary>
+    public Task<ExternalTokenValidatorResult> CreateAsync(ExternalTokenValidatorInput input, string actorId, IReadOnlySet<string> actorPermissions,
+        string via, string? stepUpCode, CancellationToken cancellationToken = default) =>
+        SaveAsync(null, input, actorId, actorPermissions, via, stepUpCode, cancellationToken);
+
+    /// <summary>Replaces a validator's fields; as <see cref="CreateAsync"/>, and NotFound when there is no validator with this id.</summary>
+    public async Task<ExternalTokenValidatorResult> UpdateAsync(Guid id, ExternalTokenValidatorInput input, string actorId,
+        IReadOnlySet<string> actorPermissions, string via, string? stepUpCode, CancellationToken cancellationToken = default)
     {
+        if (!MayChange(actorPermissions))
+        {
+            return Forbidden();
+        }
         var existing = await db.ExternalTokenValidators.SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
-        return existing is null ? null : await SaveAsync(existing, input, actorId, via, cancellationToken);
+        return existing is null ? NotFound() : await SaveAsync(existing, input, actorId, actorPermissions, via, stepUpCode, cancellationToken);
     }
 
-    public async Task<bool> DeleteAsync(Guid id, string actorId, string via, CancellationToken cancellationToken = default)
+    /// <summary>Removes a validator (its issuer's tokens are refused from their next call); the result holds it as it was.</summary>
+    public async Task<ExternalTokenValidatorResult> DeleteAsync(Guid id, string actorId, IReadOnlySet<string> actorPermissions,
+        string via, string? stepUpCode, CancellationToken cancellationToken = default)
     {
+        if (!MayChange(actorPermissions))
+        {
+            return Forbidden();
+        }
         var existing = await db.ExternalTokenValidators.SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
         if (existing is null)
         {
-            return false;
+            return NotFound();
+        }
+        if (await StepUpAsync(actorId, stepUpCode, cancellationToken) is { } refusal)
+        {
+            return refusal;
         }
         db.ExternalTokenValidators.Remove(existing);
-        audit.Record(actorId, AuditActions.ExternalValidatorDeleted, "external-token-validator", id.ToString(),
-            $"'{existing.Name}' ({existing.Issuer}), {via}");
+        audit.Record(actorId, AuditActions.ExternalValidatorDeleted, SubjectType, id.ToString(), Changes(Fields(existing), null, via));
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return new(ExternalTokenValidatorOutcome.Done, existing, []);
     }
 
-    private async Task<ExternalTokenValidatorResult> SaveAsync(
-        ExternalTokenValidator? existing, ExternalTokenValidatorInput input, string actorId, string via, CancellationToken cancellationToken)
+    // The order: who may (refused before the code is spent), the input (a typo does not spend the
+    // code either, as in token generation and rotation), the code, then the change.
+    private async Task<ExternalTokenValidatorResult> SaveAsync(ExternalTokenValidator? existing, ExternalTokenValidatorInput input,
+        string actorId, IReadOnlySet<string> actorPermissions, string via, string? stepUpCode, CancellationToken cancellationToken)
     {
+        if (!MayChange(actorPermissions))
+        {
+            return Forbidden();
+        }
         var errors = new List<ExternalTokenValidatorError>();
         var name = input.Name?.Trim() ?? "";
         if (name.Length is 0 or > ExternalTokenValidator.NameMaxLength)
@@ -50,17 +99,19 @@ public sealed class ExternalTokenValidators(PanelDbContext db, AuditLog audit, T
         {
             errors.Add(new("name-taken", nameof(input.Name), "Another validator has this name."));
         }
+        var allowLoopbackHttp = urlOptions.Value.AllowLoopbackHttp;
+        var httpNote = allowLoopbackHttp ? " (http only for localhost)" : "";
         var issuer = input.Issuer?.Trim() ?? "";
-        if (!IsTrustedUrl(issuer))
+        if (!IsTrustedUrl(issuer, allowLoopbackHttp))
         {
             errors.Add(new("issuer-invalid", nameof(input.Issuer),
-                "Enter the issuer as the https URL the tokens carry in iss (http only for localhost)."));
+                $"Enter the issuer as the https URL the tokens carry in iss{httpNote}."));
         }
         var jwksUrl = string.IsNullOrWhiteSpace(input.JwksUrl) ? null : input.JwksUrl.Trim();
-        if (jwksUrl is not null && !IsTrustedUrl(jwksUrl))
+        if (jwksUrl is not null && !IsTrustedUrl(jwksUrl, allowLoopbackHttp))
         {
             errors.Add(new("jwks-url-invalid", nameof(input.JwksUrl),
-                "Enter the JWKS URL as an https URL (http only for localhost), or leave it empty to use the issuer's discovery document."));
+                $"Enter the JWKS URL as an https URL{httpNote}, or leave it empty to use the issuer's discovery document."));
         }
         var audience = input.Audience?.Trim() ?? "";
         if (audience.Length is 0 or > ExternalTokenValidator.AudienceMaxLength)
@@ -72,11 +123,30 @@ public sealed class ExternalTokenValidators(PanelDbContext db, AuditLog audit, T
         {
             errors.Add(new("user-claim-invalid", nameof(input.UserClaim), "The user claim is email or sub."));
         }
+        var maxRole = PanelRoles.Find(string.IsNullOrWhiteSpace(input.MaxRole) ? ExternalTokenValidator.DefaultMaxRole : input.MaxRole.Trim());
+        if (maxRole is null)
+        {
+            errors.Add(new("max-role-invalid", nameof(input.MaxRole),
+                $"The maximum role is one of: {string.Join(", ", PanelRoles.All.Select(r => r.Name))}."));
+        }
+        else if (!PanelRoles.CanDelegate(actorPermissions, maxRole))
+        {
+            errors.Add(new("max-role-not-delegable", nameof(input.MaxRole), "Choose a role whose permissions you hold yourself."));
+        }
         if (errors.Count > 0)
         {
-            return new(null, errors);
+            if (string.IsNullOrWhiteSpace(stepUpCode))
+            {
+                errors.Add(CodeRequired());
+            }
+            return new(ExternalTokenValidatorOutcome.Invalid, null, errors);
+        }
+        if (await StepUpAsync(actorId, stepUpCode, cancellationToken) is { } refusal)
+        {
+            return refusal;
         }
 
+        var before = existing is null ? null : Fields(existing);
         var now = time.GetUtcNow().UtcDateTime;
         var validator = existing ?? new ExternalTokenValidator
         {
@@ -91,6 +161,7 @@ public sealed class ExternalTokenValidators(PanelDbContext db, AuditLog audit, T
         validator.JwksUrl = jwksUrl;
         validator.Audience = audience;
         validator.UserClaim = claim!.Value;
+        validator.MaxRole = maxRole!.Name;
         validator.Enabled = input.Enabled ?? true;
         validator.UpdatedAt = now;
         if (existing is null)
@@ -98,17 +169,90 @@ public sealed class ExternalTokenValidators(PanelDbContext db, AuditLog audit, T
             db.ExternalTokenValidators.Add(validator);
         }
         audit.Record(actorId, existing is null ? AuditActions.ExternalValidatorCreated : AuditActions.ExternalValidatorUpdated,
-            "external-token-validator", validator.Id.ToString(),
-            $"'{name}': issuer {issuer}, keys {(jwksUrl ?? "by discovery")}, audience {audience}, user claim {claim.Value.ToWire()}, "
-            + $"{(validator.Enabled ? "enabled" : "disabled")}, {via}");
+            SubjectType, validator.Id.ToString(), Changes(before, Fields(validator), via));
         await db.SaveChangesAsync(cancellationToken);
-        return new(validator, []);
+        return new(ExternalTokenValidatorOutcome.Done, validator, []);
     }
 
-    /// <summary>Keys must come over TLS; plain http only to this machine (development, tests).</summary>
-    public static bool IsTrustedUrl(string value) =>
+    /// <summary>Null when the actor's code is accepted (and so spent); otherwise the refusal.</summary>
+    private async Task<ExternalTokenValidatorResult?> StepUpAsync(string actorId, string? code, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            return StepUpRefused(CodeRequired());
+        }
+        // Untracked: the checks write the user row with conditional updates of their own, and this
+        // change's SaveChanges must not write a copy of it back.
+        var actor = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == actorId, cancellationToken);
+        if (actor is null)
+        {
+            return Forbidden();
+        }
+        return await secondFactor.VerifyAsync(actor, code.Trim(), cancellationToken) switch
+        {
+            StepUpResult.Verified => null,
+            StepUpResult.ReplayedCode => StepUpRefused(ExternalTokenValidatorErrorCodes.CodeReplayed,
+                "This code was already used. Wait for your authenticator app to show the next code."),
+            StepUpResult.LockedOut => StepUpRefused(ExternalTokenValidatorErrorCodes.LockedOut,
+                "Too many wrong codes: the account is locked for a while. Try again later."),
+            StepUpResult.TooManyAttempts => StepUpRefused(ExternalTokenValidatorErrorCodes.TooManyAttempts,
+                "Other codes for this account are being checked right now. Try again in a moment."),
+            StepUpResult.NotEnrolled => StepUpRefused(ExternalTokenValidatorErrorCodes.NotEnrolled,
+                "Set up an authenticator app (two-factor authentication) before changing external token validators."),
+            _ => StepUpRefused(ExternalTokenValidatorErrorCodes.CodeInvalid,
+                "The authentication code is not valid. Enter the current 6-digit code from your authenticator app."),
+        };
+    }
+
+    private static ExternalTokenValidatorError CodeRequired() =>
+        new(ExternalTokenValidatorErrorCodes.CodeRequired, ExternalTokenValidatorFields.StepUpCode,
+            "Enter the current 6-digit code from your authenticator app: changing a validator needs it.");
+
+    private static ExternalTokenValidatorResult StepUpRefused(ExternalTokenValidatorError error) =>
+        new(ExternalTokenValidatorOutcome.StepUpRefused, null, [error]);
+
+    private static ExternalTokenValidatorResult StepUpRefused(string code, string message) =>
+        StepUpRefused(new(code, ExternalTokenValidatorFields.StepUpCode, message));
+
+    private static ExternalTokenValidatorResult Forbidden() =>
+        new(ExternalTokenValidatorOutcome.Forbidden, null,
+            [new(ExternalTokenValidatorErrorCodes.EveryPermissionRequired, ExternalTokenValidatorFields.Change,
+                "Only a holder of every permission (a Super Administrator) may add, change or remove external token validators: "
+                + "a validator decides which users a JWT may act as.")]);
+
+    private static ExternalTokenValidatorResult NotFound() =>
+        new(ExternalTokenValidatorOutcome.NotFound, null,
+            [new(ExternalTokenValidatorErrorCodes.NotFound, ExternalTokenValidatorFields.Change, "There is no external token validator with this id.")]);
+
+    private static IReadOnlyList<(string Field, string Value)> Fields(ExternalTokenValidator validator) =>
+    [
+        ("name", $"'{validator.Name}'"),
+        ("issuer", validator.Issuer),
+        ("jwksUrl", validator.JwksUrl ?? "(discovery)"),
+        ("audience", validator.Audience),
+        ("userClaim", validator.UserClaim.ToWire()),
+        ("maxRole", validator.MaxRole),
+        ("enabled", validator.Enabled ? "true" : "false"),
+    ];
+
+    /// <summary>Every field as <c>field before -&gt; after</c>, unchanged ones too: the entry alone tells what the validator was and became.</summary>
+    private static string Changes(IReadOnlyList<(string Field, string Value)>? before, IReadOnlyList<(string Field, string Value)>? after, string via)
+    {
+        var fields = (after ?? before)!.Select((field, i) =>
+            $"{field.Field} {Clip(before?[i].Value ?? "(none)")} -> {Clip(after?[i].Value ?? "(removed)")}");
+        var details = $"{string.Join(", ", fields)}, {via}";
+        return details.Length <= AuditDetailsMaxLength ? details : details[..(AuditDetailsMaxLength - 1)] + "…";
+    }
+
+    private static string Clip(string value) => value.Length <= AuditValueMaxLength ? value : value[..(AuditValueMaxLength - 1)] + "…";
+
+    /// <summary>
+    /// Keys must come over TLS. Plain http only to this machine, and only when
+    /// <paramref name="allowLoopbackHttp"/> (the Development environment: see <see cref="ExternalIssuerUrlOptions"/>).
+    /// </summary>
+    public static bool IsTrustedUrl(string value, bool allowLoopbackHttp) =>
         value.Length <= ExternalTokenValidator.UrlMaxLength
         && Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+        && (uri.Scheme == Uri.UriSchemeHttps || (allowLoopbackHttp && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
         && string.IsNullOrEmpty(uri.UserInfo);
 }

@@ -1,3 +1,5 @@
+using AccessTokenPanel.Domain.ExternalTokens;
+
 namespace AccessTokenPanel.Web.Authentication;
 
 public static class ExternalJwtSetup
@@ -13,6 +15,9 @@ public static class ExternalJwtSetup
         services.PostConfigure<BearerTokenOptions>(BearerTokenDefaults.Scheme, options => options.ForwardDefaultSelector = ExternalJwtDefaults.Select);
         services.AddSingleton<ExternalJwtKeyCache>();
         services.AddScoped<ExternalTokenValidatorChanges>();
+        // Loopback http (a local test issuer) only in Development: the environment decides, not configuration.
+        services.AddOptions<ExternalIssuerUrlOptions>()
+            .Configure<IHostEnvironment>((options, environment) => options.AllowLoopbackHttp = environment.IsDevelopment());
         services.AddHttpClient(ExternalJwtKeyCache.HttpClientName, client =>
         {
             client.Timeout = TimeSpan.FromSeconds(5);
