@@ -5,15 +5,17 @@ using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Tests.Api.ExternalTokens;
 
 /// <summary>
-/// Issue 17: a validator is a trust anchor. Changing one needs every permission and a current code.
+/// Issue 17: a validator is a trust anchor. Changing one needs every permission and a current code;
+/// a JWT maps only to a verified email, one user, at most the validator's maximum role.
 /// </summary>
-public class ExternalTokenTrustTests(ExternalIssuerAppFactory factory)
-    : IClassFixture<ExternalIssuerAppFactory>
+public class ExternalTokenTrustTests(ExternalIssuerAppFactory factory, FakeIssuer issuer)
+    : IClassFixture<ExternalIssuerAppFactory>, IClassFixture<FakeIssuer>
 {
     private const string Audience = "access-token-panel";
     private const string ValidatorsUrl = "/api/config/v1/external-token-validators";
@@ -46,6 +48,31 @@ public class ExternalTokenTrustTests(ExternalIssuerAppFactory factory)
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         return JsonDocument.Parse(text).RootElement;
+    }
+
+    /// <summary>A tenant at the fake issuer trusted by a validator a Super Administrator added with <paramref name="maxRole"/> (null: the default).</summary>
+    private async Task<FakeIssuer.Tenant> TrustedTenantAsync(string? maxRole = null)
+    {
+        var name = Unique("trust-tenant");
+        var tenant = issuer.NewTenant(name);
+        var (root, client) = await ConfigurationTokenAsync(PanelRoles.SuperAdministrator);
+        object body = maxRole is null
+            ? new { name, issuer = tenant.Issuer, audience = Audience }
+            : new { name, issuer = tenant.Issuer, audience = Audience, maxRole };
+        await CreatedAsync(await SendAsync(client, HttpMethod.Post, ValidatorsUrl, body, root));
+        return tenant;
+    }
+
+    private static Dictionary<string, object> VerifiedEmail(string email) => new() { ["email"] = email, ["email_verified"] = true };
+
+    private Task<HttpResponseMessage> CallAsync(string jwt) => factory.ClientWith(jwt).GetAsync("/api/v1/tokens");
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, string reason)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
+        Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Contains(reason, body);
     }
 
     private static async Task<string?> ProblemCodeAsync(HttpResponseMessage response) =>
@@ -130,5 +157,71 @@ public class ExternalTokenTrustTests(ExternalIssuerAppFactory factory)
         Assert.Contains("issuer https://b.example.com -> (removed)", removed);
         Assert.Contains("maxRole Super Administrator -> (removed)", removed);
         Assert.All(entries, e => Assert.Contains("via Configuration API token", e.Details));
+    }
+
+    [Fact]
+    public async Task AnEmailMapsOnlyWhenTheIssuerSaysItIsVerified()
+    {
+        var tenant = await TrustedTenantAsync();
+        var user = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("verified-")}@example.com");
+        string Jwt(object? verified)
+        {
+            var claims = new Dictionary<string, object> { ["email"] = user.Email };
+            if (verified is not null)
+            {
+                claims["email_verified"] = verified;
+            }
+            return tenant.Sign(Now, Audience, claims);
+        }
+
+        await AssertRefusedAsync(await CallAsync(Jwt(null)), "email_verified");
+        await AssertRefusedAsync(await CallAsync(Jwt(false)), "email_verified");
+        await AssertRefusedAsync(await CallAsync(Jwt("false")), "email_verified");
+        await AssertRefusedAsync(await CallAsync(Jwt("yes")), "email_verified");
+        Assert.Equal(HttpStatusCode.OK, (await CallAsync(Jwt(true))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await CallAsync(Jwt("true"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSuperAdministratorsEmailThroughAValidatorWithTheDefaultMaximumRoleIsRefused()
+    {
+        var tenant = await TrustedTenantAsync();
+        var root = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("root-")}@example.com", PanelRoles.SuperAdministrator);
+        var policyAdmin = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("tpa-")}@example.com", PanelRoles.TokenPolicyAdministrator);
+        var userAdmin = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("ua-")}@example.com", PanelRoles.UserAdministrator);
+
+        await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(root.Email))), "maximum role");
+        await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(policyAdmin.Email))), "maximum role");
+        Assert.Equal(HttpStatusCode.OK, (await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(userAdmin.Email)))).StatusCode);
+
+        // Only a validator whose author said so maps a Super Administrator.
+        var allowing = await TrustedTenantAsync(PanelRoles.SuperAdministrator);
+        Assert.Equal(HttpStatusCode.OK, (await CallAsync(allowing.Sign(Now, Audience, VerifiedEmail(root.Email)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AUserAboveTheValidatorsMaximumRoleIsRefused()
+    {
+        var tenant = await TrustedTenantAsync(PanelRoles.ReadOnly);
+        var reader = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("reader-")}@example.com", PanelRoles.ReadOnly);
+        var userAdmin = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("ua-")}@example.com", PanelRoles.UserAdministrator);
+
+        await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(userAdmin.Email))), "maximum role (Read Only)");
+        Assert.Equal(HttpStatusCode.OK, (await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(reader.Email)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AJwtMatchingTwoUsersIsRefusedAndNeverAnError()
+    {
+        var tenant = await TrustedTenantAsync();
+        var first = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("twin-")}@example.com");
+        var second = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{Unique("twin-")}@example.com");
+        // Identity refuses a duplicate email, but rows written around it (an import, an old version) can still share one.
+        var normalized = new UpperInvariantLookupNormalizer().NormalizeEmail(first.Email);
+        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == second.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, first.Email).SetProperty(u => u.NormalizedEmail, normalized)));
+
+        await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(first.Email))), "more than one panel user");
+        await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail("nobody-" + first.Email))), "does not belong to a panel user");
     }
 }

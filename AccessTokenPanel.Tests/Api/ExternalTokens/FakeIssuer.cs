@@ -122,5 +122,6 @@ public sealed class FakeIssuer : IAsyncLifetime
         return $"http://127.0.0.1:{port}/down";
     }
 
-    public static Dictionary<string, object> Email(string email) => new() { ["email"] = email, ["sub"] = "sub-" + email };
+    /// <summary>The claims of a token for this email, verified by the issuer (as an email validator requires).</summary>
+    public static Dictionary<string, object> Email(string email) => new() { ["email"] = email, ["email_verified"] = true, ["sub"] = "sub-" + email };
 }
