@@ -12,7 +12,8 @@ namespace AccessTokenPanel.Tests.Api.ExternalTokens;
 
 /// <summary>
 /// Issue 17: a validator is a trust anchor. Changing one needs every permission and a current code;
-/// a JWT maps only to a verified email, one user, at most the validator's maximum role.
+/// a JWT maps only to a verified email, one user, at most the validator's maximum role; keys are
+/// fetched without following redirects.
 /// </summary>
 public class ExternalTokenTrustTests(ExternalIssuerAppFactory factory, FakeIssuer issuer)
     : IClassFixture<ExternalIssuerAppFactory>, IClassFixture<FakeIssuer>
@@ -223,5 +224,25 @@ public class ExternalTokenTrustTests(ExternalIssuerAppFactory factory, FakeIssue
 
         await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(first.Email))), "more than one panel user");
         await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail("nobody-" + first.Email))), "does not belong to a panel user");
+    }
+
+    [Fact]
+    public async Task KeysBehindARedirectAreNotFetched()
+    {
+        var (root, client) = await ConfigurationTokenAsync(PanelRoles.SuperAdministrator);
+        var name = Unique("moved");
+        var tenant = issuer.NewTenant(name);
+        // Keys named directly, and keys found through a discovery document: both answer 302 to the real ones.
+        var byJwksUrl = "https://idp.example.com/" + name;
+        var byDiscovery = tenant.Issuer + "/redirect";
+        await CreatedAsync(await SendAsync(client, HttpMethod.Post, ValidatorsUrl,
+            new { name, issuer = byJwksUrl, jwksUrl = tenant.Issuer + "/redirect/jwks", audience = Audience }, root));
+        await CreatedAsync(await SendAsync(client, HttpMethod.Post, ValidatorsUrl,
+            new { name = name + "-discovery", issuer = byDiscovery, audience = Audience }, root));
+        var user = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{name}@example.com");
+
+        await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(user.Email), issuer: byJwksUrl)), "could not be fetched");
+        await AssertRefusedAsync(await CallAsync(tenant.Sign(Now, Audience, VerifiedEmail(user.Email), issuer: byDiscovery)), "could not be fetched");
+        Assert.Equal(0, tenant.JwksFetches);
     }
 }

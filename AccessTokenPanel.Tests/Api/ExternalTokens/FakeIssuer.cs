@@ -82,6 +82,9 @@ public sealed class FakeIssuer : IAsyncLifetime
             _tenants.TryGetValue(tenant, out var t)
                 ? Results.Json(new Dictionary<string, object> { ["issuer"] = t.Issuer, ["jwks_uri"] = t.JwksUrl })
                 : Results.NotFound());
+        // A key server that moved: every path under /{tenant}/redirect/ answers 302 to the same path without it.
+        _app.MapGet("/{tenant}/redirect/{**rest}", (string tenant, string rest) =>
+            _tenants.TryGetValue(tenant, out var t) ? Results.Redirect($"{t.Issuer}/{rest}") : Results.NotFound());
         _app.MapGet("/{tenant}/jwks", (string tenant) =>
         {
             if (!_tenants.TryGetValue(tenant, out var t))
