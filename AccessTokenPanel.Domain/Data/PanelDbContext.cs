@@ -170,6 +170,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             validator.Property(v => v.JwksUrl).HasMaxLength(ExternalTokenValidator.UrlMaxLength);
             validator.Property(v => v.Audience).HasMaxLength(ExternalTokenValidator.AudienceMaxLength);
             validator.Property(v => v.UserClaim).HasConversion<string>().HasMaxLength(20);
+            validator.Property(v => v.MaxRole).HasMaxLength(ExternalTokenValidator.RoleMaxLength);
             validator.HasIndex(v => v.Name).IsUnique();
             validator.HasIndex(v => v.Issuer);
         });

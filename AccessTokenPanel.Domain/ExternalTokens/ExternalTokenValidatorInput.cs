@@ -2,7 +2,8 @@ namespace AccessTokenPanel.Domain.ExternalTokens;
 
 /// <summary>
 /// A validator as an administrator enters it (Settings page or Configuration API). <see cref="UserClaim"/>
-/// is <c>email</c> or <c>sub</c>; a null <see cref="Enabled"/> means enabled.
+/// is <c>email</c> or <c>sub</c>; a null <see cref="Enabled"/> means enabled; a null <see cref="MaxRole"/>
+/// means <see cref="ExternalTokenValidator.DefaultMaxRole"/>.
 /// </summary>
 public sealed record ExternalTokenValidatorInput(
     string? Name,
@@ -10,15 +11,49 @@ public sealed record ExternalTokenValidatorInput(
     string? JwksUrl,
     string? Audience,
     string? UserClaim,
-    bool? Enabled);
+    bool? Enabled,
+    string? MaxRole = null);
 
-/// <summary>Something wrong in an <see cref="ExternalTokenValidatorInput"/>; <see cref="Field"/> is the input's property name.</summary>
-public sealed record ExternalTokenValidatorError(string Code, string Field, string Message);
-
-/// <summary>Either the saved validator, or the errors (nothing saved).</summary>
-public sealed record ExternalTokenValidatorResult(ExternalTokenValidator? Validator, IReadOnlyList<ExternalTokenValidatorError> Errors)
+public enum ExternalTokenValidatorOutcome
 {
-    public bool Succeeded => Validator is not null;
+    /// <summary>Added, changed or removed.</summary>
+    Done,
+    NotFound,
+    /// <summary>The actor does not hold every permission: trust anchors are theirs alone.</summary>
+    Forbidden,
+    /// <summary>The input has errors (and the code, when also missing, says so too); the code was not checked.</summary>
+    Invalid,
+    /// <summary>The step-up code was missing or refused; the one error says which way.</summary>
+    StepUpRefused,
+}
+
+/// <summary>What came of a change: the validator as saved (as it was, for a removal), or why nothing changed.</summary>
+public sealed record ExternalTokenValidatorResult(
+    ExternalTokenValidatorOutcome Outcome, ExternalTokenValidator? Validator, IReadOnlyList<DomainError> Errors)
+{
+    public bool Succeeded => Outcome == ExternalTokenValidatorOutcome.Done;
+}
+
+public static class ExternalTokenValidatorFields
+{
+    /// <summary>The field of step-up errors: the authentication code sent with the change.</summary>
+    public const string StepUpCode = "StepUpCode";
+
+    /// <summary>The field of errors about the change as a whole (permission, a validator gone).</summary>
+    public const string Change = "";
+}
+
+/// <summary>The codes of <see cref="DomainError"/> outside the input's own fields.</summary>
+public static class ExternalTokenValidatorErrorCodes
+{
+    public const string NotFound = "not-found";
+    public const string EveryPermissionRequired = "every-permission-required";
+    public const string CodeRequired = "code-required";
+    public const string CodeInvalid = "code-invalid";
+    public const string CodeReplayed = "code-replayed";
+    public const string LockedOut = "locked-out";
+    public const string TooManyAttempts = "too-many-attempts";
+    public const string NotEnrolled = "not-enrolled";
 }
 
 public static class ExternalUserClaims

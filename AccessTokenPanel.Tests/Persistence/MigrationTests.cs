@@ -76,4 +76,34 @@ public class MigrationTests
         Assert.Contains("AuditEntries", sqliteTables);
         Assert.Contains("Settings", sqliteTables);
     }
+
+    [Fact]
+    public async Task ValidatorsSavedBeforeTheMaximumRoleExistedMapNoSuperAdministrator()
+    {
+        var folder = Directory.CreateTempSubdirectory("atp-migration-").FullName;
+        try
+        {
+            var options = new DbContextOptionsBuilder<SqlitePanelDbContext>()
+                .UseSqlite(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "panel.db"), Pooling = false }.ToString())
+                .Options;
+            await using var context = new SqlitePanelDbContext(options);
+            var migrator = context.GetService<IMigrator>();
+            var migrations = context.Database.GetMigrations().ToList();
+            var maxRole = migrations.Single(m => m.EndsWith("_ValidatorMaxRole", StringComparison.Ordinal));
+            await migrator.MigrateAsync(migrations[migrations.IndexOf(maxRole) - 1]);
+            await context.Database.ExecuteSqlRawAsync(
+                "INSERT INTO ExternalTokenValidators (Id, Name, Issuer, JwksUrl, Audience, UserClaim, Enabled, CreatedAt, UpdatedAt) "
+                + "VALUES ('0193a1b2-0000-7000-8000-000000000001', 'Old IdP', 'https://login.example.com', NULL, 'panel', 'Email', 1, "
+                + "'2026-11-01 00:00:00', '2026-11-01 00:00:00')");
+
+            await migrator.MigrateAsync();
+
+            Assert.Equal(Domain.Permissions.PanelRoles.UserAdministrator,
+                await context.ExternalTokenValidators.Select(v => v.MaxRole).SingleAsync());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

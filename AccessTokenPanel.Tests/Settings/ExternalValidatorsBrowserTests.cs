@@ -10,7 +10,15 @@ namespace AccessTokenPanel.Tests.Settings;
 /// <summary>The external token validators editor on the Settings page, over a live circuit in Chromium.</summary>
 public sealed class ExternalValidatorsBrowserTests(Chromium chromium) : BrowserTest(chromium)
 {
-    private const string IssuerMessage = "Enter the issuer as the https URL the tokens carry in iss (http only for localhost).";
+    // The tests run in the Testing environment, where keys come over https only.
+    private const string IssuerMessage = "Enter the issuer as the https URL the tokens carry in iss.";
+
+    /// <summary>The code the administrator's app shows, of a step no earlier change (or the sign-in) used.</summary>
+    private string NextCode(TestUser user)
+    {
+        Factory.Time.Advance(TimeSpan.FromSeconds(30));
+        return user.CodeAt(Factory.Time.GetUtcNow());
+    }
 
     [Fact]
     public async Task AnAdministratorAddsEditsAndRemovesAValidatorAndABadUrlKeepsWhatWasTyped()
@@ -21,12 +29,15 @@ public sealed class ExternalValidatorsBrowserTests(Chromium chromium) : BrowserT
         await GotoInteractiveAsync(page, "/settings");
         await Assertions.Expect(page.GetByText("No external token validators")).ToBeVisibleAsync();
 
-        // A bad issuer: the Domain's message beside the field, everything typed still there, nothing saved.
+        // A bad issuer: the Domain's message beside the field, everything typed still there, nothing
+        // saved, and the code not spent (it is checked once the fields are right).
         await page.GetByRole(AriaRole.Button, new() { Name = "Add validator" }).ClickAsync();
         var add = page.GetByRole(AriaRole.Dialog, new() { Name = "Add external token validator" });
         await add.GetByLabel("Name", new() { Exact = true }).FillAsync("Corporate IdP");
         await add.GetByLabel("Issuer", new() { Exact = true }).FillAsync("login.example.com/tenant");
         await add.GetByLabel("Audience", new() { Exact = true }).FillAsync("api://access-token-panel");
+        await Assertions.Expect(add.GetByRole(AriaRole.Combobox, new() { Name = "Maximum role", Exact = true })).ToBeVisibleAsync();
+        await add.GetByRole(AriaRole.Textbox, new() { Name = "Authentication code", Exact = true }).FillAsync(NextCode(admin));
         await add.GetByRole(AriaRole.Button, new() { Name = "Add validator" }).ClickAsync();
         await Assertions.Expect(add.GetByText(IssuerMessage)).ToBeVisibleAsync();
         await Assertions.Expect(add.GetByLabel("Issuer", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
@@ -45,9 +56,10 @@ public sealed class ExternalValidatorsBrowserTests(Chromium chromium) : BrowserT
         await Assertions.Expect(row).ToContainTextAsync("Keys: by discovery");
         await Assertions.Expect(row).ToContainTextAsync("email");
         await Assertions.Expect(row).ToContainTextAsync("Enabled");
+        await Assertions.Expect(row).ToContainTextAsync(PanelRoles.UserAdministrator);
         var saved = await Factory.WithDbAsync(db => db.ExternalTokenValidators.AsNoTracking().SingleAsync());
-        Assert.Equal(("https://login.example.com/tenant", "api://access-token-panel", ExternalUserClaim.Email, true),
-            (saved.Issuer, saved.Audience, saved.UserClaim, saved.Enabled));
+        Assert.Equal(("https://login.example.com/tenant", "api://access-token-panel", ExternalUserClaim.Email, true, PanelRoles.UserAdministrator),
+            (saved.Issuer, saved.Audience, saved.UserClaim, saved.Enabled, saved.MaxRole));
 
         // Edit: the form starts from the stored values.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit Corporate IdP" }).ClickAsync();
@@ -55,7 +67,9 @@ public sealed class ExternalValidatorsBrowserTests(Chromium chromium) : BrowserT
         await Assertions.Expect(edit.GetByLabel("Issuer", new() { Exact = true })).ToHaveValueAsync("https://login.example.com/tenant");
         await edit.GetByLabel("JWKS URL", new() { Exact = true }).FillAsync("https://login.example.com/keys");
         await page.ChooseAsync(edit, "User claim", "sub (the user's SCIM externalId)");
+        await page.ChooseAsync(edit, "Maximum role", PanelRoles.ReadOnly);
         await edit.GetByLabel("Enabled", new() { Exact = true }).UncheckAsync();
+        await edit.GetByRole(AriaRole.Textbox, new() { Name = "Authentication code", Exact = true }).FillAsync(NextCode(admin));
         await edit.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await edit.WaitForAsync(new() { State = WaitForSelectorState.Detached });
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved \"Corporate IdP\".");
@@ -65,7 +79,8 @@ public sealed class ExternalValidatorsBrowserTests(Chromium chromium) : BrowserT
         await Assertions.Expect(row).ToContainTextAsync("sub");
         await Assertions.Expect(row).ToContainTextAsync("Disabled");
         var edited = await Factory.WithDbAsync(db => db.ExternalTokenValidators.AsNoTracking().SingleAsync());
-        Assert.Equal((saved.Id, "https://login.example.com/keys", ExternalUserClaim.Subject, false), (edited.Id, edited.JwksUrl, edited.UserClaim, edited.Enabled));
+        Assert.Equal((saved.Id, "https://login.example.com/keys", ExternalUserClaim.Subject, false, PanelRoles.ReadOnly),
+            (edited.Id, edited.JwksUrl, edited.UserClaim, edited.Enabled, edited.MaxRole));
 
         // Remove asks first; Cancel keeps it.
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove Corporate IdP" }).ClickAsync();
@@ -76,7 +91,12 @@ public sealed class ExternalValidatorsBrowserTests(Chromium chromium) : BrowserT
         await Assertions.Expect(row).ToHaveCountAsync(1);
         Assert.Equal(1, await Factory.WithDbAsync(db => db.ExternalTokenValidators.CountAsync()));
 
+        // Removing asks for the code too: without it nothing is removed and the message sits beside the field.
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove Corporate IdP" }).ClickAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
+        await Assertions.Expect(confirm.GetByText("Enter the current 6-digit code")).ToBeVisibleAsync();
+        Assert.Equal(1, await Factory.WithDbAsync(db => db.ExternalTokenValidators.CountAsync()));
+        await confirm.GetByRole(AriaRole.Textbox, new() { Name = "Authentication code", Exact = true }).FillAsync(NextCode(admin));
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Removed \"Corporate IdP\".");
         await Assertions.Expect(row).ToHaveCountAsync(0);

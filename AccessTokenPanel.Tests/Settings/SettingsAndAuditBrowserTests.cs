@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Settings;
@@ -133,10 +134,18 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
         await using (var scope = Factory.Scope())
         {
             var change = new SettingsChange(reader.Id, "in a test") { AccessTokenLifetimeMinutes = 45, DirectCallApis = new HashSet<ApiType> { ApiType.Scim } };
-            Assert.True((await scope.ServiceProvider.GetRequiredService<SettingsUpdater>().SaveAsync(await scope.ServiceProvider.SessionAsync(change.ActorId, via: change.Via), change)).Succeeded);
-            var added = await scope.ServiceProvider.GetRequiredService<ExternalTokenValidators>().CreateAsync(
-                new ExternalTokenValidatorInput("Corporate IdP", "https://login.example.com/tenant", null, "api://panel", "email", true), reader.Id, "in a test");
-            Assert.True(added.Succeeded);
+            // Seeded by an administrator: the reader may not change settings (the test below checks the page agrees).
+            var seeder = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "seeder@example.test", PanelRoles.SuperAdministrator);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SettingsUpdater>()
+                .SaveAsync(await scope.ServiceProvider.SessionAsync(seeder.Id, via: change.Via), change)).Succeeded);
+            // Stored directly: adding one through the Domain needs a Super Administrator and a code, which this page's reader is not.
+            var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+            db.ExternalTokenValidators.Add(new ExternalTokenValidator
+            {
+                Id = Guid.NewGuid(), Name = "Corporate IdP", Issuer = "https://login.example.com/tenant", Audience = "api://panel",
+                CreatedAt = Factory.Time.GetUtcNow().UtcDateTime, UpdatedAt = Factory.Time.GetUtcNow().UtcDateTime,
+            });
+            await db.SaveChangesAsync();
         }
         var page = await NewPageAsync();
         await BrowserSignIn.SignInAsync(page, reader, Factory.Time);

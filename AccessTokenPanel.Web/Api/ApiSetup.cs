@@ -86,7 +86,8 @@ public static class ApiSetup
                     AddRequiredHeader(operation, LeakReportSignature.SignatureHeader,
                         "Base64 of the ECDSA P-256 SHA-256 signature (DER) of the raw body.");
                 }
-                if (operation.OperationId is "CreateUserToken" or "IssueToken" or "RotateToken" or "RotateAnyToken")
+                if (operation.OperationId is "CreateUserToken" or "IssueToken" or "RotateToken" or "RotateAnyToken"
+                    or "CreateExternalTokenValidator" or "UpdateExternalTokenValidator" or "DeleteExternalTokenValidator")
                 {
                     AddRequiredHeader(operation, BasicCredentials.OtpHeader,
                         "The current code from the caller's authenticator app (each code works once).");

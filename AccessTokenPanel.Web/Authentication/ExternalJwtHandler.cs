@@ -209,16 +209,44 @@ public sealed class ExternalJwtHandler(
         {
             return (null, $"The token carries no {claimName} claim to find its panel user by.");
         }
-        var user = validator.UserClaim == ExternalUserClaim.Email
-            ? await users.FindByEmailAsync(value)
-            : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.ExternalId == value, Context.RequestAborted);
-        if (user is null)
+        // Many issuers let people type any address into their profile: an unverified email names nobody.
+        if (validator.UserClaim == ExternalUserClaim.Email && !IsEmailVerified(result.ClaimsIdentity))
+        {
+            return (null, "The token's email is not verified by its issuer (email_verified is not true), so it names no panel user.");
+        }
+        IQueryable<PanelUser> candidates;
+        if (validator.UserClaim == ExternalUserClaim.Email)
+        {
+            var normalizedEmail = users.NormalizeEmail(value);
+            candidates = db.Users.AsNoTracking().Where(u => u.NormalizedEmail == normalizedEmail);
+        }
+        else
+        {
+            candidates = db.Users.AsNoTracking().Where(u => u.ExternalId == value);
+        }
+        // Two rows are enough to know the claim is ambiguous; it then names nobody (never a guess, never a 500).
+        var matches = await candidates.OrderBy(u => u.Id).Take(2).ToListAsync(Context.RequestAborted);
+        if (matches.Count == 0)
         {
             return (null, $"The token's {claimName} does not belong to a panel user.");
         }
+        if (matches.Count > 1)
+        {
+            return (null, $"The token's {claimName} matches more than one panel user, so it cannot say which one it acts as.");
+        }
+        var user = matches[0];
         if (user.IsDisabled)
         {
             return (null, "The token's panel user is disabled.");
+        }
+        if (PanelRoles.Find(validator.MaxRole) is not { } maxRole)
+        {
+            return (null, $"The validator's maximum role ({validator.MaxRole}) is not a panel role.");
+        }
+        var userPermissions = await permissions.GetPermissionsAsync(user.Id, Context.RequestAborted);
+        if (!userPermissions.IsSubsetOf(maxRole.Permissions))
+        {
+            return (null, $"The token's panel user holds permissions beyond this validator's maximum role ({maxRole.Name}).");
         }
         var claims = new List<Claim>
         {
@@ -227,9 +255,17 @@ public sealed class ExternalJwtHandler(
             new(TokenClaims.Api, ApiType.Rest.ToString()),
             new(ExternalJwtDefaults.IssuerClaim, validator.Issuer),
         };
-        claims.AddRange((await permissions.GetPermissionsAsync(user.Id, Context.RequestAborted)).Select(p => new Claim(TokenClaims.Permission, p)));
+        // The user's own permissions, bounded by the validator's maximum role.
+        claims.AddRange(userPermissions.Where(maxRole.Permissions.Contains).Select(p => new Claim(TokenClaims.Permission, p)));
         return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, null)), null);
     }
+
+    /// <summary>OIDC's <c>email_verified</c> as a JSON true, or (some issuers) the string "true"; anything else is not verified.</summary>
+    private static bool IsEmailVerified(ClaimsIdentity identity) =>
+        identity.FindFirst("email_verified") is { } verified
+        && (verified.ValueType == ClaimValueTypes.Boolean
+            ? string.Equals(verified.Value, "true", StringComparison.OrdinalIgnoreCase)
+            : verified.Value == "true");
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AccessTokenPanel.Domain.ExternalTokens;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,7 +15,8 @@ public sealed record ExternalKeys(IReadOnlyList<SecurityKey>? Keys, string? Erro
 /// fetches again (key rotation), at most once per <see cref="MinRefreshInterval"/> so that made-up
 /// kids cannot make the panel hammer the issuer.
 /// </summary>
-public sealed class ExternalJwtKeyCache(IHttpClientFactory httpClients, TimeProvider time, ILogger<ExternalJwtKeyCache> logger)
+public sealed class ExternalJwtKeyCache(
+    IHttpClientFactory httpClients, IOptions<ExternalIssuerUrlOptions> urlOptions, TimeProvider time, ILogger<ExternalJwtKeyCache> logger)
 {
     public const string HttpClientName = "external-token-issuers";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
@@ -105,13 +107,19 @@ public sealed class ExternalJwtKeyCache(IHttpClientFactory httpClients, TimeProv
     private async Task<IReadOnlyList<SecurityKey>> FetchAsync(ExternalTokenValidator validator, CancellationToken cancellationToken)
     {
         var http = httpClients.CreateClient(HttpClientName);
+        var allowLoopbackHttp = urlOptions.Value.AllowLoopbackHttp;
         var jwksUrl = validator.JwksUrl;
+        // Checked again here: a validator saved under Development's rule may reach a production instance.
+        if (!ExternalTokenValidators.IsTrustedUrl(jwksUrl ?? validator.Issuer, allowLoopbackHttp))
+        {
+            throw new InvalidOperationException("The validator's issuer or JWKS URL is not an https URL.");
+        }
         if (jwksUrl is null)
         {
             var discovery = validator.Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
             var configuration = OpenIdConnectConfiguration.Create(await http.GetStringAsync(discovery, cancellationToken));
             jwksUrl = configuration.JwksUri;
-            if (string.IsNullOrEmpty(jwksUrl) || !ExternalTokenValidators.IsTrustedUrl(jwksUrl))
+            if (string.IsNullOrEmpty(jwksUrl) || !ExternalTokenValidators.IsTrustedUrl(jwksUrl, allowLoopbackHttp))
             {
                 throw new InvalidOperationException("The discovery document names no usable jwks_uri.");
             }

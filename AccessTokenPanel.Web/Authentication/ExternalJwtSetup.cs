@@ -1,3 +1,5 @@
+using AccessTokenPanel.Domain.ExternalTokens;
+
 namespace AccessTokenPanel.Web.Authentication;
 
 public static class ExternalJwtSetup
@@ -13,11 +15,17 @@ public static class ExternalJwtSetup
         services.PostConfigure<BearerTokenOptions>(BearerTokenDefaults.Scheme, options => options.ForwardDefaultSelector = ExternalJwtDefaults.Select);
         services.AddSingleton<ExternalJwtKeyCache>();
         services.AddScoped<ExternalTokenValidatorChanges>();
+        // Loopback http (a local test issuer) only in Development: the environment decides, not configuration.
+        services.AddOptions<ExternalIssuerUrlOptions>()
+            .Configure<IHostEnvironment>((options, environment) => options.AllowLoopbackHttp = environment.IsDevelopment());
         services.AddHttpClient(ExternalJwtKeyCache.HttpClientName, client =>
-        {
-            client.Timeout = TimeSpan.FromSeconds(5);
-            client.MaxResponseContentBufferSize = 1024 * 1024;
-        });
+            {
+                client.Timeout = TimeSpan.FromSeconds(5);
+                client.MaxResponseContentBufferSize = 1024 * 1024;
+            })
+            // A redirect would take the key fetch to a URL nobody checked (http, another host, an internal
+            // address): the URLs the validator names, and those only, are where keys come from.
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         return services;
     }
 }

@@ -1,38 +1,37 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.ExternalTokens;
 
 namespace AccessTokenPanel.Web.Authentication;
 
 /// <summary>
 /// Changes to external token validators, for the Configuration API and the Settings page alike: the
-/// Domain's rules (<see cref="ExternalTokenValidators"/>), and then this instance's cached signing
-/// keys of a changed or removed validator are dropped, so its next token is checked against what
-/// the validator says now. (Other instances notice through the validator's UpdatedAt.)
+/// Domain's rules (<see cref="ExternalTokenValidators"/>: every permission, a current code, valid
+/// input), and then this instance's cached signing keys of a changed or removed validator are
+/// dropped, so its next token is checked against what the validator says now. (Other instances
+/// notice through the validator's UpdatedAt.)
 /// </summary>
 public sealed class ExternalTokenValidatorChanges(ExternalTokenValidators validators, ExternalJwtKeyCache keys)
 {
-    public Task<ExternalTokenValidatorResult> CreateAsync(ExternalTokenValidatorInput input, string actorId, string via, CancellationToken cancellationToken = default) =>
-        validators.CreateAsync(input, actorId, via, cancellationToken);
+    public Task<ExternalTokenValidatorResult> CreateAsync(Actor actor, ExternalTokenValidatorInput input, CancellationToken cancellationToken = default) =>
+        validators.CreateAsync(actor, input, cancellationToken);
 
-    /// <summary>Null when there is no validator with this id.</summary>
-    public async Task<ExternalTokenValidatorResult?> UpdateAsync(
-        Guid id, ExternalTokenValidatorInput input, string actorId, string via, CancellationToken cancellationToken = default)
+    public async Task<ExternalTokenValidatorResult> UpdateAsync(Actor actor, Guid id, ExternalTokenValidatorInput input, CancellationToken cancellationToken = default)
     {
-        var result = await validators.UpdateAsync(id, input, actorId, via, cancellationToken);
-        if (result is { Succeeded: true })
+        var result = await validators.UpdateAsync(actor, id, input, cancellationToken);
+        if (result.Succeeded)
         {
             keys.Forget(id);
         }
         return result;
     }
 
-    /// <summary>False when there is no validator with this id.</summary>
-    public async Task<bool> DeleteAsync(Guid id, string actorId, string via, CancellationToken cancellationToken = default)
+    public async Task<ExternalTokenValidatorResult> DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
     {
-        if (!await validators.DeleteAsync(id, actorId, via, cancellationToken))
+        var result = await validators.DeleteAsync(actor, id, cancellationToken);
+        if (result.Succeeded)
         {
-            return false;
+            keys.Forget(id);
         }
-        keys.Forget(id);
-        return true;
+        return result;
     }
 }

@@ -15,30 +15,42 @@ namespace AccessTokenPanel.Tests.Api.ExternalTokens;
 /// The REST API accepting JWTs from trusted external issuers, against a real issuer (Kestrel serving
 /// discovery and JWKS, real RSA keys), with validators managed through the Configuration API.
 /// </summary>
-public class ExternalTokenValidationTests(ApiAppFactory factory, FakeIssuer issuer) : IClassFixture<ApiAppFactory>, IClassFixture<FakeIssuer>
+public class ExternalTokenValidationTests(ExternalIssuerAppFactory factory, FakeIssuer issuer) : IClassFixture<ExternalIssuerAppFactory>, IClassFixture<FakeIssuer>
 {
     private const string Audience = "access-token-panel";
     private static int _sequence;
 
     private DateTimeOffset Now => factory.Time.GetUtcNow();
 
-    private async Task<HttpClient> AdminAsync()
+    /// <summary>A Super Administrator's Configuration token, and the code of a fresh step from their authenticator for each change.</summary>
+    private sealed record Admin(HttpClient Client, TestUser User, ApiAppFactory Factory)
+    {
+        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+            Factory.NextTotpStep();
+            request.Headers.Add("X-OTP", User.CodeAt(Factory.Time.GetUtcNow()));
+            return await Client.SendAsync(request);
+        }
+    }
+
+    private async Task<Admin> AdminAsync()
     {
         var admin = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"ext-admin-{Interlocked.Increment(ref _sequence)}@example.com",
             PanelRoles.SuperAdministrator);
-        return factory.ClientWith(await factory.IssueTokenAsync(admin.Id, ApiType.Configuration, PanelRoles.SuperAdministrator));
+        return new(factory.ClientWith(await factory.IssueTokenAsync(admin.Id, ApiType.Configuration, PanelRoles.SuperAdministrator)), admin, factory);
     }
 
-    private async Task<JsonElement> CreateValidatorAsync(HttpClient admin, object body)
+    private static async Task<JsonElement> CreateValidatorAsync(Admin admin, object body)
     {
-        var response = await admin.PostAsJsonAsync("/api/config/v1/external-token-validators", body);
+        var response = await admin.SendAsync(HttpMethod.Post, "/api/config/v1/external-token-validators", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         return JsonDocument.Parse(text).RootElement;
     }
 
     /// <summary>A tenant at the fake issuer, trusted by a validator found through discovery, and a panel user.</summary>
-    private async Task<(FakeIssuer.Tenant Tenant, TestUser User, HttpClient Admin)> TrustedAsync(string userClaim = "email")
+    private async Task<(FakeIssuer.Tenant Tenant, TestUser User, Admin Admin)> TrustedAsync(string userClaim = "email")
     {
         var name = $"tenant{Interlocked.Increment(ref _sequence)}";
         var tenant = issuer.NewTenant(name);
@@ -220,14 +232,14 @@ public class ExternalTokenValidationTests(ApiAppFactory factory, FakeIssuer issu
         var jwt = tenant.Sign(Now, Audience, FakeIssuer.Email(user.Email));
         Assert.Equal(HttpStatusCode.OK, (await CallAsync(jwt)).StatusCode);
 
-        var disable = await admin.PutAsJsonAsync($"/api/config/v1/external-token-validators/{id}",
+        var disable = await admin.SendAsync(HttpMethod.Put, $"/api/config/v1/external-token-validators/{id}",
             new { name, issuer = tenant.Issuer, audience = Audience, userClaim = "email", enabled = false });
         Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
         Assert.False((await disable.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("enabled").GetBoolean());
         await AssertRefusedAsync(await CallAsync(jwt), "trusts this token's issuer");
 
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/config/v1/external-token-validators/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/config/v1/external-token-validators/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(HttpMethod.Delete, $"/api/config/v1/external-token-validators/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Client.GetAsync($"/api/config/v1/external-token-validators/{id}")).StatusCode);
         var actions = await factory.WithDbAsync(db => db.AuditEntries.Where(a => a.SubjectId == id).Select(a => a.Action).ToListAsync());
         Assert.Equal(new[] { AuditActions.ExternalValidatorCreated, AuditActions.ExternalValidatorUpdated, AuditActions.ExternalValidatorDeleted }.Order(), actions.Order());
     }
@@ -237,12 +249,12 @@ public class ExternalTokenValidationTests(ApiAppFactory factory, FakeIssuer issu
     {
         var admin = await AdminAsync();
 
-        var response = await admin.PostAsJsonAsync("/api/config/v1/external-token-validators",
-            new { name = "", issuer = "http://idp.example.com", jwksUrl = "ftp://x", audience = "", userClaim = "phone" });
+        var response = await admin.SendAsync(HttpMethod.Post, "/api/config/v1/external-token-validators",
+            new { name = "", issuer = "http://idp.example.com", jwksUrl = "ftp://x", audience = "", userClaim = "phone", maxRole = "Root" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Equal(["audience", "issuer", "jwksUrl", "name", "userClaim"], errors.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["audience", "issuer", "jwksUrl", "maxRole", "name", "userClaim"], errors.EnumerateObject().Select(p => p.Name).Order());
         Assert.Contains("https", errors.GetProperty("issuer")[0].GetString());
     }
 

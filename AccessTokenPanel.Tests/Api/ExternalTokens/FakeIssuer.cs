@@ -82,6 +82,9 @@ public sealed class FakeIssuer : IAsyncLifetime
             _tenants.TryGetValue(tenant, out var t)
                 ? Results.Json(new Dictionary<string, object> { ["issuer"] = t.Issuer, ["jwks_uri"] = t.JwksUrl })
                 : Results.NotFound());
+        // A key server that moved: every path under /{tenant}/redirect/ answers 302 to the same path without it.
+        _app.MapGet("/{tenant}/redirect/{**rest}", (string tenant, string rest) =>
+            _tenants.TryGetValue(tenant, out var t) ? Results.Redirect($"{t.Issuer}/{rest}") : Results.NotFound());
         _app.MapGet("/{tenant}/jwks", (string tenant) =>
         {
             if (!_tenants.TryGetValue(tenant, out var t))
@@ -122,5 +125,6 @@ public sealed class FakeIssuer : IAsyncLifetime
         return $"http://127.0.0.1:{port}/down";
     }
 
-    public static Dictionary<string, object> Email(string email) => new() { ["email"] = email, ["sub"] = "sub-" + email };
+    /// <summary>The claims of a token for this email, verified by the issuer (as an email validator requires).</summary>
+    public static Dictionary<string, object> Email(string email) => new() { ["email"] = email, ["email_verified"] = true, ["sub"] = "sub-" + email };
 }

@@ -22,7 +22,10 @@ public sealed record TokenPolicyBody(
     int? AccessTokenLifetimeMinutes,
     IReadOnlyList<string>? DirectCallApiTypes);
 
-/// <summary>An external token validator; <c>userClaim</c> is <c>email</c> or <c>sub</c>.</summary>
+/// <summary>
+/// An external token validator; <c>userClaim</c> is <c>email</c> or <c>sub</c>; <c>maxRole</c> the
+/// highest panel role whose user its tokens may act as.
+/// </summary>
 public sealed record ExternalTokenValidatorResponse(
     Guid Id,
     string Name,
@@ -30,6 +33,7 @@ public sealed record ExternalTokenValidatorResponse(
     string? JwksUrl,
     string Audience,
     string UserClaim,
+    string MaxRole,
     bool Enabled,
     DateTime CreatedAt,
     DateTime UpdatedAt);

@@ -1,23 +1,30 @@
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Web.Authentication;
 using AccessTokenPanel.Web.Components.Account;
+using AccessTokenPanel.Web.Hosting;
 
 namespace AccessTokenPanel.Web.Components.Pages.Settings;
 
-/// <summary>Whether a removal happened, and the sentence for the page.</summary>
-public sealed record ValidatorRemoval(bool Removed, string Message);
+/// <summary>Whether a removal happened, and the messages: the page's sentence, or the one beside the code field.</summary>
+public sealed record ValidatorRemoval(bool Removed, string Message, string? CodeError = null);
 
 /// <summary>
 /// What the external token validators editor does on the server. A circuit lives for hours, so
-/// every call asks <see cref="CircuitActor"/> again (settings.read to list, settings.write to change)
-/// and works in a fresh scope; the changes go through <see cref="ExternalTokenValidatorChanges"/>,
-/// as the Configuration API's do.
+/// every call asks <see cref="CircuitActor"/> again (settings.read to list, settings.write as the
+/// first filter to change) and works in a fresh scope; the changes go through
+/// <see cref="ExternalTokenValidatorChanges"/>, as the Configuration API's do, where the Domain asks
+/// for every permission and the user's current authentication code.
 /// </summary>
 public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceScopeFactory scopes)
 {
     /// <summary>The key of a message that belongs to the whole form, not to one field.</summary>
-    public const string FormField = "";
+    public const string FormField = ExternalTokenValidatorFields.Change;
+
+    /// <summary>The key of the authentication code's message.</summary>
+    public const string CodeField = ExternalTokenValidatorFields.StepUpCode;
+
     public const string Via = "on the Settings page";
     public const string NotAllowed = "You can no longer change the settings. Nothing was saved.";
     public const string Gone = "This validator no longer exists (someone removed it). Nothing was saved.";
@@ -33,21 +40,33 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
         return await scope.ServiceProvider.GetRequiredService<ExternalTokenValidators>().ListAsync(cancellationToken);
     }
 
-    /// <summary>Adds a validator (<paramref name="id"/> null) or replaces one.</summary>
-    /// <returns>Messages keyed by the input's property names (<see cref="FormField"/> for the form); none when saved.</returns>
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(Guid? id, ExternalTokenValidatorInput input, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The roles the signed-in user may offer as a validator's maximum role, or none when they may not
+    /// change validators at all (decides what is shown; every change is checked again).
+    /// </summary>
+    public async Task<IReadOnlyList<PanelRole>> ChangeableWithRolesAsync(CancellationToken cancellationToken = default)
     {
-        var actorId = await actor.RequireAsync(Permission.SettingsWrite, cancellationToken);
-        if (actorId is null)
+        var (userId, permissions) = await actor.CurrentAsync(cancellationToken);
+        return userId is not null && ExternalTokenValidators.MayChange(permissions) ? PanelRoles.DelegableBy(permissions) : [];
+    }
+
+    /// <summary>Adds a validator (<paramref name="id"/> null) or replaces one, with the user's current <paramref name="code"/>.</summary>
+    /// <returns>Messages keyed by the input's property names (<see cref="FormField"/> for the form, <see cref="CodeField"/> for the code); none when saved.</returns>
+    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(
+        Guid? id, ExternalTokenValidatorInput input, string? code, CancellationToken cancellationToken = default)
+    {
+        if (await ActingAsync(cancellationToken) is not { } acting)
         {
             return new Dictionary<string, string> { [FormField] = NotAllowed };
         }
+        // The step-up (and its per-user limit) is the Domain's: StepUpVerifier.
+        var actorWithCode = acting with { StepUpCode = Normalize(code) };
         await using var scope = scopes.CreateAsyncScope();
         var changes = scope.ServiceProvider.GetRequiredService<ExternalTokenValidatorChanges>();
         var result = id is { } existing
-            ? await changes.UpdateAsync(existing, input, actorId, Via, cancellationToken)
-            : await changes.CreateAsync(input, actorId, Via, cancellationToken);
-        if (result is null)
+            ? await changes.UpdateAsync(actorWithCode, existing, input, cancellationToken)
+            : await changes.CreateAsync(actorWithCode, input, cancellationToken);
+        if (result.Outcome == ExternalTokenValidatorOutcome.NotFound)
         {
             return new Dictionary<string, string> { [FormField] = Gone };
         }
@@ -55,16 +74,38 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
         return result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.First().Message);
     }
 
-    public async Task<ValidatorRemoval> RemoveAsync(Guid id, string name, CancellationToken cancellationToken = default)
+    /// <summary>Removes a validator with the user's current <paramref name="code"/>.</summary>
+    public async Task<ValidatorRemoval> RemoveAsync(Guid id, string name, string? code, CancellationToken cancellationToken = default)
     {
-        var actorId = await actor.RequireAsync(Permission.SettingsWrite, cancellationToken);
-        if (actorId is null)
+        if (await ActingAsync(cancellationToken) is not { } acting)
         {
             return new(false, "You can no longer change the settings. Nothing was removed.");
         }
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ExternalTokenValidatorChanges>().DeleteAsync(id, actorId, Via, cancellationToken)
-            ? new(true, $"Removed \"{name}\". Its issuer's tokens are refused from now on.")
-            : new(false, $"\"{name}\" was already removed.");
+        var result = await scope.ServiceProvider.GetRequiredService<ExternalTokenValidatorChanges>()
+            .DeleteAsync(acting with { StepUpCode = Normalize(code) }, id, cancellationToken);
+        return result.Outcome switch
+        {
+            ExternalTokenValidatorOutcome.Done => new(true, $"Removed \"{name}\". Its issuer's tokens are refused from now on."),
+            ExternalTokenValidatorOutcome.NotFound => new(false, $"\"{name}\" was already removed."),
+            ExternalTokenValidatorOutcome.StepUpRefused => new(false, result.Errors[0].Message, result.Errors[0].Message),
+            _ => new(false, result.Errors[0].Message + " Nothing was removed."),
+        };
     }
+
+    /// <summary>The signed-in user, still valid and holding settings.write, as an actor with the permissions they hold now.</summary>
+    private async Task<Actor?> ActingAsync(CancellationToken cancellationToken)
+    {
+        var actorId = await actor.RequireAsync(Permission.SettingsWrite, cancellationToken);
+        if (actorId is null)
+        {
+            return null;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        return Actor.Session(actorId, await scope.ServiceProvider.GetRequiredService<PermissionResolver>().GetPermissionsAsync(actorId, cancellationToken),
+            enrolled: true, via: Via);
+    }
+
+    // People type the code as the app shows it ("123 456").
+    private static string? Normalize(string? code) => code?.Replace(" ", "", StringComparison.Ordinal).Trim();
 }
