@@ -5,7 +5,10 @@ using System.Text.Json;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Account;
 using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Tests.Api.GraphQL;
 
@@ -202,5 +205,21 @@ public class GraphQLEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppF
             Assert.NotEmpty((await BodyAsync(response)).GetProperty("errors").EnumerateArray());
         }
         Assert.Contains("depth", (await BodyAsync(tooDeep)).GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ACodeRefusedUncheckedWhileOthersAreBeingCheckedIsTooManyAttemptsNotInvalid()
+    {
+        var user = await UserAsync();
+        var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        // As many attempts charged as the lockout allows, none finished: what parallel guesses leave while they are checked.
+        var limit = factory.Services.GetRequiredService<IOptions<IdentityOptions>>().Value.Lockout.MaxFailedAccessAttempts;
+        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.TotpFailedAttempts, limit)));
+
+        var response = await client.SendAsync(Request(Mutation(TimeSpan.FromDays(7)), FreshCode(user)));
+
+        Assert.Equal("TOO_MANY_ATTEMPTS", await ErrorCodeAsync(response));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.AccessTokens.CountAsync(t => t.OwnerId == user.Id)));
     }
 }

@@ -129,6 +129,8 @@ public sealed class PanelMutation : ObjectGraphType
                 StepUpResult.ReplayedCode => new ExecutionError("This code was already used. Wait for the next code.") { Code = "CODE_REPLAYED" },
                 StepUpResult.NotEnrolled => new ExecutionError("Set up an authenticator app in the panel first.") { Code = "NOT_ENROLLED" },
                 StepUpResult.LockedOut => new ExecutionError("Too many failed attempts: the account is locked for a while.") { Code = "LOCKED_OUT" },
+                StepUpResult.TooManyAttempts => new ExecutionError(
+                    "Other authentication codes for this account are being checked right now. Try again in a moment.") { Code = "TOO_MANY_ATTEMPTS" },
                 _ => new ExecutionError("The authentication code is not valid.") { Code = "CODE_INVALID" },
             };
         }
