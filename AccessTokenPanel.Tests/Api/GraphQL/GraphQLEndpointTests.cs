@@ -222,4 +222,20 @@ public class GraphQLEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppF
         Assert.Equal("TOO_MANY_ATTEMPTS", await ErrorCodeAsync(response));
         Assert.Equal(1, await factory.WithDbAsync(db => db.AccessTokens.CountAsync(t => t.OwnerId == user.Id)));
     }
+
+    [Fact]
+    public async Task ASignedInSessionThatHasNotEnrolledIsRefusedWith403()
+    {
+        var email = $"gql-unenrolled-{Interlocked.Increment(ref _sequence)}@example.com";
+        await AccountHttp.CreateUnenrolledUserAsync(factory, email);
+        using var browser = new FormClient(factory);
+        // The password alone signs an unenrolled user in, to the enrollment page only.
+        Assert.Equal("/account/two-factor", FormClient.LocationOf(await AccountHttp.PasswordStepAsync(browser, email, TestUsers.DefaultPassword)));
+        var origin = browser.Http.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
+        var response = await browser.Http.SendAsync(Request("{ me { email tokens { id } } }", origin: origin, fetchSite: "same-origin"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("NOT_ENROLLED", await ErrorCodeAsync(response));
+    }
 }

@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Authentication;
+using AccessTokenPanel.Web.Components.Account;
 using global::GraphQL;
 using global::GraphQL.Transport;
 using global::GraphQL.Types;
@@ -14,7 +15,8 @@ namespace AccessTokenPanel.Web.Api.GraphQL;
 /// <c>POST /api/graphql</c> (GraphQL over HTTP, JSON only). Authenticated by a REST API token (or an
 /// external JWT) in <c>Authorization: Bearer</c>, or by the panel's session cookie from the panel's
 /// own pages: a cookie request must be same-origin (Origin or Sec-Fetch-Site) and JSON, which a
-/// cross-site form or simple request cannot be. Queries are bounded in depth and complexity.
+/// cross-site form or simple request cannot be, and its session enrolled. Queries are bounded in
+/// depth and complexity.
 /// </summary>
 internal static class GraphQLEndpoint
 {
@@ -140,6 +142,14 @@ internal static class GraphQLEndpoint
         {
             return (null, (StatusCodes.Status403Forbidden, "CROSS_ORIGIN",
                 "Requests authenticated by the panel's session must come from the panel's own pages (same origin)."));
+        }
+        // The cookie handler has just checked the session (not ended, same security stamp, user not
+        // disabled) and refreshed the enrollment claim from the database. As on every screen, a
+        // session that has not enrolled an authenticator reaches nothing but enrollment.
+        if (!PanelClaims.IsEnrolled(cookie.Principal))
+        {
+            return (null, (StatusCodes.Status403Forbidden, "NOT_ENROLLED",
+                "Set up an authenticator app in the panel first: until then this session can only enroll."));
         }
         http.User = cookie.Principal;
         return (new GraphQLCaller { UserId = userId, Code = code, Via = "via GraphQL in the panel session" }, null);
