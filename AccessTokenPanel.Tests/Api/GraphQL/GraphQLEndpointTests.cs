@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -5,6 +6,9 @@ using System.Text.Json;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Account;
 using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,8 +17,25 @@ using Microsoft.Extensions.Options;
 namespace AccessTokenPanel.Tests.Api.GraphQL;
 
 /// <summary>POST /api/graphql: the security platform's issuing mutation and a "me" query, by bearer token or same-origin session.</summary>
-public class GraphQLEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory>
+public class GraphQLEndpointTests(GraphQLEndpointTests.GraphQLAppFactory factory) : IClassFixture<GraphQLEndpointTests.GraphQLAppFactory>
 {
+    public class GraphQLAppFactory : ApiAppFactory
+    {
+        public const string MeterHeader = "X-Test-Body-Meter";
+
+        /// <summary>How many bytes of its body the app read, per request that carried <see cref="MeterHeader"/>.</summary>
+        public ConcurrentDictionary<string, long> BodyBytesRead { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new BodyMeter(BodyBytesRead)));
+        }
+    }
+
+    // The documented limit (README, GraphQL).
+    private const int MaxBodyBytes = 64 * 1024;
+
     private static int _sequence;
 
     private Task<TestUser> UserAsync() =>
@@ -237,5 +258,106 @@ public class GraphQLEndpointTests(ApiAppFactory factory) : IClassFixture<ApiAppF
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("NOT_ENROLLED", await ErrorCodeAsync(response));
+    }
+
+    [Fact]
+    public async Task ABodyWithoutALengthOverTheLimitIs413WithoutBeingReadToTheEnd()
+    {
+        var user = await UserAsync();
+        // Without the redirect handler, which would buffer the body and give it a Content-Length.
+        var client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        // Sixteen times the limit and no Content-Length (sent chunked): only reading can tell its size.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/graphql") { Content = new UnsizedQueryContent(16 * MaxBodyBytes) };
+        var meter = Guid.NewGuid().ToString("N");
+        request.Headers.Add(GraphQLAppFactory.MeterHeader, meter);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("REQUEST_TOO_LARGE", await ErrorCodeAsync(response));
+        Assert.InRange(factory.BodyBytesRead[meter], MaxBodyBytes, 2 * MaxBodyBytes);
+    }
+
+    /// <summary>A JSON query of <paramref name="size"/> bytes (never closed) whose length is not known beforehand.</summary>
+    private sealed class UnsizedQueryContent : HttpContent
+    {
+        private readonly int _size;
+
+        public UnsizedQueryContent(int size)
+        {
+            _size = size;
+            Headers.ContentType = new("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var fields = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("email ", 1024)));
+            await stream.WriteAsync("{\"query\":\"{ me { "u8.ToArray());
+            for (var sent = 0; sent < _size; sent += fields.Length)
+            {
+                await stream.WriteAsync(fields);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    /// <summary>Counts what the app reads of each metered request's body: the client cannot tell, the test host takes all of it either way.</summary>
+    private sealed class BodyMeter(ConcurrentDictionary<string, long> bytesRead) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (http, nextMiddleware) =>
+            {
+                if (http.Request.Headers[GraphQLAppFactory.MeterHeader].ToString() is not { Length: > 0 } meter)
+                {
+                    await nextMiddleware(http);
+                    return;
+                }
+                var counting = new CountingStream(http.Request.Body);
+                http.Request.Body = counting;
+                try
+                {
+                    await nextMiddleware(http);
+                }
+                finally
+                {
+                    bytesRead[meter] = counting.BytesRead;
+                }
+            });
+            next(app);
+        };
+    }
+
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            BytesRead += read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("The app reads bodies asynchronously.");
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

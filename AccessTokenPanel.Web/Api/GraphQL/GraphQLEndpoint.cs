@@ -6,6 +6,7 @@ using global::GraphQL;
 using global::GraphQL.Transport;
 using global::GraphQL.Types;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Net.Http.Headers;
 
@@ -15,15 +16,15 @@ namespace AccessTokenPanel.Web.Api.GraphQL;
 /// <c>POST /api/graphql</c> (GraphQL over HTTP, JSON only). Authenticated by a REST API token (or an
 /// external JWT) in <c>Authorization: Bearer</c>, or by the panel's session cookie from the panel's
 /// own pages: a cookie request must be same-origin (Origin or Sec-Fetch-Site) and JSON, which a
-/// cross-site form or simple request cannot be, and its session enrolled. Queries are bounded in
-/// depth and complexity.
+/// cross-site form or simple request cannot be, and its session enrolled. The body is read no
+/// further than its limit, chunked or not; queries are bounded in depth and complexity.
 /// </summary>
 internal static class GraphQLEndpoint
 {
     public const string Path = "/api/graphql";
     public const int MaxDepth = 10;
     public const int MaxComplexity = 500;
-    private const long MaxBodyBytes = 64 * 1024;
+    private const int MaxBodyBytes = 64 * 1024;
 
     public static IServiceCollection AddPanelGraphQL(this IServiceCollection services)
     {
@@ -62,16 +63,17 @@ internal static class GraphQLEndpoint
                 "Send the request as application/json: {\"query\": \"...\", \"variables\": {...}}.");
             return;
         }
-        if (http.Request.ContentLength > MaxBodyBytes)
+        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+        if (body is null)
         {
-            await WriteErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", "The request is too large.");
+            await WriteErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", $"The request is larger than {MaxBodyBytes} bytes.");
             return;
         }
 
         GraphQLRequest? request;
         try
         {
-            request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+            request = await serializer.ReadAsync<GraphQLRequest>(new MemoryStream(body, writable: false), http.RequestAborted);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
@@ -105,6 +107,42 @@ internal static class GraphQLEndpoint
         http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         http.Response.ContentType = "application/json; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// The body, or null when it is longer than <see cref="MaxBodyBytes"/>: read no further than that,
+    /// whether or not it declared a Content-Length (a chunked body does not).
+    /// </summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+        // Kestrel then refuses the rest itself, also when it drains what this endpoint left unread.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxBodyBytes;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    return null;
+                }
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        return buffer.ToArray();
     }
 
     private static async Task<(GraphQLCaller? Caller, (int Status, string Code, string Message)? Refusal)> AuthenticateAsync(HttpContext http)
