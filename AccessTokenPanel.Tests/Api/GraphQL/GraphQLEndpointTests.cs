@@ -279,6 +279,54 @@ public class GraphQLEndpointTests(GraphQLEndpointTests.GraphQLAppFactory factory
         Assert.InRange(factory.BodyBytesRead[meter], MaxBodyBytes, 2 * MaxBodyBytes);
     }
 
+    [Fact]
+    public async Task AQueryLongerThanTheCapIsRefusedBeforeItIsParsed()
+    {
+        var user = await UserAsync();
+        var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        // The review's 63 KB of one field repeated: within the body limit, 3.4 s of parsing and validation.
+        var query = "{ me { " + string.Concat(Enumerable.Repeat("email ", 63 * 1024 / 6)) + "} }";
+
+        var response = await client.SendAsync(Request(query));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("QUERY_TOO_LONG", await ErrorCodeAsync(response));
+        Assert.Contains("8192 characters", (await BodyAsync(response)).GetProperty("errors")[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task AQueryWithMoreTokensThanTheCapIsRefusedBeforeItIsParsed()
+    {
+        var user = await UserAsync();
+        var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        // 1,205 tokens in 7,210 characters: short enough, too many tokens.
+        var query = "{ me { " + string.Concat(Enumerable.Repeat("email ", 1200)) + "} }";
+
+        var response = await client.SendAsync(Request(query));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("QUERY_TOO_MANY_TOKENS", await ErrorCodeAsync(response));
+    }
+
+    [Fact]
+    public async Task FragmentsThatExpandToTooManyFieldsAreRefusedBeforeValidationWhileSmallFragmentsRun()
+    {
+        var user = await UserAsync();
+        var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
+        // Each fragment spreads the next twice: 13 short fragments ask for 8,191 fields (thirty would
+        // ask for a billion, and the complexity analyzer would walk every one of them).
+        var bomb = "{ me { ...F0 } } " + string.Concat(Enumerable.Range(0, 12).Select(i => $"fragment F{i} on Me {{ email ...F{i + 1} ...F{i + 1} }} "))
+            + "fragment F12 on Me { email }";
+
+        var refused = await client.SendAsync(Request(bomb));
+        var small = await client.SendAsync(Request("{ me { ...Who } } fragment Who on Me { email tokens { name } }"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("QUERY_TOO_MANY_FIELDS", await ErrorCodeAsync(refused));
+        Assert.True(small.StatusCode == HttpStatusCode.OK, await small.Content.ReadAsStringAsync());
+        Assert.Equal(user.Email, (await BodyAsync(small)).GetProperty("data").GetProperty("me").GetProperty("email").GetString());
+    }
+
     /// <summary>A JSON query of <paramref name="size"/> bytes (never closed) whose length is not known beforehand.</summary>
     private sealed class UnsizedQueryContent : HttpContent
     {

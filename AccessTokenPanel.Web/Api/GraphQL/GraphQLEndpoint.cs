@@ -16,8 +16,10 @@ namespace AccessTokenPanel.Web.Api.GraphQL;
 /// <c>POST /api/graphql</c> (GraphQL over HTTP, JSON only). Authenticated by a REST API token (or an
 /// external JWT) in <c>Authorization: Bearer</c>, or by the panel's session cookie from the panel's
 /// own pages: a cookie request must be same-origin (Origin or Sec-Fetch-Site) and JSON, which a
-/// cross-site form or simple request cannot be, and its session enrolled. The body is read no
-/// further than its limit, chunked or not; queries are bounded in depth and complexity.
+/// cross-site form or simple request cannot be, and its session enrolled. Every step's work is
+/// bounded before it starts: the body's bytes as they arrive, the document's characters, tokens
+/// and expanded fields (<see cref="GraphQLDocumentLimits"/>), then depth and complexity; all of it
+/// stops when the client goes away.
 /// </summary>
 internal static class GraphQLEndpoint
 {
@@ -51,6 +53,7 @@ internal static class GraphQLEndpoint
     private static async Task ExecuteAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, ILoggerFactory loggers)
     {
         http.Response.Headers.CacheControl = "no-store";
+        var cancellationToken = http.RequestAborted;
         var (caller, refusal) = await AuthenticateAsync(http);
         if (caller is null)
         {
@@ -63,7 +66,7 @@ internal static class GraphQLEndpoint
                 "Send the request as application/json: {\"query\": \"...\", \"variables\": {...}}.");
             return;
         }
-        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+        var body = await ReadBodyAsync(http.Request, cancellationToken);
         if (body is null)
         {
             await WriteErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", $"The request is larger than {MaxBodyBytes} bytes.");
@@ -73,7 +76,7 @@ internal static class GraphQLEndpoint
         GraphQLRequest? request;
         try
         {
-            request = await serializer.ReadAsync<GraphQLRequest>(new MemoryStream(body, writable: false), http.RequestAborted);
+            request = await serializer.ReadAsync<GraphQLRequest>(new MemoryStream(body, writable: false), cancellationToken);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
@@ -85,17 +88,25 @@ internal static class GraphQLEndpoint
                 "The body must be JSON with a query: {\"query\": \"...\"}.");
             return;
         }
+        var document = GraphQLDocumentLimits.Read(request.Query, cancellationToken);
+        if (document.Error is not null)
+        {
+            await WriteResultAsync(http, serializer, StatusCodes.Status400BadRequest, new ExecutionResult { Errors = [document.Error] });
+            return;
+        }
 
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
+            Document = document.Document,
             Variables = request.Variables,
             OperationName = request.OperationName,
             Extensions = request.Extensions,
             RequestServices = http.RequestServices,
             User = http.User,
             UserContext = caller,
-            CancellationToken = http.RequestAborted,
+            // Validation and execution stop when the client goes away (or the server's shutdown aborts it).
+            CancellationToken = cancellationToken,
             UnhandledExceptionDelegate = context =>
             {
                 // The client gets GraphQL's generic error; the cause goes to the log.
@@ -104,9 +115,7 @@ internal static class GraphQLEndpoint
             },
         });
         // GraphQL over HTTP: a document that cannot be run (syntax, validation, depth) is the client's error.
-        http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
-        http.Response.ContentType = "application/json; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+        await WriteResultAsync(http, serializer, result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, result);
     }
 
     /// <summary>
@@ -214,11 +223,13 @@ internal static class GraphQLEndpoint
         return site.Length > 0;
     }
 
-    private static async Task WriteErrorAsync(HttpContext http, IGraphQLSerializer serializer, int status, string code, string message)
+    private static Task WriteErrorAsync(HttpContext http, IGraphQLSerializer serializer, int status, string code, string message) =>
+        WriteResultAsync(http, serializer, status, new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] });
+
+    private static async Task WriteResultAsync(HttpContext http, IGraphQLSerializer serializer, int status, ExecutionResult result)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }
