@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Web.Api.Rest;
 using AccessTokenPanel.Web.Authentication;
 using AccessTokenPanel.Web.Components.Account;
+using AccessTokenPanel.Web.Hosting;
 using global::GraphQL;
 using global::GraphQL.Transport;
 using global::GraphQL.Types;
@@ -17,9 +20,9 @@ namespace AccessTokenPanel.Web.Api.GraphQL;
 /// external JWT) in <c>Authorization: Bearer</c>, or by the panel's session cookie from the panel's
 /// own pages: a cookie request must be same-origin (Origin or Sec-Fetch-Site) and JSON, which a
 /// cross-site form or simple request cannot be, and its session enrolled. Every step's work is
-/// bounded before it starts: the body's bytes as they arrive, the document's characters, tokens
-/// and expanded fields (<see cref="GraphQLDocumentLimits"/>), then depth and complexity; all of it
-/// stops when the client goes away.
+/// bounded before it starts: requests per address and per caller, the body's bytes as they arrive,
+/// the document's characters, tokens and expanded fields (<see cref="GraphQLDocumentLimits"/>),
+/// then depth and complexity; all of it stops when the client goes away.
 /// </summary>
 internal static class GraphQLEndpoint
 {
@@ -30,6 +33,7 @@ internal static class GraphQLEndpoint
 
     public static IServiceCollection AddPanelGraphQL(this IServiceCollection services)
     {
+        services.AddSingleton<GraphQLCallerRateLimiter>();
         services.AddGraphQL(builder => builder
             .AddSchema<PanelSchema>()
             .AddGraphTypes(typeof(PanelSchema).Assembly)
@@ -46,30 +50,40 @@ internal static class GraphQLEndpoint
     {
         // The REST API's metadata: the bearer scheme takes REST tokens (and external JWTs) here.
         endpoints.MapPost(Path, ExecuteAsync).WithMetadata(new TokenApiMetadata(ApiType.Rest))
-            .AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+            .AllowAnonymous().DisableAntiforgery().ExcludeFromDescription()
+            .RequireRateLimiting(RateLimitPolicies.GraphQL);
         return endpoints;
     }
 
-    private static async Task ExecuteAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, ILoggerFactory loggers)
+    private static async Task ExecuteAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer,
+        GraphQLCallerRateLimiter callers, ILoggerFactory loggers)
     {
         http.Response.Headers.CacheControl = "no-store";
         var cancellationToken = http.RequestAborted;
         var (caller, refusal) = await AuthenticateAsync(http);
         if (caller is null)
         {
-            await WriteErrorAsync(http, serializer, refusal!.Value.Status, refusal.Value.Code, refusal.Value.Message);
+            await WriteErrorAsync(http, refusal!.Value.Status, refusal.Value.Code, refusal.Value.Message);
             return;
+        }
+        using (var lease = callers.Acquire(caller.UserId))
+        {
+            if (!lease.IsAcquired)
+            {
+                await WriteRateLimitedAsync(http, lease, "Too many GraphQL requests for your account.");
+                return;
+            }
         }
         if (!http.Request.HasJsonContentType())
         {
-            await WriteErrorAsync(http, serializer, StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+            await WriteErrorAsync(http, StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
                 "Send the request as application/json: {\"query\": \"...\", \"variables\": {...}}.");
             return;
         }
         var body = await ReadBodyAsync(http.Request, cancellationToken);
         if (body is null)
         {
-            await WriteErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", $"The request is larger than {MaxBodyBytes} bytes.");
+            await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", $"The request is larger than {MaxBodyBytes} bytes.");
             return;
         }
 
@@ -84,14 +98,14 @@ internal static class GraphQLEndpoint
         }
         if (string.IsNullOrWhiteSpace(request?.Query))
         {
-            await WriteErrorAsync(http, serializer, StatusCodes.Status400BadRequest, "REQUEST_INVALID",
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "REQUEST_INVALID",
                 "The body must be JSON with a query: {\"query\": \"...\"}.");
             return;
         }
         var document = GraphQLDocumentLimits.Read(request.Query, cancellationToken);
         if (document.Error is not null)
         {
-            await WriteResultAsync(http, serializer, StatusCodes.Status400BadRequest, new ExecutionResult { Errors = [document.Error] });
+            await WriteResultAsync(http, StatusCodes.Status400BadRequest, new ExecutionResult { Errors = [document.Error] });
             return;
         }
 
@@ -115,7 +129,7 @@ internal static class GraphQLEndpoint
             },
         });
         // GraphQL over HTTP: a document that cannot be run (syntax, validation, depth) is the client's error.
-        await WriteResultAsync(http, serializer, result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, result);
+        await WriteResultAsync(http, result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, result);
     }
 
     /// <summary>
@@ -223,13 +237,26 @@ internal static class GraphQLEndpoint
         return site.Length > 0;
     }
 
-    private static Task WriteErrorAsync(HttpContext http, IGraphQLSerializer serializer, int status, string code, string message) =>
-        WriteResultAsync(http, serializer, status, new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] });
+    /// <summary>429 in the GraphQL error shape, with Retry-After when the limiter knows it.</summary>
+    internal static Task WriteRateLimitedAsync(HttpContext http, RateLimitLease lease, string what)
+    {
+        var wait = "Wait and try again.";
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            wait = $"Try again in {seconds} seconds.";
+        }
+        return WriteErrorAsync(http, StatusCodes.Status429TooManyRequests, "RATE_LIMITED", $"{what} {wait}");
+    }
 
-    private static async Task WriteResultAsync(HttpContext http, IGraphQLSerializer serializer, int status, ExecutionResult result)
+    private static Task WriteErrorAsync(HttpContext http, int status, string code, string message) =>
+        WriteResultAsync(http, status, new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] });
+
+    private static async Task WriteResultAsync(HttpContext http, int status, ExecutionResult result)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+        await http.RequestServices.GetRequiredService<IGraphQLSerializer>().WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }
