@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using AccessTokenPanel.Web.Api.GraphQL;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,27 @@ public static class RateLimitPolicies
     /// reports (a scanner sends many, in bursts) neither use up nor are held back by the credentials limit.
     /// </summary>
     public const string LeakReports = "leak-reports";
+
+    /// <summary>
+    /// For <c>POST /api/graphql</c>: a fixed window per client address of its own
+    /// (<see cref="GraphQLRateLimitOptions"/>), checked before the caller is authenticated; a request
+    /// carrying an X-OTP code counts instead in a window per address with the credentials limit, like
+    /// every other endpoint that takes a code. The endpoint also limits each caller once authenticated.
+    /// </summary>
+    public const string GraphQL = "graphql";
+}
+
+/// <summary>The <c>RateLimiting:GraphQL</c> section of appsettings.json: per client address, and again per caller.</summary>
+public sealed class GraphQLRateLimitOptions
+{
+    public const string Section = "RateLimiting:GraphQL";
+
+    /// <summary>Requests allowed per client address per window, and per caller (panel user) per window.</summary>
+    [Range(1, 100_000)]
+    public int PermitLimit { get; set; } = 60;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The <c>RateLimiting:LeakReports</c> section of appsettings.json.</summary>
@@ -57,11 +79,15 @@ internal static class RateLimiting
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LeakReportRateLimitOptions>().BindConfiguration(LeakReportRateLimitOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GraphQLRateLimitOptions>().BindConfiguration(GraphQLRateLimitOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<CredentialsRateLimitOptions>, IOptions<LeakReportRateLimitOptions>>((limiter, credentials, leakReports) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<CredentialsRateLimitOptions>, IOptions<LeakReportRateLimitOptions>, IOptions<GraphQLRateLimitOptions>>(
+            (limiter, credentials, leakReports, graphQL) =>
         {
             var limits = credentials.Value;
             var leakLimits = leakReports.Value;
+            limiter.AddPolicy(RateLimitPolicies.GraphQL, new GraphQLRateLimitPolicy(graphQL.Value, limits));
             limiter.AddPolicy(RateLimitPolicies.LeakReports, context =>
                 RateLimitPartition.GetFixedWindowLimiter(
                     ClientAddress.TextOf(context) ?? "unknown",
