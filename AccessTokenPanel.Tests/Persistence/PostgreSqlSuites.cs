@@ -34,6 +34,10 @@ public sealed class TokenRevokerOnPostgreSqlTests() : TokenRevokerTests(Database
 public sealed class TokenListReaderOnPostgreSqlTests() : TokenListReaderTests(DatabaseProvider.PostgreSql);
 
 [PostgreSqlCases]
+public sealed class OperationMatrixOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : Permissions.OperationMatrixTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
 public sealed class BearerAuthenticationOnPostgreSqlTests(PostgreSqlApiAppFactory app)
     : BearerAuthenticationTests(app), IClassFixture<PostgreSqlApiAppFactory>;
 

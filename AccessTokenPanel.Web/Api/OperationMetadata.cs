@@ -22,3 +22,13 @@ public static class OperationEndpointExtensions
     public static TBuilder PerformsNoOperation<TBuilder>(this TBuilder builder, string why) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new NoOperationMetadata(why));
 }
+
+/// <summary>
+/// On a screen action (a method an interactive page calls on the server): the operations of the
+/// permission table it performs through the Domain, or none for what only reads for display.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PerformsAttribute(params string[] operations) : Attribute
+{
+    public IReadOnlyList<string> Operations { get; } = operations;
+}

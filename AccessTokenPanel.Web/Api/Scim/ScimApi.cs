@@ -18,15 +18,17 @@ internal static class ScimApi
     public static RouteGroupBuilder MapScimApi(this IEndpointRouteBuilder endpoints)
     {
         var scim = endpoints.MapGroup(Prefix).RequireApiToken(ApiType.Scim).ExcludeFromDescription();
-        scim.MapGet("/ServiceProviderConfig", (HttpRequest request) => ScimResult.Ok(ServiceProviderConfig(ScimRequest.BaseUrl(request))));
-        scim.MapGet("/ResourceTypes", (HttpRequest request) =>
+        // Discovery (RFC 7644 §4) describes the service and holds no data: any SCIM token may read it.
+        var discovery = scim.MapGroup("").PerformsNoOperation("SCIM discovery: describes the service, holds no data.");
+        discovery.MapGet("/ServiceProviderConfig", (HttpRequest request) => ScimResult.Ok(ServiceProviderConfig(ScimRequest.BaseUrl(request))));
+        discovery.MapGet("/ResourceTypes", (HttpRequest request) =>
             ScimResult.Ok(ScimRequest.ListResponse(2, 1, ResourceTypes(ScimRequest.BaseUrl(request)))));
-        scim.MapGet("/ResourceTypes/{name}", (string name, HttpRequest request) =>
+        discovery.MapGet("/ResourceTypes/{name}", (string name, HttpRequest request) =>
             ResourceTypes(ScimRequest.BaseUrl(request)).FirstOrDefault(r => string.Equals((string?)r["id"], name, StringComparison.OrdinalIgnoreCase)) is { } type
                 ? ScimResult.Ok(type)
                 : ScimResult.NotFound("ResourceType", name));
-        scim.MapGet("/Schemas", (HttpRequest request) => ScimResult.Ok(ScimRequest.ListResponse(2, 1, Schemas(ScimRequest.BaseUrl(request)))));
-        scim.MapGet("/Schemas/{id}", (string id, HttpRequest request) =>
+        discovery.MapGet("/Schemas", (HttpRequest request) => ScimResult.Ok(ScimRequest.ListResponse(2, 1, Schemas(ScimRequest.BaseUrl(request)))));
+        discovery.MapGet("/Schemas/{id}", (string id, HttpRequest request) =>
             Schemas(ScimRequest.BaseUrl(request)).FirstOrDefault(s => string.Equals((string?)s["id"], id, StringComparison.OrdinalIgnoreCase)) is { } schema
                 ? ScimResult.Ok(schema)
                 : ScimResult.NotFound("Schema", id));

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -25,12 +26,12 @@ internal static partial class ScimGroups
     public static void MapScimGroups(this RouteGroupBuilder scim)
     {
         var groups = scim.MapGroup("/Groups");
-        groups.MapGet("/", ListAsync);
-        groups.MapGet("/{id}", GetAsync);
-        groups.MapPatch("/{id}", PatchAsync);
-        groups.MapPut("/{id}", ReplaceAsync);
-        groups.MapPost("/", () => Fixed());
-        groups.MapDelete("/{id}", (string id) => Fixed());
+        groups.MapGet("/", ListAsync).Performs(Operations.ReadUsers);
+        groups.MapGet("/{id}", GetAsync).Performs(Operations.ReadUsers);
+        groups.MapPatch("/{id}", PatchAsync).Performs(Operations.SetUserRole);
+        groups.MapPut("/{id}", ReplaceAsync).Performs(Operations.SetUserRole);
+        groups.MapPost("/", () => Fixed()).PerformsNoOperation("Groups are the fixed panel roles: creating one is always refused.");
+        groups.MapDelete("/{id}", (string id) => Fixed()).PerformsNoOperation("Groups are the fixed panel roles: deleting one is always refused.");
     }
 
     private static ScimResult Fixed() => ScimResult.Error(StatusCodes.Status403Forbidden, null,

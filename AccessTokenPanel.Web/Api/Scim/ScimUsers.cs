@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Authorization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -42,12 +43,12 @@ internal static partial class ScimUsers
     public static void MapScimUsers(this RouteGroupBuilder scim)
     {
         var users = scim.MapGroup("/Users");
-        users.MapGet("/", ListAsync);
-        users.MapGet("/{id}", GetAsync);
-        users.MapPost("/", CreateAsync);
-        users.MapPut("/{id}", ReplaceAsync);
-        users.MapPatch("/{id}", PatchAsync);
-        users.MapDelete("/{id}", DeleteAsync);
+        users.MapGet("/", ListAsync).Performs(Operations.ReadUsers);
+        users.MapGet("/{id}", GetAsync).Performs(Operations.ReadUsers);
+        users.MapPost("/", CreateAsync).Performs(Operations.CreateUser);
+        users.MapPut("/{id}", ReplaceAsync).Performs(Operations.UpdateUser);
+        users.MapPatch("/{id}", PatchAsync).Performs(Operations.UpdateUser);
+        users.MapDelete("/{id}", DeleteAsync).Performs(Operations.DeleteUser);
     }
 
     private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Permissions;
@@ -30,6 +31,7 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
     public const string Gone = "This validator no longer exists (someone removed it). Nothing was saved.";
 
     /// <summary>The validators by name, or null when the user may no longer read the settings.</summary>
+    [Performs("validators.read")]
     public async Task<IReadOnlyList<ExternalTokenValidator>?> ListAsync(CancellationToken cancellationToken = default)
     {
         if (await actor.RequireAsync(Permission.SettingsRead, cancellationToken) is null)
@@ -44,6 +46,7 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
     /// The roles the signed-in user may offer as a validator's maximum role, or none when they may not
     /// change validators at all (decides what is shown; every change is checked again).
     /// </summary>
+    [Performs()]
     public async Task<IReadOnlyList<PanelRole>> ChangeableWithRolesAsync(CancellationToken cancellationToken = default)
     {
         var (userId, permissions) = await actor.CurrentAsync(cancellationToken);
@@ -52,6 +55,7 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
 
     /// <summary>Adds a validator (<paramref name="id"/> null) or replaces one, with the user's current <paramref name="code"/>.</summary>
     /// <returns>Messages keyed by the input's property names (<see cref="FormField"/> for the form, <see cref="CodeField"/> for the code); none when saved.</returns>
+    [Performs("validators.write")]
     public async Task<IReadOnlyDictionary<string, string>> SaveAsync(
         Guid? id, ExternalTokenValidatorInput input, string? code, CancellationToken cancellationToken = default)
     {
@@ -75,6 +79,7 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
     }
 
     /// <summary>Removes a validator with the user's current <paramref name="code"/>.</summary>
+    [Performs("validators.write")]
     public async Task<ValidatorRemoval> RemoveAsync(Guid id, string name, string? code, CancellationToken cancellationToken = default)
     {
         if (await ActingAsync(cancellationToken) is not { } acting)

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Api;
 using System.Globalization;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Permissions;
@@ -29,6 +30,7 @@ public sealed class SettingsEditor(SettingsUpdater updater, PermissionResolver p
     };
 
     /// <returns>Messages keyed by field (nothing saved), or none and the list of changes saved.</returns>
+    [Performs("settings.write")]
     public async Task<(IReadOnlyDictionary<string, string> Errors, IReadOnlyList<string> Changes)> SaveAsync(
         SettingsInput input, string actorId, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
@@ -32,6 +33,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>The current actor, or null when the session no longer stands (signed out, disabled, stamp changed).</summary>
+    [Performs()]
     public async Task<TokenScreenActor?> GetActorAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -40,6 +42,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
 
     /// <param name="inventory">Everyone's tokens (needs <see cref="Permission.TokensReadAll"/>) instead of the actor's.</param>
     /// <returns>Null when the actor may not see that list.</returns>
+    [Performs("tokens.list-own", "tokens.list-all")]
     public async Task<TokenListView?> ReadAsync(TokenListState state, bool inventory, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -62,6 +65,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     /// One token with its usage history, if the actor may see it (their own, or anyone's with the
     /// inventory permission); someone else's token reads as not found.
     /// </summary>
+    [Performs("tokens.read")]
     public async Task<TokenDetailsLoad> ReadDetailsAsync(Guid tokenId, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -83,6 +87,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     }
 
     /// <summary>The domain's checks on the fields typed so far, without touching the step-up code.</summary>
+    [Performs("tokens.issue")]
     public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(GenerateTokenInput input, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -94,6 +99,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         return await scope.ServiceProvider.GetRequiredService<GenerateTokenHandler>().ValidateAsync(actor.Actor, input, cancellationToken);
     }
 
+    [Performs("tokens.issue")]
     public async Task<GenerateTokenOutcome> GenerateAsync(GenerateTokenInput input, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -106,6 +112,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     }
 
     /// <summary>Rotates a token (the rotator checks ownership, or the revoke-all permission and rank) after the step-up code.</summary>
+    [Performs("tokens.rotate")]
     public async Task<RotateTokenOutcome> RotateAsync(Guid tokenId, int overlapMinutes, string? code, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -122,6 +129,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     /// Replaces a token's allowed client addresses (the editor checks ownership, or the revoke-all
     /// permission and rank); <paramref name="code"/> is needed when the list grows or goes.
     /// </summary>
+    [Performs("tokens.set-allowed-addresses")]
     public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Guid tokenId, string? typed, string? code = null,
         CancellationToken cancellationToken = default)
     {
@@ -136,6 +144,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     }
 
     /// <summary>Revokes one token if <paramref name="typed"/> is "yes"; the revoker checks ownership or the revoke-all permission.</summary>
+    [Performs("tokens.revoke")]
     public async Task<DeletionOutcome> DeleteAsync(Guid tokenId, string tokenName, string? typed, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -148,6 +157,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
             .DeleteAsync(actor.Actor, tokenId, tokenName, typed, cancellationToken);
     }
 
+    [Performs("tokens.revoke-own-all")]
     public async Task<DeletionOutcome> DeleteAllAsync(string? typed, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
@@ -39,6 +40,7 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
 {
     private const string Via = "on the Users page";
 
+    [Performs("users.read")]
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken cancellationToken = default)
     {
         var roles = await (
@@ -63,9 +65,11 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
         return rows;
     }
 
+    [Performs()]
     public async Task<IReadOnlyList<PanelRole>> AssignableRolesAsync(string actorId) =>
         PanelRoles.DelegableBy(await permissions.GetPermissionsAsync(actorId));
 
+    [Performs("users.create")]
     public async Task<UserChangeResult> CreateAsync(string actorId, string email, string displayName, string roleName, string password)
     {
         if (PanelRoles.Find(roleName) is null)
@@ -81,17 +85,21 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
         }));
     }
 
+    [Performs("users.update")]
     public async Task<UserChangeResult> DisableAsync(string actorId, string userId) =>
         ToPage(await accounts.SetActiveAsync(await ActorAsync(actorId), userId, active: false));
 
+    [Performs("users.update")]
     public async Task<UserChangeResult> EnableAsync(string actorId, string userId) =>
         ToPage(await accounts.SetActiveAsync(await ActorAsync(actorId), userId, active: true));
 
     /// <summary>Removes the user's authenticator and recovery codes and unlocks them; they enroll again at next sign-in.</summary>
+    [Performs("users.reset-second-factor")]
     public async Task<UserChangeResult> ResetSecondFactorAsync(string actorId, string userId) =>
         ToPage(await accounts.ResetSecondFactorAsync(await ActorAsync(actorId), userId));
 
     /// <summary>Signs the user out on every browser (their open pages too, through the new security stamp).</summary>
+    [Performs("users.end-sessions")]
     public async Task<UserChangeResult> EndSessionsAsync(string actorId, string userId) =>
         ToPage(await accounts.EndSessionsAsync(await ActorAsync(actorId), userId));
 
