@@ -80,3 +80,7 @@ public sealed class TokenRotationApiOnPostgreSqlTests(PostgreSqlApiAppFactory ap
 
 [PostgreSqlCases]
 public sealed class TokenUsageHistoryOnPostgreSqlTests() : AccessTokenPanel.Tests.Usage.TokenUsageHistoryTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class ScimQueryOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : ScimQueryTests(app), IClassFixture<PostgreSqlApiAppFactory>;

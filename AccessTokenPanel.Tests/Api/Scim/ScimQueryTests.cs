@@ -76,6 +76,8 @@ public class ScimQueryTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory
     [InlineData("active gt true")]
     [InlineData("meta.lastModified gt \"yesterday\"")]
     [InlineData("userName eq \"\\ud800\"")]
+    [InlineData("userName eq \"\\u0000\"")]
+    [InlineData("displayName co \"a\\u0000b\"")]
     [InlineData("emails[type eq \"work\"")]
     public async Task UnsupportedOrBrokenFiltersAreInvalidFilterErrors(string filter)
     {
