@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Tests.Api.Scim;
@@ -67,6 +68,27 @@ public class ScimUsersTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory
         var again = await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users", ScimTestClient.NewUser("dup@example.com"));
 
         await AssertScimErrorAsync(again, HttpStatusCode.Conflict, "uniqueness");
+    }
+
+    [Fact]
+    public async Task ValueTheDatabaseCannotStoreIsABadRequestNotAnOutage()
+    {
+        var scim = await ClientAsync("scim-owner-nul-value@example.com");
+
+        var response = await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users",
+            """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"nul-value@example.com","displayName":"Ada\u0000Lovelace"}""");
+
+        // SQLite text holds U+0000; PostgreSQL refuses it (22021), which is the request's fault, not an unreachable database.
+        if (factory.Provider == DatabaseProvider.PostgreSql)
+        {
+            var error = await AssertScimErrorAsync(response, HttpStatusCode.BadRequest, "invalidValue");
+            Assert.Contains("\\u0000", (string?)error["detail"]);
+            Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "nul-value@example.com")));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
     }
 
     [Fact]
