@@ -58,6 +58,10 @@ public sealed class UserAccounts(
             }
             roles.Add(role);
         }
+        if (externalId is not null && await ExternalIdTakenAsync(externalId, null, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
 
         var user = new PanelUser
         {
@@ -72,7 +76,7 @@ public sealed class UserAccounts(
             IsDisabled = !request.Active,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        return await InTransactionAsync(async () =>
+        return await ClaimingExternalIdAsync(externalId, user.Id, () => InTransactionAsync(async () =>
         {
             var created = string.IsNullOrEmpty(request.Password)
                 ? await users.CreateAsync(user)
@@ -94,7 +98,7 @@ public sealed class UserAccounts(
                 + (request.Active ? "" : ", disabled") + $", {actor.Via}");
             await db.SaveChangesAsync(cancellationToken);
             return UserAccountResult.Ok(user);
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
     }
 
     /// <summary>Applies a change in one transaction, with audit entries; Identity validates names and the password.</summary>
@@ -121,6 +125,10 @@ public sealed class UserAccounts(
         if (userName is "")
         {
             return new(UserAccountError.Invalid, "The user name cannot be empty.", "userName");
+        }
+        if (externalId is not null && externalId != user.ExternalId && await ExternalIdTakenAsync(externalId, user.Id, cancellationToken) is { } taken)
+        {
+            return taken;
         }
 
         if (!string.IsNullOrEmpty(change.Password))
@@ -190,7 +198,7 @@ public sealed class UserAccounts(
             return UserAccountResult.Ok(user);
         }
 
-        return await InTransactionAsync(async () =>
+        return await ClaimingExternalIdAsync(externalId, user.Id, () => InTransactionAsync(async () =>
         {
             var saved = endSessions ? await users.UpdateSecurityStampAsync(user) : await users.UpdateAsync(user);
             if (!saved.Succeeded)
@@ -207,7 +215,7 @@ public sealed class UserAccounts(
             }
             await db.SaveChangesAsync(cancellationToken);
             return UserAccountResult.Ok(user);
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
     }
 
     /// <summary>"Sign out everywhere" for another user: every session of theirs ends at once, on every instance.</summary>
@@ -395,6 +403,34 @@ public sealed class UserAccounts(
             db.ChangeTracker.Clear();
         }
         return result;
+    }
+
+    /// <summary>External JWTs are mapped to users by externalId, so one value names at most one user.</summary>
+    private async Task<UserAccountResult?> ExternalIdTakenAsync(string externalId, string? exceptUserId, CancellationToken cancellationToken) =>
+        await db.Users.AnyAsync(u => u.ExternalId == externalId && u.Id != exceptUserId, cancellationToken)
+            ? new(UserAccountError.Duplicate, $"Another user already has the externalId '{externalId}'.", "externalId")
+            : null;
+
+    /// <summary>
+    /// The check above and the save are not one step: a concurrent request may take the externalId in
+    /// between. The unique index then refuses the save, and the answer is the one the check gives.
+    /// </summary>
+    private async Task<UserAccountResult> ClaimingExternalIdAsync(
+        string? externalId, string userId, Func<Task<UserAccountResult>> save, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await save();
+        }
+        catch (DbUpdateException) when (externalId is not null && db.Database.CurrentTransaction is null)
+        {
+            db.ChangeTracker.Clear();
+            if (await ExternalIdTakenAsync(externalId, userId, cancellationToken) is { } taken)
+            {
+                return taken;
+            }
+            throw;
+        }
     }
 
     private static UserAccountResult? CheckEmail(string email) =>

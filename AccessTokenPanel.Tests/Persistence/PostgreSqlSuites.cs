@@ -84,3 +84,6 @@ public sealed class TokenUsageHistoryOnPostgreSqlTests() : AccessTokenPanel.Test
 [PostgreSqlCases]
 public sealed class ScimQueryOnPostgreSqlTests(PostgreSqlApiAppFactory app)
     : ScimQueryTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class ExternalIdUniquenessOnPostgreSqlTests() : AccessTokenPanel.Tests.Users.ExternalIdUniquenessTests(DatabaseProvider.PostgreSql);
