@@ -391,6 +391,12 @@ public sealed class UserAccounts(
     /// <summary>Runs a change in a transaction; on any failure nothing is saved and nothing stays tracked.</summary>
     private async Task<UserAccountResult> InTransactionAsync(Func<Task<UserAccountResult>> change, CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // Part of a larger change that must stand or fall as one (a SCIM group's members): its
+            // owner commits, or rolls back everything on the first failure.
+            return await change();
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await change();
         if (result.Succeeded)
