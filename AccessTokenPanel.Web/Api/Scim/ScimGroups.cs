@@ -236,6 +236,10 @@ internal static partial class ScimGroups
         UserManager<PanelUser> users, UserAccounts accounts, ClaimsPrincipal caller, PanelDbContext db, IdentityRole role,
         IReadOnlyList<MemberStep> steps, CancellationToken cancellationToken)
     {
+        if (steps.Count == 0)
+        {
+            return null;
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var step in steps)
         {
