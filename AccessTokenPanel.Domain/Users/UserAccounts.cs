@@ -418,7 +418,7 @@ public sealed class UserAccounts(
             : null;
 
     /// <summary>
-    /// The check above and the save are not one step: a concurrent request may take the externalId in
+    /// ExternalIdTakenAsync and the save are not one step: a concurrent request may take the externalId in
     /// between. The unique index then refuses the save, and the answer is the one the check gives.
     /// </summary>
     private async Task<UserAccountResult> ClaimingExternalIdAsync(
