@@ -52,7 +52,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             user.Property(u => u.GivenName).HasMaxLength(200);
             user.Property(u => u.FamilyName).HasMaxLength(200);
             user.Property(u => u.FormattedName).HasMaxLength(200);
-            user.HasIndex(u => u.ExternalId);
+            // External JWTs are mapped to users by externalId: one value names at most one user, also
+            // when two requests set it at once. Filtered, as SQL Server would otherwise allow one NULL.
+            user.HasIndex(u => u.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
             // Written only by conditional updates (TimeStepReplayGuard, TotpAttemptGate). Identity saves
             // the whole row from the copy a request loaded; a request that lost a race would otherwise
             // write the old values back and reopen a spent code or a charged attempt.

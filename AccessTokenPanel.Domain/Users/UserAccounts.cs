@@ -77,6 +77,10 @@ public sealed class UserAccounts(
             }
             roles.Add(role);
         }
+        if (externalId is not null && await ExternalIdTakenAsync(externalId, null, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
 
         var user = new PanelUser
         {
@@ -91,7 +95,7 @@ public sealed class UserAccounts(
             IsDisabled = !request.Active,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        return await InTransactionAsync(async () =>
+        return await ClaimingExternalIdAsync(externalId, user.Id, () => InTransactionAsync(async () =>
         {
             var created = string.IsNullOrEmpty(request.Password)
                 ? await users.CreateAsync(user)
@@ -113,7 +117,7 @@ public sealed class UserAccounts(
                 + (request.Active ? "" : ", disabled") + $", {actor.Via}");
             await db.SaveChangesAsync(cancellationToken);
             return UserAccountResult.Ok(user);
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
     }
 
     /// <summary>Applies a change in one transaction, with audit entries; Identity validates names and the password.</summary>
@@ -140,6 +144,10 @@ public sealed class UserAccounts(
         if (userName is "")
         {
             return new(UserAccountError.Invalid, "The user name cannot be empty.", "userName");
+        }
+        if (externalId is not null && externalId != user.ExternalId && await ExternalIdTakenAsync(externalId, user.Id, cancellationToken) is { } taken)
+        {
+            return taken;
         }
 
         if (!string.IsNullOrEmpty(change.Password))
@@ -209,7 +217,7 @@ public sealed class UserAccounts(
             return UserAccountResult.Ok(user);
         }
 
-        return await InTransactionAsync(async () =>
+        return await ClaimingExternalIdAsync(externalId, user.Id, () => InTransactionAsync(async () =>
         {
             var saved = endSessions ? await users.UpdateSecurityStampAsync(user) : await users.UpdateAsync(user);
             if (!saved.Succeeded)
@@ -226,7 +234,7 @@ public sealed class UserAccounts(
             }
             await db.SaveChangesAsync(cancellationToken);
             return UserAccountResult.Ok(user);
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
     }
 
     /// <summary>"Sign out everywhere" for another user: every session of theirs ends at once, on every instance.</summary>
@@ -407,6 +415,12 @@ public sealed class UserAccounts(
     /// <summary>Runs a change in a transaction; on any failure nothing is saved and nothing stays tracked.</summary>
     private async Task<UserAccountResult> InTransactionAsync(Func<Task<UserAccountResult>> change, CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // Part of a larger change that must stand or fall as one (a SCIM group's members): its
+            // owner commits, or rolls back everything on the first failure.
+            return await change();
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await change();
         if (result.Succeeded)
@@ -419,6 +433,34 @@ public sealed class UserAccounts(
             db.ChangeTracker.Clear();
         }
         return result;
+    }
+
+    /// <summary>External JWTs are mapped to users by externalId, so one value names at most one user.</summary>
+    private async Task<UserAccountResult?> ExternalIdTakenAsync(string externalId, string? exceptUserId, CancellationToken cancellationToken) =>
+        await db.Users.AnyAsync(u => u.ExternalId == externalId && u.Id != exceptUserId, cancellationToken)
+            ? new(UserAccountError.Duplicate, $"Another user already has the externalId '{externalId}'.", "externalId")
+            : null;
+
+    /// <summary>
+    /// ExternalIdTakenAsync and the save are not one step: a concurrent request may take the externalId in
+    /// between. The unique index then refuses the save, and the answer is the one the check gives.
+    /// </summary>
+    private async Task<UserAccountResult> ClaimingExternalIdAsync(
+        string? externalId, string userId, Func<Task<UserAccountResult>> save, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await save();
+        }
+        catch (DbUpdateException) when (externalId is not null && db.Database.CurrentTransaction is null)
+        {
+            db.ChangeTracker.Clear();
+            if (await ExternalIdTakenAsync(externalId, userId, cancellationToken) is { } taken)
+            {
+                return taken;
+            }
+            throw;
+        }
     }
 
     private static UserAccountResult? CheckEmail(string email) =>

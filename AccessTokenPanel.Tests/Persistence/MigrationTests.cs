@@ -14,7 +14,7 @@ public class MigrationTests
     {
         using var context = new SqliteDesignTimeFactory().CreateDbContext([]);
         Assert.NotEmpty(context.Database.GetMigrations());
-        Assert.False(context.Database.HasPendingModelChanges(), "Run scripts/regen-migrations.sh: the model changed without a migration.");
+        Assert.False(context.Database.HasPendingModelChanges(), "The model changed without a migration: run scripts/add-migration.sh <Name> (README, \"Adding a migration\").");
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public class MigrationTests
     {
         using var context = new SqlServerDesignTimeFactory().CreateDbContext([]);
         Assert.NotEmpty(context.Database.GetMigrations());
-        Assert.False(context.Database.HasPendingModelChanges(), "Run scripts/regen-migrations.sh: the model changed without a migration.");
+        Assert.False(context.Database.HasPendingModelChanges(), "The model changed without a migration: run scripts/add-migration.sh <Name> (README, \"Adding a migration\").");
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class MigrationTests
     {
         using var context = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
         Assert.NotEmpty(context.Database.GetMigrations());
-        Assert.False(context.Database.HasPendingModelChanges(), "Add a PostgreSqlPanelDbContext migration: the model changed without one.");
+        Assert.False(context.Database.HasPendingModelChanges(), "The model changed without a migration: run scripts/add-migration.sh <Name> (README, \"Adding a migration\").");
     }
 
     [Fact]

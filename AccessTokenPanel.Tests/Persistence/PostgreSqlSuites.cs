@@ -84,3 +84,10 @@ public sealed class TokenRotationApiOnPostgreSqlTests(PostgreSqlApiAppFactory ap
 
 [PostgreSqlCases]
 public sealed class TokenUsageHistoryOnPostgreSqlTests() : AccessTokenPanel.Tests.Usage.TokenUsageHistoryTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class ScimQueryOnPostgreSqlTests(PostgreSqlApiAppFactory app)
+    : ScimQueryTests(app), IClassFixture<PostgreSqlApiAppFactory>;
+
+[PostgreSqlCases]
+public sealed class ExternalIdUniquenessOnPostgreSqlTests() : AccessTokenPanel.Tests.Users.ExternalIdUniquenessTests(DatabaseProvider.PostgreSql);

@@ -158,6 +158,30 @@ public class ConfigurationApiTests(ApiAppFactory factory) : IClassFixture<ApiApp
     }
 
     [Fact]
+    public async Task ExternalIdHeldByAnotherUserIsAConflict()
+    {
+        var client = await ConfigurationClientAsync(PanelRoles.UserAdministrator);
+        var holder = await client.PostAsJsonAsync("/api/config/v1/users", new { email = "cfg-external-id-holder@example.com", externalId = "cfg-idp-1" });
+        var other = await (await client.PostAsJsonAsync("/api/config/v1/users", new { email = "cfg-external-id-other@example.com" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        var create = await client.PostAsJsonAsync("/api/config/v1/users", new { email = "cfg-external-id-copy@example.com", externalId = "cfg-idp-1" });
+        var update = await client.PatchAsJsonAsync($"/api/config/v1/users/{other.GetProperty("id").GetString()}", new { externalId = "cfg-idp-1" });
+
+        Assert.Equal(HttpStatusCode.Created, holder.StatusCode);
+        foreach (var refused in new[] { create, update })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("external-id-taken", problem.GetProperty("code").GetString());
+            Assert.Contains("externalId", problem.GetProperty("detail").GetString());
+        }
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "cfg-external-id-copy@example.com")));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Users.CountAsync(u => u.ExternalId == "cfg-idp-1")));
+    }
+
+    [Fact]
     public async Task UnknownUserIs404()
     {
         var client = await ConfigurationClientAsync(PanelRoles.SuperAdministrator);

@@ -99,4 +99,63 @@ public class ScimGroupsTests(ApiAppFactory factory) : IClassFixture<ApiAppFactor
         Assert.Equal(HttpStatusCode.BadRequest, rename.StatusCode);
         Assert.Equal("mutability", (string?)(await ScimTestClient.ReadAsync(rename))["scimType"]);
     }
+
+    /// <summary>A Read Only member the caller may change, and one who also holds Super Administrator, which a User Administrator may not.</summary>
+    private async Task<(ScimTestClient Scim, string GroupId, string Ordinary, string Outranking)> ReadOnlyGroupWithAnOutrankingMemberAsync(string tag)
+    {
+        var scim = await ScimTestClient.CreateAsync(factory, $"{tag}-owner@example.com", PanelRoles.UserAdministrator);
+        var ordinary = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{tag}-reader@example.com", PanelRoles.ReadOnly);
+        var outranking = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"{tag}-super@example.com",
+            PanelRoles.ReadOnly, PanelRoles.SuperAdministrator);
+        return (scim, await GroupIdAsync(scim, PanelRoles.ReadOnly), ordinary.Id, outranking.Id);
+    }
+
+    [Fact]
+    public async Task GroupPatchThatIsRefusedChangesNothing()
+    {
+        var (scim, groupId, ordinary, outranking) = await ReadOnlyGroupWithAnOutrankingMemberAsync("refused-patch");
+
+        // The member the caller may remove comes first: refusing the second must not leave the first removed.
+        var response = await scim.SendAsync(HttpMethod.Patch, $"/scim/v2/Groups/{groupId}",
+            $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members","value":[{"value":"{{ordinary}}"},{"value":"{{outranking}}"}]}]}""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.True(await IsInRoleAsync(ordinary, PanelRoles.ReadOnly));
+        Assert.True(await IsInRoleAsync(outranking, PanelRoles.ReadOnly));
+        Assert.False(await factory.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.SubjectId == ordinary && e.Details.Contains("removed from role"))));
+    }
+
+    private Task<List<string>> MemberIdsAsync(string role) => factory.WithDbAsync(db =>
+        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == role orderby ur.UserId select ur.UserId).ToListAsync());
+
+    [Fact]
+    public async Task GroupPutThatIsRefusedChangesNothing()
+    {
+        var (scim, groupId, ordinary, outranking) = await ReadOnlyGroupWithAnOutrankingMemberAsync("refused-put");
+        var newcomer = await TestUsers.CreateEnrolledUserAsync(factory.Services, "refused-put-newcomer@example.com");
+        var outsider = await TestUsers.CreateEnrolledUserAsync(factory.Services, "refused-put-outsider@example.com", PanelRoles.SuperAdministrator);
+        var before = await MemberIdsAsync(PanelRoles.ReadOnly);
+
+        // Members not listed are removed and the newcomer added before the outsider, who outranks the caller, is refused.
+        var response = await scim.SendAsync(HttpMethod.Put, $"/scim/v2/Groups/{groupId}",
+            $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"{{PanelRoles.ReadOnly}}","members":[{"value":"{{ordinary}}"},{"value":"{{outranking}}"},{"value":"{{newcomer.Id}}"},{"value":"{{outsider.Id}}"}]}""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(before, await MemberIdsAsync(PanelRoles.ReadOnly));
+        Assert.False(await IsInRoleAsync(newcomer.Id, PanelRoles.ReadOnly));
+    }
+
+    [Fact]
+    public async Task GroupPatchWithABadLaterOperationChangesNothing()
+    {
+        var scim = await ScimTestClient.CreateAsync(factory, "bad-later-op-owner@example.com");
+        var person = await TestUsers.CreateEnrolledUserAsync(factory.Services, "bad-later-op@example.com");
+        var groupId = await GroupIdAsync(scim, PanelRoles.ReadOnly);
+
+        var response = await scim.SendAsync(HttpMethod.Patch, $"/scim/v2/Groups/{groupId}",
+            $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{person.Id}}"}]},{"op":"move","path":"members"}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(await IsInRoleAsync(person.Id, PanelRoles.ReadOnly));
+    }
 }

@@ -13,7 +13,7 @@ public class ScimQueryTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory
     {
         var tag = $"q{Interlocked.Increment(ref _sequence)}";
         var scim = await ScimTestClient.CreateAsync(factory, $"{tag}-owner@example.com");
-        foreach (var (name, externalId, active) in new[] { ("ada", "ext-ada", true), ("grace", "ext-grace", true), ("alan", (string?)null, false) })
+        foreach (var (name, externalId, active) in new[] { ("ada", $"{tag}-ext-ada", true), ("grace", $"{tag}-ext-grace", true), ("alan", (string?)null, false) })
         {
             factory.Time.Advance(TimeSpan.FromMinutes(1));
             var created = await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users", ScimTestClient.NewUser($"{tag}-{name}@example.com", externalId, active));
@@ -76,6 +76,8 @@ public class ScimQueryTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory
     [InlineData("active gt true")]
     [InlineData("meta.lastModified gt \"yesterday\"")]
     [InlineData("userName eq \"\\ud800\"")]
+    [InlineData("userName eq \"\\u0000\"")]
+    [InlineData("displayName co \"a\\u0000b\"")]
     [InlineData("emails[type eq \"work\"")]
     public async Task UnsupportedOrBrokenFiltersAreInvalidFilterErrors(string filter)
     {

@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Tests.Api.Scim;
@@ -67,6 +68,66 @@ public class ScimUsersTests(ApiAppFactory factory) : IClassFixture<ApiAppFactory
         var again = await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users", ScimTestClient.NewUser("dup@example.com"));
 
         await AssertScimErrorAsync(again, HttpStatusCode.Conflict, "uniqueness");
+    }
+
+    [Fact]
+    public async Task ExternalIdHeldByAnotherUserIsAUniquenessError()
+    {
+        var scim = await ClientAsync("scim-owner-external-id@example.com");
+        var holder = (string)(await ScimTestClient.ReadAsync(await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users",
+            ScimTestClient.NewUser("external-id-holder@example.com", "idp-held"))))["id"]!;
+        var other = (string)(await ScimTestClient.ReadAsync(await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users",
+            ScimTestClient.NewUser("external-id-other@example.com"))))["id"]!;
+
+        var create = await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users", ScimTestClient.NewUser("external-id-copy@example.com", "idp-held"));
+        var patch = await scim.SendAsync(HttpMethod.Patch, $"/scim/v2/Users/{other}",
+            """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"externalId","value":" idp-held "}]}""");
+        var put = await scim.SendAsync(HttpMethod.Put, $"/scim/v2/Users/{other}", ScimTestClient.NewUser("external-id-other@example.com", "idp-held"));
+        var keep = await scim.SendAsync(HttpMethod.Put, $"/scim/v2/Users/{holder}", ScimTestClient.NewUser("external-id-holder@example.com", "idp-held"));
+
+        Assert.Contains("externalId", (string?)(await AssertScimErrorAsync(create, HttpStatusCode.Conflict, "uniqueness"))["detail"]);
+        await AssertScimErrorAsync(patch, HttpStatusCode.Conflict, "uniqueness");
+        await AssertScimErrorAsync(put, HttpStatusCode.Conflict, "uniqueness");
+        Assert.Equal(HttpStatusCode.OK, keep.StatusCode);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "external-id-copy@example.com")));
+        Assert.Equal([holder], await factory.WithDbAsync(db => db.Users.Where(u => u.ExternalId == "idp-held").Select(u => u.Id).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task ConcurrentCreatesWithOneExternalIdMakeOneUserAndConflicts()
+    {
+        var scim = await ClientAsync("scim-owner-external-id-race@example.com");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            scim.SendAsync(HttpMethod.Post, "/scim/v2/Users", ScimTestClient.NewUser($"external-id-race-{i}@example.com", "idp-race"))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await AssertScimErrorAsync(refused, HttpStatusCode.Conflict, "uniqueness");
+        }
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Users.CountAsync(u => u.ExternalId == "idp-race")));
+    }
+
+    [Fact]
+    public async Task ValueTheDatabaseCannotStoreIsABadRequestNotAnOutage()
+    {
+        var scim = await ClientAsync("scim-owner-nul-value@example.com");
+
+        var response = await scim.SendAsync(HttpMethod.Post, "/scim/v2/Users",
+            """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"nul-value@example.com","displayName":"Ada\u0000Lovelace"}""");
+
+        // SQLite text holds U+0000; PostgreSQL refuses it (22021), which is the request's fault, not an unreachable database.
+        if (factory.Provider == DatabaseProvider.PostgreSql)
+        {
+            var error = await AssertScimErrorAsync(response, HttpStatusCode.BadRequest, "invalidValue");
+            Assert.Contains("\\u0000", (string?)error["detail"]);
+            Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "nul-value@example.com")));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
     }
 
     [Fact]

@@ -320,6 +320,8 @@ internal static class ConfigurationApi
             result.Message + " The token's delegated role (as far as its owner holds it) must include every permission the user has.")),
         UserAccountError.RoleNotDelegable => new(ApiProblems.Problem(StatusCodes.Status403Forbidden, "role-not-grantable", "Role not grantable", result.Message)),
         UserAccountError.Self => new(ApiProblems.Problem(StatusCodes.Status409Conflict, "cannot-change-self", "Cannot do this to yourself", result.Message)),
+        UserAccountError.Duplicate when result.Field == "externalId" =>
+            new(ApiProblems.Problem(StatusCodes.Status409Conflict, "external-id-taken", "externalId taken", result.Message)),
         UserAccountError.Duplicate => new(ApiProblems.Problem(StatusCodes.Status409Conflict, "user-exists", "User exists", "A user with this email or user name already exists.")),
         UserAccountError.RoleUnknown => new(ApiProblems.Validation(result.Field ?? "roles", "role-unknown", result.Message)),
         _ => new(ApiProblems.Validation(result.Field ?? "user", "user-invalid", result.Message)),

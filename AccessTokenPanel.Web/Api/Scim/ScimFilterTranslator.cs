@@ -80,7 +80,12 @@ internal sealed class ScimFilterTranslator<T>(IReadOnlyList<ScimFilterAttribute<
             {
                 throw new ScimFilterException($"'{name}' is a string: quote the value.");
             }
-            var value = Expression.Constant(attribute.Normalized ? text.ToUpperInvariant() : text, typeof(string));
+            if (text.Contains('\0'))
+            {
+                // No stored value holds U+0000 (PostgreSQL text cannot), so it can only be a mistake.
+                throw new ScimFilterException($"the value for '{name}' contains the NUL character (\\u0000), which no value can hold.");
+            }
+            var value = Captured(attribute.Normalized ? text.ToUpperInvariant() : text);
             // The null check keeps the predicate safe when run in memory (Groups); SQL needs none.
             var present = Expression.NotEqual(target, Expression.Constant(null, typeof(string)));
             return op switch
@@ -112,7 +117,7 @@ internal sealed class ScimFilterTranslator<T>(IReadOnlyList<ScimFilterAttribute<
             {
                 throw new ScimFilterException($"'{name}' is a date and time: compare it with eq, ne, gt, ge, lt or le.");
             }
-            var value = Expression.Constant(instant.UtcDateTime, type);
+            var value = type == typeof(DateTime) ? Captured(instant.UtcDateTime) : Captured<DateTime?>(instant.UtcDateTime);
             return op switch
             {
                 "eq" => Expression.Equal(target, value),
@@ -122,6 +127,17 @@ internal sealed class ScimFilterTranslator<T>(IReadOnlyList<ScimFilterAttribute<
         }
         throw new ScimFilterException($"'{name}' cannot be filtered with {op}.");
     }
+
+    /// <summary>
+    /// A value from the request, read from an object's member rather than held as a constant: EF Core
+    /// sends such a value as a parameter (as it does a lambda's captured variable), so it never
+    /// becomes SQL text and every value shares one compiled, cached query. Only fixed values (null,
+    /// "", true, false) stay constants.
+    /// </summary>
+    private static MemberExpression Captured<TValue>(TValue value) =>
+        Expression.Property(Expression.Constant(new FilterValue<TValue>(value)), nameof(FilterValue<TValue>.Value));
+
+    private sealed record FilterValue<TValue>(TValue Value);
 
     private static BinaryExpression Order(string op, Expression left, Expression right) => op switch
     {

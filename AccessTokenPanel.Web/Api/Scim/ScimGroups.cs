@@ -106,6 +106,8 @@ internal static partial class ScimGroups
             return refused;
         }
 
+        // Every operation is read before anything changes, so a bad one leaves the group as it was.
+        var steps = new List<MemberStep>();
         foreach (var node in operations)
         {
             if (node is not JsonObject operation)
@@ -141,35 +143,25 @@ internal static partial class ScimGroups
             }
 
             List<string> ids;
-            bool member;
+            MemberStepKind kind;
             switch (op)
             {
                 case "add" when IsMembers(path):
                     (ids, error) = MemberIds(value);
-                    member = true;
+                    kind = MemberStepKind.Add;
                     break;
                 case "remove" when IsMembers(path):
                     // Without a value, remove every member (RFC 7644 3.5.2.2).
-                    (ids, error) = value is null ? (await MemberIdsAsync(db, role.Id, cancellationToken), null) : MemberIds(value);
-                    member = false;
+                    (ids, error) = value is null ? ([], null) : MemberIds(value);
+                    kind = value is null ? MemberStepKind.RemoveAll : MemberStepKind.Remove;
                     break;
                 case "remove" when path is not null && MemberFilterPath().Match(path) is { Success: true } match:
                     (ids, error) = ([match.Groups["id"].Value], null);
-                    member = false;
+                    kind = MemberStepKind.Remove;
                     break;
                 case "replace" when IsMembers(path):
                     (ids, error) = MemberIds(value);
-                    if (error is null)
-                    {
-                        foreach (var current in (await MemberIdsAsync(db, role.Id, cancellationToken)).Except(ids))
-                        {
-                            if (await SetMemberAsync(users, accounts, caller, role, current, false) is { } failed)
-                            {
-                                return failed;
-                            }
-                        }
-                    }
-                    member = true;
+                    kind = MemberStepKind.Replace;
                     break;
                 case "add" or "replace" or "remove":
                     return ScimResult.BadRequest("invalidPath", $"Only members can change on a group, not '{path}'.");
@@ -180,13 +172,11 @@ internal static partial class ScimGroups
             {
                 return error;
             }
-            foreach (var userId in ids)
-            {
-                if (await SetMemberAsync(users, accounts, caller, role, userId, member) is { } failed)
-                {
-                    return failed;
-                }
-            }
+            steps.Add(new MemberStep(kind, ids));
+        }
+        if (await ApplyAsync(users, accounts, caller, db, role, steps, cancellationToken) is { } failed)
+        {
+            return failed;
         }
         // 204, as Entra's group PATCH expects (RFC 7644 3.5.2 allows 200 or 204).
         return ScimResult.NoContent();
@@ -219,20 +209,9 @@ internal static partial class ScimGroups
         {
             return idError;
         }
-        var current = await MemberIdsAsync(db, role.Id, cancellationToken);
-        foreach (var userId in current.Except(ids))
+        if (await ApplyAsync(users, accounts, caller, db, role, [new MemberStep(MemberStepKind.Replace, ids)], cancellationToken) is { } failed)
         {
-            if (await SetMemberAsync(users, accounts, caller, role, userId, false) is { } failed)
-            {
-                return failed;
-            }
-        }
-        foreach (var userId in ids.Except(current))
-        {
-            if (await SetMemberAsync(users, accounts, caller, role, userId, true) is { } failed)
-            {
-                return failed;
-            }
+            return failed;
         }
         return ScimResult.Ok(await BuildAsync(db, role, ScimRequest.BaseUrl(request), true, cancellationToken));
     }
@@ -243,6 +222,55 @@ internal static partial class ScimGroups
             ? null
             : ScimResult.Error(StatusCodes.Status403Forbidden, null,
                 $"The token's owner does not hold every permission of {role.Name}, so cannot change its members.");
+
+    private enum MemberStepKind { Add, Remove, RemoveAll, Replace }
+
+    /// <summary>One PATCH operation on members (or a PUT's whole list, as Replace), read but not yet applied.</summary>
+    private sealed record MemberStep(MemberStepKind Kind, List<string> Ids);
+
+    /// <summary>
+    /// Applies the steps in order in one transaction: the identity provider is told the group changed
+    /// only if every member change was allowed (the rank rule is checked for each user), and on the
+    /// first refusal every change before it is undone. Each step sees the members the ones before left.
+    /// </summary>
+    private static async Task<ScimResult?> ApplyAsync(
+        UserManager<PanelUser> users, UserAccounts accounts, ClaimsPrincipal caller, PanelDbContext db, IdentityRole role,
+        IReadOnlyList<MemberStep> steps, CancellationToken cancellationToken)
+    {
+        if (steps.Count == 0)
+        {
+            return null;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var step in steps)
+        {
+            var changes = step.Kind switch
+            {
+                MemberStepKind.Add => step.Ids.Select(id => (id, true)).ToList(),
+                MemberStepKind.Remove => step.Ids.Select(id => (id, false)).ToList(),
+                MemberStepKind.RemoveAll => (await MemberIdsAsync(db, role.Id, cancellationToken)).Select(id => (id, false)).ToList(),
+                _ => await ReplacingAsync(db, role, step.Ids, cancellationToken),
+            };
+            foreach (var (userId, member) in changes)
+            {
+                if (await SetMemberAsync(users, accounts, caller, role, userId, member) is { } failed)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                    return failed;
+                }
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>Removals first, then additions: the members become exactly <paramref name="ids"/>.</summary>
+    private static async Task<List<(string, bool)>> ReplacingAsync(PanelDbContext db, IdentityRole role, List<string> ids, CancellationToken cancellationToken)
+    {
+        var current = await MemberIdsAsync(db, role.Id, cancellationToken);
+        return [.. current.Except(ids).Select(id => (id, false)), .. ids.Except(current).Select(id => (id, true))];
+    }
 
     private static async Task<ScimResult?> SetMemberAsync(
         UserManager<PanelUser> users, UserAccounts accounts, ClaimsPrincipal caller, IdentityRole role, string userId, bool member)

@@ -571,7 +571,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExternalId");
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
