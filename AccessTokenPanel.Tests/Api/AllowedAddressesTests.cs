@@ -117,7 +117,13 @@ public class AllowedAddressesTests(DatabaseProvider provider = DatabaseProvider.
 
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/api/v1/tokens"))).StatusCode);
 
-        var narrowed = await managing.PutAsJsonAsync($"/api/v1/tokens/{restrictedId}/allowed-addresses", new { allowedAddresses = new[] { "192.0.2.0/24" } });
+        // 192.0.2.0/24 is outside 127.0.0.0/8: moving the list lets in addresses it did not, so it takes the owner's code.
+        var moving = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/tokens/{restrictedId}/allowed-addresses")
+        {
+            Content = JsonContent.Create(new { allowedAddresses = new[] { "192.0.2.0/24" } }),
+        };
+        moving.Headers.Add("X-OTP", owner.CodeAt(factory.Time.GetUtcNow()));
+        var narrowed = await managing.SendAsync(moving);
         Assert.Equal(HttpStatusCode.OK, narrowed.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Get("/api/v1/tokens"))).StatusCode);
 
@@ -135,6 +141,7 @@ public class AllowedAddressesTests(DatabaseProvider provider = DatabaseProvider.
         {
             Content = JsonContent.Create(new { allowedAddresses = Array.Empty<string>() }),
         };
+        factory.Time.Advance(TimeSpan.FromSeconds(30));
         opening.Headers.Add("X-OTP", owner.CodeAt(factory.Time.GetUtcNow()));
         var opened = await managing.SendAsync(opening);
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);

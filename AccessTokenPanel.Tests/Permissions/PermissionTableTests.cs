@@ -93,6 +93,19 @@ public sealed class PermissionTableTests(ApiAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public void TheReadmeNamesEveryRowOfTheTable()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "AccessTokenPanel.sln")))
+        {
+            folder = folder.Parent;
+        }
+        var readme = File.ReadAllText(Path.Combine(folder!.FullName, "README.md"));
+
+        Assert.All(Operations.All, o => Assert.Contains($"`{o.Name}`", readme));
+    }
+
+    [Fact]
     public async Task AnUnenrolledSessionIsRefusedEveryOperation()
     {
         await using var scope = factory.Scope();

@@ -42,7 +42,8 @@ internal static class ApiProblems
             : new ProblemDetails { Detail = Detail(first) };
         problem.Status = status;
         problem.Title = TitleOf(first);
-        problem.Extensions["code"] = first.Code;
+        // Every 404 of these APIs has one code, whatever the Domain names the missing thing.
+        problem.Extensions["code"] = first.Kind == ErrorKind.NotFound ? "not-found" : first.Code;
         return TypedResults.Problem(problem);
     }
 
