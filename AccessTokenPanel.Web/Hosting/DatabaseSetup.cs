@@ -52,7 +52,7 @@ internal static class DatabaseSetup
                 throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
                     [$"Database:Provider must be Sqlite, SqlServer or PostgreSql, not '{options.Provider}'."]);
         }
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthChecks.ReadyTag]);
         services.AddExceptionHandler<DatabaseFaultHandler>();
         return services;
     }
