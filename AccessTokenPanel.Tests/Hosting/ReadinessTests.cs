@@ -101,6 +101,21 @@ public class ReadinessTests : IAsyncLifetime
         await AssertNotReadyButAliveAsync("not a SQLite database");
     }
 
+    [Fact]
+    public async Task AMigrationNotAppliedMakesThePanelNotReady()
+    {
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _factory.File, Pooling = false }.ToString()))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // As if the database were restored from an older version's backup while this version ran.
+            command.CommandText = "DELETE FROM __EFMigrationsHistory WHERE MigrationId = (SELECT max(MigrationId) FROM __EFMigrationsHistory);";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await AssertNotReadyButAliveAsync("1 migration(s) not applied");
+    }
+
     private async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)
     {
         var response = await _factory.CreateClient().GetAsync(path);

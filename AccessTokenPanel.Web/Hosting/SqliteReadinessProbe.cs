@@ -14,19 +14,13 @@ namespace AccessTokenPanel.Web.Hosting;
 /// </summary>
 internal static class SqliteReadinessProbe
 {
-    /// <summary>
-    /// How long the probe waits for another writer. The app's own write transactions last
-    /// milliseconds; a lock held longer than this is someone else's, and the app's changes would be
-    /// waiting on it. Short enough to answer within a balancer's probe timeout.
-    /// </summary>
-    public const int LockWaitSeconds = 1;
-
     private const int SqliteError = 1;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
     private const int SqliteReadOnly = 8;
 
-    private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
+    /// <summary>The first 16 bytes of every SQLite database file.</summary>
+    public static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
 
     /// <summary>True when the connection string names a file (not an in-memory database).</summary>
     public static bool IsFile(string connectionString)
@@ -37,10 +31,12 @@ internal static class SqliteReadinessProbe
 
     public static async Task<HealthCheckResult> CheckAsync(string connectionString, IReadOnlyCollection<string> knownMigrations, string settingsTable, CancellationToken cancellationToken)
     {
+        // The app's own Default Timeout (Database:BusyTimeoutSeconds) stays: the probe waits for another
+        // writer exactly as long as a request would, so "locked" means a change would really fail, not
+        // that the app's own short write (a usage flush, a revoke) happened to be running.
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
             Pooling = false,
-            DefaultTimeout = LockWaitSeconds,
             // A probe never creates the file the operator moved away.
             Mode = SqliteOpenMode.ReadWrite,
         };
@@ -79,7 +75,7 @@ internal static class SqliteReadinessProbe
             if (ex.SqliteErrorCode is SqliteBusy or SqliteLocked)
             {
                 return HealthCheckResult.Unhealthy(
-                    $"The database is locked for writing by another connection (waited {LockWaitSeconds} s): changes would fail.", ex);
+                    $"The database is locked for writing by another connection (waited {builder.DefaultTimeout} s, Database:BusyTimeoutSeconds): changes fail.", ex);
             }
             // The file at the path is not what the pool holds open: have the app's own connections
             // find that out now, so the APIs answer 503 instead of serving a moved or garbled file.
