@@ -6,9 +6,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace AccessTokenPanel.Web.Hosting;
 
 /// <summary>
-/// Readiness: the database answers a real read, takes a write, and has every migration this version
-/// knows. On SQLite the pool cannot be trusted for that (see <see cref="SqliteReadinessProbe"/>); on the
-/// server databases a pooled connection that answers is the truth.
+/// Readiness: the database answers a real read and has every migration this version knows; on
+/// SQLite it also takes the write lock. On SQLite the pool cannot be trusted for that (see
+/// <see cref="SqliteReadinessProbe"/>); on the server databases a pooled connection that answers is the truth.
 /// </summary>
 internal sealed class DatabaseHealthCheck(PanelDbContext db) : IHealthCheck
 {
