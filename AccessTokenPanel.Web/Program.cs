@@ -6,6 +6,14 @@ using AccessTokenPanel.Web.Components.Layout;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
 using AccessTokenPanel.Web.Notices;
+using AccessTokenPanel.Web.Operations;
+
+// `backup <file>` and `restore <file>` (Operations/DatabaseCommand.cs) run instead of the web host.
+if (args is ["backup" or "restore", ..])
+{
+    Environment.ExitCode = DatabaseCommand.Run(args, Console.Out, Console.Error);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettingsFile(builder.Environment);

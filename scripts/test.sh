@@ -12,6 +12,8 @@ command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 # The PostgreSQL cases and the multi-instance test (instances behind nginx on one PostgreSQL).
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# systemd-analyze checks deploy/accesstokenpanel.service (no systemd needs to run).
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # The SMTP server the notice tests send email to.
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if ((${#missing[@]})); then

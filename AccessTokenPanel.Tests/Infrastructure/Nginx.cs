@@ -5,7 +5,8 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 
 /// <summary>
 /// A private nginx (Debian package) on a free loopback port, running the operator's config from
-/// deploy/accesstokenpanel.nginx.conf with the test's instances as upstream servers.
+/// deploy/accesstokenpanel.nginx.conf with the test's instances as upstream servers (or another
+/// deploy/ site, made ready by the test).
 /// </summary>
 public sealed partial class Nginx : IAsyncDisposable
 {
@@ -18,14 +19,25 @@ public sealed partial class Nginx : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    private Nginx(string folder, Process process, int port)
+    private Nginx(string folder, Process process, Uri baseAddress)
     {
         _folder = folder;
         _process = process;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        BaseAddress = baseAddress;
     }
 
-    public static async Task<Nginx> StartAsync(IReadOnlyList<Uri> instances)
+    public static Task<Nginx> StartAsync(IReadOnlyList<Uri> instances)
+    {
+        var port = LocalServer.FreePort();
+        var site = File.ReadAllText(DeployConfigPath());
+        var servers = string.Concat(instances.Select(i => $"    server 127.0.0.1:{i.Port};\n"));
+        site = UpstreamServers().Replace(site, m => m.Groups[1].Value + servers);
+        site = ListenLine().Replace(site, $"listen 127.0.0.1:{port};");
+        return StartSiteAsync(site, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>Runs <paramref name="site"/> (a server-block file, with its ports already chosen) and waits for <paramref name="baseAddress"/>'s port.</summary>
+    public static async Task<Nginx> StartSiteAsync(string site, Uri baseAddress)
     {
         var folder = Directory.CreateTempSubdirectory("atp-nginx-").FullName;
         // Workers run as nobody when started as root: they must write their temp folders.
@@ -33,11 +45,7 @@ public sealed partial class Nginx : IAsyncDisposable
         {
             File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
         }
-        var port = LocalServer.FreePort();
-        var site = await File.ReadAllTextAsync(DeployConfigPath());
-        var servers = string.Concat(instances.Select(i => $"    server 127.0.0.1:{i.Port};\n"));
-        site = UpstreamServers().Replace(site, m => m.Groups[1].Value + servers);
-        site = ListenLine().Replace(site, $"listen 127.0.0.1:{port};");
+        var port = baseAddress.Port;
         await File.WriteAllTextAsync(System.IO.Path.Combine(folder, "site.conf"), site);
         await File.WriteAllTextAsync(System.IO.Path.Combine(folder, "nginx.conf"), $$"""
             daemon off;
@@ -61,7 +69,7 @@ public sealed partial class Nginx : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         })!;
-        var nginx = new Nginx(folder, process, port);
+        var nginx = new Nginx(folder, process, baseAddress);
         // Wait for the listener (or for nginx to give up on its config).
         await LocalServer.WaitForListenerAsync(process, port, async () => $"nginx exited: {await process.StandardError.ReadToEndAsync()} {nginx.ErrorLog}");
         return nginx;
@@ -76,17 +84,20 @@ public sealed partial class Nginx : IAsyncDisposable
         }
     }
 
-    public static string DeployConfigPath()
+    public static string DeployConfigPath() => DeployFile("accesstokenpanel.nginx.conf");
+
+    /// <summary>A file of the repository's deploy/ folder.</summary>
+    public static string DeployFile(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = System.IO.Path.Combine(dir.FullName, "deploy", "accesstokenpanel.nginx.conf");
+            var candidate = System.IO.Path.Combine(dir.FullName, "deploy", name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
-        throw new FileNotFoundException("deploy/accesstokenpanel.nginx.conf not found above " + AppContext.BaseDirectory);
+        throw new FileNotFoundException($"deploy/{name} not found above " + AppContext.BaseDirectory);
     }
 
     public async ValueTask DisposeAsync() => await LocalServer.StopAsync(_process, _folder);

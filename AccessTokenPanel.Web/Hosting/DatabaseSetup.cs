@@ -52,7 +52,7 @@ internal static class DatabaseSetup
                 throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
                     [$"Database:Provider must be Sqlite, SqlServer or PostgreSql, not '{options.Provider}'."]);
         }
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthChecks.ReadyTag]);
         services.AddExceptionHandler<DatabaseFaultHandler>();
         return services;
     }
@@ -73,8 +73,8 @@ internal static class DatabaseSetup
     /// <summary>Shared by every instance; changing it makes every existing cookie unreadable.</summary>
     public const string ApplicationName = "AccessTokenPanel";
 
-    /// <summary>Makes a relative SQLite file path absolute under the content root and creates its folder.</summary>
-    internal static string ResolveSqliteDataSource(string connectionString, string contentRoot)
+    /// <summary>Makes a relative SQLite file path absolute under the content root and (unless told not to) creates its folder.</summary>
+    internal static string ResolveSqliteDataSource(string connectionString, string contentRoot, bool createFolder = true)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var dataSource = builder.DataSource;
@@ -86,7 +86,10 @@ internal static class DatabaseSetup
         {
             builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, dataSource));
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        if (createFolder)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
         return builder.ConnectionString;
     }
 
