@@ -6,7 +6,7 @@ using AccessTokenPanel.Web.Components.Layout;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
 using AccessTokenPanel.Web.Notices;
-using AccessTokenPanel.Web.Operations;
+using AccessTokenPanel.Web.Maintenance;
 
 // `backup <file>` and `restore <file>` (Operations/DatabaseCommand.cs) run instead of the web host.
 if (args is ["backup" or "restore", ..])

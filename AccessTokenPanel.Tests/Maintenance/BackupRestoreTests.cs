@@ -7,10 +7,10 @@ using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Api;
 using AccessTokenPanel.Tests.Hosting;
 using AccessTokenPanel.Tests.Infrastructure;
-using AccessTokenPanel.Web.Operations;
+using AccessTokenPanel.Web.Maintenance;
 using Microsoft.Data.Sqlite;
 
-namespace AccessTokenPanel.Tests.Operations;
+namespace AccessTokenPanel.Tests.Maintenance;
 
 /// <summary>A running panel on a pooled SQLite file (as in production), with one backup taken at the start.</summary>
 public sealed class RunningPanelFixture : IAsyncLifetime

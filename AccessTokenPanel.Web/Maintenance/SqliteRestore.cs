@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace AccessTokenPanel.Web.Operations;
+namespace AccessTokenPanel.Web.Maintenance;
 
 /// <summary>
 /// Puts a backup in the database's place, with the panel stopped. The backup is checked first (a

@@ -1,4 +1,4 @@
-namespace AccessTokenPanel.Web.Operations;
+namespace AccessTokenPanel.Web.Maintenance;
 
 /// <summary>What an operator command did, or why it refused, in a sentence for the terminal.</summary>
 internal sealed record OperationResult(bool Succeeded, string Message)

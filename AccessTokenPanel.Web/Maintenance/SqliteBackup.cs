@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace AccessTokenPanel.Web.Operations;
+namespace AccessTokenPanel.Web.Maintenance;
 
 /// <summary>
 /// A consistent copy of the live SQLite database, taken with SQLite's online backup API while the

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using AccessTokenPanel.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
-namespace AccessTokenPanel.Tests.Operations;
+namespace AccessTokenPanel.Tests.Maintenance;
 
 /// <summary>deploy/accesstokenpanel.service, checked by systemd's own tools (this machine runs no systemd to start it).</summary>
 [SupportedOSPlatform("linux")]

@@ -8,7 +8,7 @@ using System.Text.Json;
 using AccessTokenPanel.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace AccessTokenPanel.Tests.Operations;
+namespace AccessTokenPanel.Tests.Maintenance;
 
 /// <summary>One framework-dependent publish (the slow part), shared by the tests that start it.</summary>
 public sealed class FrameworkDependentPublish : IAsyncLifetime

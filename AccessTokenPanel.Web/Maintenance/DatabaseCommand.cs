@@ -1,7 +1,7 @@
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.Data.Sqlite;
 
-namespace AccessTokenPanel.Web.Operations;
+namespace AccessTokenPanel.Web.Maintenance;
 
 /// <summary>
 /// <c>backup &lt;file&gt;</c> and <c>restore &lt;file&gt;</c>: the operator's commands for the SQLite

@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace AccessTokenPanel.Web.Operations;
+namespace AccessTokenPanel.Web.Maintenance;
 
 /// <summary>
 /// A SQLite file checked before it is trusted as the panel's database: it is SQLite, undamaged,

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 
-namespace AccessTokenPanel.Tests.Operations;
+namespace AccessTokenPanel.Tests.Maintenance;
 
 /// <summary>
 /// The self-contained artefact (`-r linux-x64 --self-contained`: no .NET installed on the server),

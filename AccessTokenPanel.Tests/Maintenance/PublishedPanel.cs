@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AccessTokenPanel.Tests.Infrastructure;
 
-namespace AccessTokenPanel.Tests.Operations;
+namespace AccessTokenPanel.Tests.Maintenance;
 
 /// <summary>
 /// The app as an operator runs it: <c>dotnet publish</c> output started in a process of its own,

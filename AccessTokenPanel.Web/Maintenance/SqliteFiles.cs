@@ -1,7 +1,7 @@
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.Data.Sqlite;
 
-namespace AccessTokenPanel.Web.Operations;
+namespace AccessTokenPanel.Web.Maintenance;
 
 /// <summary>File-level helpers shared by backup and restore.</summary>
 internal static class SqliteFiles

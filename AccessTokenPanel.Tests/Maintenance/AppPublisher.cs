@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AccessTokenPanel.Tests.Operations;
+namespace AccessTokenPanel.Tests.Maintenance;
 
 /// <summary><c>dotnet publish AccessTokenPanel.Web -c Release</c> into a temp folder, timed.</summary>
 public static class AppPublisher
