@@ -237,9 +237,10 @@ public class GraphQLEndpointTests(GraphQLEndpointTests.GraphQLAppFactory factory
         var user = await UserAsync();
         var client = factory.ClientWith(await factory.IssueTokenAsync(user.Id, ApiType.Rest));
         // As many attempts charged as the lockout allows, none finished: what parallel guesses leave while they are checked.
+        // A code sent with a token counts against that token (not its owner's sign-in).
         var limit = factory.Services.GetRequiredService<IOptions<IdentityOptions>>().Value.Lockout.MaxFailedAccessAttempts;
-        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.TotpFailedAttempts, limit)));
+        await factory.WithDbAsync(db => db.AccessTokens.Where(t => t.OwnerId == user.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.StepUpFailedAttempts, limit)));
 
         var response = await client.SendAsync(Request(Mutation(TimeSpan.FromDays(7)), FreshCode(user)));
 

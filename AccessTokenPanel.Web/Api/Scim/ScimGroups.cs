@@ -39,6 +39,10 @@ internal static partial class ScimGroups
 
     private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
+        if (await ScimResult.RefuseAsync(request, Operations.ReadUsers) is { } refused)
+        {
+            return refused;
+        }
         var (filter, error) = ScimFilter.Parse(request.Query["filter"]);
         if (error is not null)
         {
@@ -74,6 +78,10 @@ internal static partial class ScimGroups
 
     private static async Task<ScimResult> GetAsync(string id, HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
+        if (await ScimResult.RefuseAsync(request, Operations.ReadUsers) is { } refused)
+        {
+            return refused;
+        }
         var role = await FindAsync(db, id, cancellationToken);
         if (role is null)
         {

@@ -26,6 +26,21 @@ internal sealed class ScimResult(int status, JsonNode? body, string? location = 
     public static ScimResult Created(JsonObject body) => new(StatusCodes.Status201Created, body, body["meta"]?["location"]?.GetValue<string>());
     public static ScimResult NoContent() => new(StatusCodes.Status204NoContent, null);
     public static ScimResult Error(int status, string? scimType, string detail) => new(status, ScimError.Body(status, scimType, detail));
+    /// <summary>The one mapping of Domain refusals to SCIM errors: the status from the error's kind.</summary>
+    public static ScimResult From(DomainError error) => Error(ApiProblems.StatusOf(error.Kind), null, error.Message);
+
+    /// <summary>
+    /// The permission table's verdict on a SCIM read (<paramref name="operation"/>) for the calling
+    /// token as its actor; null when allowed.
+    /// </summary>
+    public static async Task<ScimResult?> RefuseAsync(HttpRequest request, Domain.Authorization.Operation operation)
+    {
+        var guard = request.HttpContext.RequestServices.GetRequiredService<Domain.Authorization.OperationGuard>();
+        var refused = await guard.AuthorizeAsync(request.HttpContext.User.UserActor("SCIM API"), operation,
+            cancellationToken: request.HttpContext.RequestAborted);
+        return refused is null ? null : From(refused);
+    }
+
     public static ScimResult NotFound(string resource, string id) => Error(StatusCodes.Status404NotFound, null, $"{resource} {id} not found.");
     public static ScimResult BadRequest(string scimType, string detail) => Error(StatusCodes.Status400BadRequest, scimType, detail);
 }

@@ -53,6 +53,10 @@ internal static partial class ScimUsers
 
     private static async Task<ScimResult> ListAsync(HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
+        if (await ScimResult.RefuseAsync(request, Operations.ReadUsers) is { } refused)
+        {
+            return refused;
+        }
         var (filter, error) = ScimFilter.Parse(request.Query["filter"]);
         if (error is not null)
         {
@@ -79,6 +83,10 @@ internal static partial class ScimUsers
 
     private static async Task<ScimResult> GetAsync(string id, HttpRequest request, PanelDbContext db, CancellationToken cancellationToken)
     {
+        if (await ScimResult.RefuseAsync(request, Operations.ReadUsers) is { } refused)
+        {
+            return refused;
+        }
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
         return user is null
             ? ScimResult.NotFound("User", id)
