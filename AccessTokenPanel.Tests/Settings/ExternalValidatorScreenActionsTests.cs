@@ -212,7 +212,7 @@ public class ExternalValidatorScreenActionsTests(ExternalIssuerAppFactory factor
         var badAndNoCode = await actions.SaveAsync(null, Input(name, "login.example.com"), code: null);
 
         Assert.StartsWith("Enter the current 6-digit code", withoutCode[ExternalValidatorScreenActions.CodeField]);
-        Assert.StartsWith("The authentication code is not valid", wrongCode[ExternalValidatorScreenActions.CodeField]);
+        Assert.StartsWith("That code is not right", wrongCode[ExternalValidatorScreenActions.CodeField]);
         Assert.Equal([nameof(ExternalTokenValidatorInput.Issuer), ExternalValidatorScreenActions.CodeField], badAndNoCode.Keys.Order());
         Assert.Null(await StoredAsync(name));
 
@@ -225,7 +225,7 @@ public class ExternalValidatorScreenActionsTests(ExternalIssuerAppFactory factor
         var code = CodeOf(root);
         Assert.True((await actions.RemoveAsync(id, name, code)).Removed);
         Assert.Empty(await actions.SaveAsync(null, Input(UniqueName(), "https://login.example.com/other"), CodeOf(root)));
-        Assert.StartsWith("This code was already used",
+        Assert.StartsWith("That code was already used",
             (await actions.SaveAsync(null, Input(UniqueName(), "https://login.example.com/third"), code))[ExternalValidatorScreenActions.CodeField]);
     }
 }
