@@ -1,3 +1,4 @@
+using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Settings;
@@ -14,7 +15,7 @@ public class SettingsEditorTests
     public async Task ChangesAreSavedAndAuditedOneByOne()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var (errors, changes) = await SaveAsync(db, new SettingsInput
         {
@@ -42,7 +43,7 @@ public class SettingsEditorTests
     public async Task SavingWithoutChangesLeavesNoAuditEntry()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var (errors, changes) = await SaveAsync(db, SettingsEditor.InputFrom(new PanelSettings()), admin.Id);
 
@@ -62,7 +63,7 @@ public class SettingsEditorTests
     public async Task BadValuesAreRefusedWithAMessageAndNothingIsSaved(string max, string defaultDays, string organization, string field, string message)
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
 
         var (errors, _) = await SaveAsync(db, new SettingsInput
         {
@@ -83,7 +84,7 @@ public class SettingsEditorTests
     public async Task AnAccessTokenLifetimeOutsideTheDomainsBoundsGetsItsMessageBesideTheFieldAndNothingIsSaved(string minutes)
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
         var input = SettingsEditor.InputFrom(new PanelSettings());
         input.AccessTokenLifetimeMinutes = minutes;
         input.OrganizationName = "Changed too";
@@ -104,7 +105,7 @@ public class SettingsEditorTests
     public async Task TheAccessTokenLifetimeAndTheDirectCallSwitchesAreSavedAndAudited()
     {
         await using var db = new SqliteTestDatabase();
-        var admin = await db.AddUserAsync("admin@example.com");
+        var admin = await db.AddUserAsync("admin@example.com", PanelRoles.TokenPolicyAdministrator);
         var input = SettingsEditor.InputFrom(new PanelSettings());
         input.AccessTokenLifetimeMinutes = " 15 ";
         input.ScimApiDirect = false;
