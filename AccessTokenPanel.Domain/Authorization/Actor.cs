@@ -49,9 +49,6 @@ public sealed record Actor
 
     public static readonly IReadOnlySet<string> NoPermissions = new HashSet<string>(StringComparer.Ordinal);
 
-    /// <summary>The panel acting on its own (leak reports, scheduled revocations): audited as "System".</summary>
-    public static Actor System(string via) => new() { UserId = null, Kind = ActorKind.System, Permissions = NoPermissions, Via = via };
-
     public static Actor Session(string userId, IReadOnlySet<string> permissions, bool enrolled, string? stepUpCode = null, string via = "on the panel") =>
         new() { UserId = userId, Kind = ActorKind.Session, Permissions = permissions, Enrolled = enrolled, StepUpCode = stepUpCode, Via = via };
 

@@ -69,8 +69,6 @@ public static class Operations
     // The actor's own account
     public static readonly Operation ReadOwnNotices = new("notices.own", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Session),
         "Reads and marks read the actor's own notices.");
-    public static readonly Operation ReadOwnAccount = new("account.read", OperationScope.Own, [], false, StepUpRule.None, People,
-        "Describes the caller (their email, the calling token).");
 
     /// <summary>Every row, for the matrix test and the README's table.</summary>
     public static IReadOnlyList<Operation> All { get; } =
@@ -78,7 +76,7 @@ public static class Operations
         ListOwnTokens, ListAllTokens, ReadToken, IssueToken, ExchangeToken, RotateToken, RevokeToken, RevokeOwnTokens, SetAllowedAddresses, RevokeLeakedToken,
         ReadUsers, CreateUser, UpdateUser, SetUserRole, ResetSecondFactor, EndSessions, DeleteUser,
         ReadSettings, ChangeSettings, ReadExternalValidators, ChangeExternalValidators, ReadAudit,
-        ReadOwnNotices, ReadOwnAccount,
+        ReadOwnNotices,
     ];
 
     public static Operation? Find(string name) => All.FirstOrDefault(o => o.Name == name);
