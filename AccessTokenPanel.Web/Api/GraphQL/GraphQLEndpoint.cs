@@ -192,9 +192,7 @@ internal static class GraphQLEndpoint
                 TokenId = principal.PanelTokenId(),
                 Code = code,
                 Via = principal.ViaToken("GraphQL"),
-                Kind = principal.PanelTokenId() is null ? ActorKind.ExternalJwt
-                    : http.Features.Get<AuthenticatedTokenFeature>()?.Token.Kind == TokenKind.Access ? ActorKind.AccessToken
-                    : ActorKind.Token,
+                Kind = ApiActors.KindOf(http),
             }, null);
         }
 
