@@ -55,6 +55,10 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<NoticeDispatcher>();
         services.AddScoped<NoticeInbox>();
         services.AddScoped<NoticeDeliveryLog>();
+        services.AddScoped<Policies.TokenPolicies>();
+        services.AddScoped<Policies.IdleTokenScanner>();
+        services.AddScoped<Approvals.TokenRequests>();
+        services.AddScoped<ServiceAccounts.ServiceAccounts>();
         return services;
     }
 }

@@ -24,4 +24,18 @@ public static class AuditActions
     public const string SignInFailed = "account.sign-in-failed";
     public const string LockedOut = "account.locked-out";
     public const string SessionsEnded = "account.sessions-ended";
+    public const string TokenPolicyChanged = "token-policy.changed";
+    public const string TokenPolicyEnforced = "token-policy.enforced";
+    public const string TokenShortened = "token.shortened";
+    public const string TokenRequested = "token-request.created";
+    public const string TokenRequestApproved = "token-request.approved";
+    public const string TokenRequestDenied = "token-request.denied";
+    public const string TokenRequestTaken = "token-request.taken";
+    public const string ServiceAccountCreated = "service-account.created";
+    public const string ServiceAccountUpdated = "service-account.updated";
+    public const string ServiceAccountOwnerAdded = "service-account.owner-added";
+    public const string ServiceAccountOwnerRemoved = "service-account.owner-removed";
+    public const string ServiceAccountDisabled = "service-account.disabled";
+    public const string ServiceAccountEnabled = "service-account.enabled";
+    public const string ServiceAccountDeleted = "service-account.deleted";
 }

@@ -6,14 +6,23 @@ public enum OperationScope
     /// <summary>Nothing that belongs to a user: the actor needs the operation's permissions.</summary>
     Global,
     /// <summary>
-    /// A token: its owner needs no permission; anyone else needs the operation's permissions, and is
-    /// refused as if the token did not exist without them.
+    /// A token: its owner (or, for a service account's token, one of the account's owners) needs no
+    /// permission; anyone else needs the operation's permissions, and is refused as if the token did
+    /// not exist without them.
     /// </summary>
     Token,
     /// <summary>A user account: the actor needs the operation's permissions.</summary>
     Account,
-    /// <summary>The actor's own things only (their tokens' list, issuing for themselves, their notices).</summary>
+    /// <summary>
+    /// The actor's own things only (their tokens' list, issuing for themselves, their notices); the
+    /// owners of a service account act on its things as on their own.
+    /// </summary>
     Own,
+    /// <summary>
+    /// A service account: its active owners may; anyone else needs the operation's permissions (and
+    /// passes the rank rule against the service account's role).
+    /// </summary>
+    ServiceAccount,
 }
 
 /// <summary>When an operation asks for a current authentication code.</summary>

@@ -1,4 +1,6 @@
+using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
+using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Domain.Authorization;
 
@@ -33,7 +35,7 @@ public static class AuthorizationErrors
 /// Step-up and the audit entry are the operation's own, after its input is checked (a mistyped field
 /// must not spend the user's one-time code); step-up goes through <see cref="StepUpVerifier"/>.
 /// </summary>
-public sealed class OperationGuard(PermissionResolver permissions, StepUpVerifier stepUp)
+public sealed class OperationGuard(PermissionResolver permissions, StepUpVerifier stepUp, PanelDbContext db)
 {
     /// <summary>
     /// Null when <paramref name="actor"/> may perform <paramref name="operation"/> on what belongs to
@@ -51,9 +53,14 @@ public sealed class OperationGuard(PermissionResolver permissions, StepUpVerifie
         {
             return AuthorizationErrors.NotEnrolled;
         }
-        var own = targetUserId is not null && targetUserId == actor.UserId;
+        var own = targetUserId is not null
+            && (targetUserId == actor.UserId
+                || (operation.Scope is OperationScope.Own or OperationScope.Token or OperationScope.ServiceAccount
+                    && await OwnsServiceAccountAsync(actor, targetUserId, cancellationToken)));
         switch (operation.Scope)
         {
+            case OperationScope.ServiceAccount when own:
+                return null;
             case OperationScope.Own:
                 // Own things only: someone else's is answered like a missing one.
                 return targetUserId is null || own ? null : notFound ?? NotFound();
@@ -74,15 +81,31 @@ public sealed class OperationGuard(PermissionResolver permissions, StepUpVerifie
         return null;
     }
 
+    /// <summary>
+    /// Whether the actor is a person who is an active owner of the service account
+    /// <paramref name="serviceAccountId"/>: owners act on a service account's tokens as on their own.
+    /// </summary>
+    public async Task<bool> OwnsServiceAccountAsync(Actor actor, string serviceAccountId, CancellationToken cancellationToken = default) =>
+        actor.UserId is { } userId
+        && await (from o in db.ServiceAccountOwners
+                  join owner in db.Users on o.UserId equals owner.Id
+                  join account in db.Users on o.ServiceAccountId equals account.Id
+                  where o.ServiceAccountId == serviceAccountId && o.UserId == userId
+                      && !owner.IsDisabled && owner.DeletedAt == null && account.IsServiceAccount && account.DeletedAt == null
+                  select o).AnyAsync(cancellationToken);
+
     /// <summary>The operation's step-up: the actor's code, checked once (see <see cref="StepUpVerifier"/>).</summary>
     public Task<DomainError?> StepUpAsync(Actor actor, CancellationToken cancellationToken = default) =>
         stepUp.VerifyAsync(actor, cancellationToken);
 
     /// <summary>The owner of what is acted on holds permissions the actor lacks.</summary>
     public static DomainError Outranked(Operation operation) => new(AuthorizationErrors.OutrankedCode, "",
-        operation.Scope == OperationScope.Token
-            ? "The token's owner holds permissions you do not, so you cannot act on their token. Ask them, or someone holding all of their permissions."
-            : "The user holds permissions you do not, so you cannot change this account.",
+        operation.Scope switch
+        {
+            OperationScope.Token => "The token's owner holds permissions you do not, so you cannot act on their token. Ask them, or someone holding all of their permissions.",
+            OperationScope.ServiceAccount => "The service account's role holds permissions you do not, so you cannot change it.",
+            _ => "The user holds permissions you do not, so you cannot change this account.",
+        },
         ErrorKind.Forbidden);
 
     private static bool HoldsAll(Actor actor, Operation operation) => operation.Permissions.All(actor.Holds);

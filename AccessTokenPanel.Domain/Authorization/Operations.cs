@@ -22,7 +22,7 @@ public static class Operations
     public static readonly Operation ReadToken = new("tokens.read", OperationScope.Token, [Permission.TokensReadAll], false, StepUpRule.None, People,
         "Reads one token and its usage: the actor's own, or anyone's with the inventory permission.");
     public static readonly Operation IssueToken = new("tokens.issue", OperationScope.Own, [], false, StepUpRule.Always, PanelCredentials,
-        "Issues a token for the actor; a Configuration token's role only among roles the actor holds.");
+        "Issues a token for the actor, or for a service account they own, within the token policy; a Configuration token's role only among roles the owner holds.");
     public static readonly Operation ExchangeToken = new("tokens.exchange", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Token),
         "Exchanges a live long-lived token for a short-lived access token (OAuth refresh_token grant).");
     public static readonly Operation RotateToken = new("tokens.rotate", OperationScope.Token, [Permission.TokensRevokeAll], true, StepUpRule.Always, PanelCredentials,
@@ -36,6 +36,39 @@ public static class Operations
         "Replaces a token's allowed client addresses; widening the list, or removing it, needs a current code.");
     public static readonly Operation RevokeLeakedToken = new("tokens.revoke-leaked", OperationScope.Global, [], false, StepUpRule.None, Kinds(ActorKind.System),
         "Revokes a token a secret scanner reported as published (the report's signature is the credential).");
+
+    // Token requests (approval) and the token policy
+    public static readonly Operation ListOwnTokenRequests = new("token-requests.list-own", OperationScope.Own, [], false, StepUpRule.None, People,
+        "Lists the actor's own token requests: pending, approved, denied, lapsed, taken.");
+    public static readonly Operation ListPendingTokenRequests = new("token-requests.list-pending", OperationScope.Global, [Permission.TokensApprove], false,
+        StepUpRule.None, People,
+        "Lists the token requests waiting for approval.");
+    public static readonly Operation DecideTokenRequest = new("token-requests.decide", OperationScope.Account, [Permission.TokensApprove], true,
+        StepUpRule.None, PanelCredentials,
+        "Approves or denies someone else's token request, with a reason; never one's own.");
+    public static readonly Operation TakeTokenRequest = new("token-requests.take", OperationScope.Own, [], false, StepUpRule.Always, PanelCredentials,
+        "Takes the secret of one's own approved token request, once, with a fresh code.");
+    public static readonly Operation EnforceTokenPolicy = new("tokens.enforce-policy", OperationScope.Global,
+        [Permission.SettingsWrite, Permission.TokensRevokeAll], false, StepUpRule.None, People,
+        "Brings the tokens over the policy into it: shortens them, or revokes those the policy no longer allows.");
+    public static readonly Operation RevokeIdleTokens = new("tokens.revoke-idle", OperationScope.Global, [], false, StepUpRule.None, Kinds(ActorKind.System),
+        "Revokes the tokens nobody used for the policy's idle days (the panel's own scheduled work).");
+
+    // Service accounts
+    public static readonly Operation ListServiceAccounts = new("service-accounts.list", OperationScope.Own, [], false, StepUpRule.None, People,
+        "Lists the service accounts the actor owns, or every one with the permission to read users.");
+    public static readonly Operation ReadServiceAccount = new("service-accounts.read", OperationScope.ServiceAccount, [Permission.UsersRead], false,
+        StepUpRule.None, People,
+        "Reads a service account with its owners and tokens: its owners, or anyone who may read users.");
+    public static readonly Operation CreateServiceAccount = new("service-accounts.create", OperationScope.Global, [Permission.UsersWrite], false,
+        StepUpRule.None, People,
+        "Creates a service account with a role whose permissions the actor holds; the actor becomes its first owner.");
+    public static readonly Operation ManageServiceAccount = new("service-accounts.manage", OperationScope.ServiceAccount, [Permission.UsersWrite], true,
+        StepUpRule.None, People,
+        "Adds or removes an owner, changes the description, disables or enables a service account: its owners, or a users administrator.");
+    public static readonly Operation DeleteServiceAccount = new("service-accounts.delete", OperationScope.Account, [Permission.UsersWrite], true,
+        StepUpRule.None, People,
+        "Deletes a service account and revokes its tokens.");
 
     // Users
     public static readonly Operation ReadUsers = new("users.read", OperationScope.Global, [Permission.UsersRead], false, StepUpRule.None, People,
@@ -74,6 +107,8 @@ public static class Operations
     public static IReadOnlyList<Operation> All { get; } =
     [
         ListOwnTokens, ListAllTokens, ReadToken, IssueToken, ExchangeToken, RotateToken, RevokeToken, RevokeOwnTokens, SetAllowedAddresses, RevokeLeakedToken,
+        ListOwnTokenRequests, ListPendingTokenRequests, DecideTokenRequest, TakeTokenRequest, EnforceTokenPolicy, RevokeIdleTokens,
+        ListServiceAccounts, ReadServiceAccount, CreateServiceAccount, ManageServiceAccount, DeleteServiceAccount,
         ReadUsers, CreateUser, UpdateUser, SetUserRole, ResetSecondFactor, EndSessions, DeleteUser,
         ReadSettings, ChangeSettings, ReadExternalValidators, ChangeExternalValidators, ReadAudit,
         ReadOwnNotices,

@@ -1,6 +1,9 @@
+using AccessTokenPanel.Domain.Approvals;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Notices;
+using AccessTokenPanel.Domain.Policies;
+using AccessTokenPanel.Domain.ServiceAccounts;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
@@ -32,6 +35,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<TokenDailyUsage> TokenDailyUsage => Set<TokenDailyUsage>();
     public DbSet<TokenDailyRefusals> TokenDailyRefusals => Set<TokenDailyRefusals>();
     public DbSet<TokenRecentAddress> TokenRecentAddresses => Set<TokenRecentAddress>();
+    public DbSet<ServiceAccountOwner> ServiceAccountOwners => Set<ServiceAccountOwner>();
+    public DbSet<TokenPolicy> TokenPolicies => Set<TokenPolicy>();
+    public DbSet<TokenRequest> TokenRequests => Set<TokenRequest>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -52,6 +58,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             user.Property(u => u.GivenName).HasMaxLength(200);
             user.Property(u => u.FamilyName).HasMaxLength(200);
             user.Property(u => u.FormattedName).HasMaxLength(200);
+            user.Property(u => u.Description).HasMaxLength(500);
             // External JWTs are mapped to users by externalId: one value names at most one user, also
             // when two requests set it at once. Filtered, as SQL Server would otherwise allow one NULL.
             user.HasIndex(u => u.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
@@ -107,10 +114,11 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             notice.Property(n => n.ApiType).HasConversion<string>().HasMaxLength(20);
             notice.Property(n => n.TokenHint).HasMaxLength(40);
             notice.Property(n => n.Details).HasMaxLength(TokenNotice.DetailsMaxLength);
-            // Once per token and reason, whichever instance gets there first.
-            notice.HasIndex(n => new { n.TokenId, n.Key }).IsUnique();
+            // Once per token, person told and reason, whichever instance gets there first (a service
+            // account's token tells each of its owners).
+            notice.HasIndex(n => new { n.TokenId, n.OwnerId, n.Key }).IsUnique();
             notice.HasIndex(n => new { n.OwnerId, n.CreatedAt });
-            notice.HasOne<AccessToken>().WithMany().HasForeignKey(n => n.TokenId).OnDelete(DeleteBehavior.Cascade);
+            notice.HasOne<AccessToken>().WithMany().HasForeignKey(n => n.TokenId).IsRequired(false).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<NoticeDelivery>(delivery =>
@@ -148,6 +156,51 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             address.Property(a => a.Address).HasMaxLength(64);
             address.HasKey(a => new { a.TokenId, a.Address });
             address.HasIndex(a => a.LastSeenAt);
+        });
+
+        builder.Entity<ServiceAccountOwner>(owner =>
+        {
+            owner.ToTable("ServiceAccountOwners");
+            owner.HasKey(o => new { o.ServiceAccountId, o.UserId });
+            owner.Property(o => o.ServiceAccountId).HasMaxLength(450);
+            owner.Property(o => o.UserId).HasMaxLength(450);
+            owner.HasIndex(o => o.UserId);
+            owner.HasOne<PanelUser>().WithMany().HasForeignKey(o => o.ServiceAccountId).OnDelete(DeleteBehavior.Cascade);
+            // Not a second cascade path into one table (SQL Server refuses it): a person's ownerships go
+            // in code, with the person (users are soft-deleted anyway).
+            owner.HasOne<PanelUser>().WithMany().HasForeignKey(o => o.UserId).OnDelete(DeleteBehavior.NoAction);
+        });
+
+        builder.Entity<TokenPolicy>(policy =>
+        {
+            policy.ToTable("TokenPolicies");
+            policy.HasKey(p => p.ApiType);
+            policy.Property(p => p.ApiType).HasConversion<string>().HasMaxLength(20);
+            policy.Property(p => p.CreatorRoles).HasMaxLength(TokenPolicy.CreatorRolesMaxLength);
+            policy.Property(p => p.ApprovalRole).HasMaxLength(100);
+            policy.Ignore(p => p.CreatorRoleList);
+        });
+
+        builder.Entity<TokenRequest>(request =>
+        {
+            request.ToTable("TokenRequests");
+            request.HasKey(r => r.Id);
+            request.Property(r => r.RequesterId).HasMaxLength(450);
+            request.Property(r => r.OwnerId).HasMaxLength(450);
+            request.Property(r => r.DeciderId).HasMaxLength(450);
+            request.Property(r => r.Name).HasMaxLength(TokenRules.MaxNameLength);
+            request.Property(r => r.ApiType).HasConversion<string>().HasMaxLength(20);
+            request.Property(r => r.DelegatedRole).HasMaxLength(100);
+            request.Property(r => r.AllowedAddresses).HasMaxLength(TokenRules.AllowedAddressesColumnLength);
+            request.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            request.Property(r => r.Reason).HasMaxLength(TokenRequest.ReasonMaxLength);
+            request.Ignore(r => r.LapsesAt);
+            request.Ignore(r => r.Expiry);
+            request.HasIndex(r => new { r.RequesterId, r.CreatedAt });
+            request.HasIndex(r => new { r.Status, r.CreatedAt });
+            // The token a request became: one request, one token, however many times "take" is pressed.
+            request.HasIndex(r => r.TokenId).IsUnique().HasFilter("\"TokenId\" IS NOT NULL");
+            request.HasOne<PanelUser>().WithMany().HasForeignKey(r => r.OwnerId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<AuditEntry>(entry =>

@@ -11,6 +11,12 @@ public static class NoticeText
         NoticeKind.Expired => $"Access token '{notice.TokenName}' has expired",
         NoticeKind.Leaked => $"Access token '{notice.TokenName}' was found in public and has been revoked",
         NoticeKind.StepUpLocked => $"Wrong authentication codes were sent with access token '{notice.TokenName}'",
+        NoticeKind.Created => $"Access token '{notice.TokenName}' was created for you",
+        NoticeKind.NewAddress => $"Access token '{notice.TokenName}' was used from a new address",
+        NoticeKind.IdleSoon => $"Access token '{notice.TokenName}' will be revoked: unused",
+        NoticeKind.IdleRevoked => $"Access token '{notice.TokenName}' was revoked: unused",
+        NoticeKind.RequestDecided => $"Your request for access token '{notice.TokenName}' was {notice.Details?.Split(':')[0] ?? "decided"}",
+        NoticeKind.ServiceAccountOwnerless => $"Service account '{notice.TokenName}' has no active owner",
         _ => $"Access token '{notice.TokenName}'",
     };
 
@@ -33,6 +39,19 @@ public static class NoticeText
                 $"Too many wrong authentication codes were sent with your {what}, so codes sent with it are refused for a while"
                 + (string.IsNullOrEmpty(notice.Details) ? "." : $": {notice.Details}")
                 + " Your own sign-in is not affected. If you did not send them, someone else holds the token's secret: delete the token.",
+            NoticeKind.Created =>
+                $"A {what} was created for you {notice.Details}. If you did not expect it, delete it.",
+            NoticeKind.NewAddress =>
+                $"Your {what} was used from {notice.Details}, an address it had not used in the last 30 days. If that was not you or your integration, delete the token.",
+            NoticeKind.IdleSoon =>
+                $"Your {what} has not been used for a long time and will be revoked on {notice.Details} unless it is used before then (the token policy revokes unused tokens).",
+            NoticeKind.IdleRevoked =>
+                $"Your {what} was revoked because it was not used for {notice.Details} days (the token policy revokes unused tokens). Generate a new one if you still need it.",
+            NoticeKind.RequestDecided =>
+                $"Your request for {notice.ApiType.DisplayName()} token '{notice.TokenName}' was {notice.Details}."
+                + " An approved request's secret is taken once, with a fresh authentication code, on the Access tokens page within 7 days.",
+            NoticeKind.ServiceAccountOwnerless =>
+                $"Service account '{notice.TokenName}' has no active owner left{notice.Details}. Its tokens keep working until an administrator adds an owner, disables it or deletes it.",
             _ => what,
         };
     }
@@ -44,6 +63,12 @@ public static class NoticeText
         NoticeKind.Expired => "token.expired",
         NoticeKind.Leaked => "token.leaked",
         NoticeKind.StepUpLocked => "token.step-up-locked",
+        NoticeKind.Created => "token.created",
+        NoticeKind.NewAddress => "token.new-address",
+        NoticeKind.IdleSoon => "token.idle-soon",
+        NoticeKind.IdleRevoked => "token.idle-revoked",
+        NoticeKind.RequestDecided => "token-request.decided",
+        NoticeKind.ServiceAccountOwnerless => "service-account.ownerless",
         _ => "token.notice",
     };
 

@@ -11,7 +11,8 @@ namespace AccessTokenPanel.Domain.Notices;
 public class TokenNotice
 {
     public Guid Id { get; set; }
-    public Guid TokenId { get; set; }
+    /// <summary>The token it is about; null for a notice about a service account (<see cref="NoticeKind.ServiceAccountOwnerless"/>), named in <see cref="TokenName"/>.</summary>
+    public Guid? TokenId { get; set; }
     public required string OwnerId { get; set; }
     public NoticeKind Kind { get; set; }
 
@@ -46,4 +47,16 @@ public enum NoticeKind
     Leaked,
     /// <summary>Too many wrong step-up codes were sent with the token: its step-up is locked for a while.</summary>
     StepUpLocked,
+    /// <summary>A token was created for the owner's account, or a service account they own, by someone else or through an API.</summary>
+    Created,
+    /// <summary>The token was used from a client address it had not used in the last 30 days.</summary>
+    NewAddress,
+    /// <summary>The token has not been used for a while and will be revoked in a week unless it is used.</summary>
+    IdleSoon,
+    /// <summary>The token was revoked because nobody used it for the policy's idle days.</summary>
+    IdleRevoked,
+    /// <summary>The owner's token request was approved (take the secret) or denied.</summary>
+    RequestDecided,
+    /// <summary>A service account has no active owner left (to the administrators of users).</summary>
+    ServiceAccountOwnerless,
 }

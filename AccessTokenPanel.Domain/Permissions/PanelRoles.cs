@@ -12,9 +12,9 @@ public static class PanelRoles
     [
         new(ReadOnly, "Reads settings, users and the audit log; changes nothing.",
             Set(Permission.SettingsRead, Permission.UsersRead, Permission.AuditRead)),
-        new(TokenPolicyAdministrator, "Sets the token policy and manages every user's tokens.",
+        new(TokenPolicyAdministrator, "Sets the token policy, manages every user's tokens and approves token requests.",
             Set(Permission.SettingsRead, Permission.SettingsWrite, Permission.TokensReadAll,
-                Permission.TokensRevokeAll, Permission.AuditRead)),
+                Permission.TokensRevokeAll, Permission.AuditRead, Permission.TokensApprove)),
         new(UserAdministrator, "Creates, disables and enables users.",
             Set(Permission.SettingsRead, Permission.UsersRead, Permission.UsersWrite, Permission.AuditRead)),
         new(SuperAdministrator, "Everything.", Set([.. Permission.All])),

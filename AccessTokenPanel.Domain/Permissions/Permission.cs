@@ -12,7 +12,9 @@ public static class Permission
     /// <summary>Revoke any user's token.</summary>
     public const string TokensRevokeAll = "tokens.revoke-all";
     public const string AuditRead = "audit.read";
+    /// <summary>Approve or deny someone else's request for a token that the policy makes wait for approval.</summary>
+    public const string TokensApprove = "tokens.approve";
 
     public static IReadOnlyList<string> All { get; } =
-        [SettingsRead, SettingsWrite, UsersRead, UsersWrite, TokensReadAll, TokensRevokeAll, AuditRead];
+        [SettingsRead, SettingsWrite, UsersRead, UsersWrite, TokensReadAll, TokensRevokeAll, AuditRead, TokensApprove];
 }

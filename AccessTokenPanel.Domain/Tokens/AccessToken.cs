@@ -59,6 +59,12 @@ public class AccessToken
     /// <summary>Until when step-up codes sent with this token are refused unchecked; the owner's sign-in is not affected.</summary>
     public DateTime? StepUpLockedUntil { get; set; }
 
+    /// <summary>
+    /// When the owners were told that the token will be revoked for not being used (idle revocation);
+    /// a use after it (<see cref="LastUsedAt"/> later) makes the notice void.
+    /// </summary>
+    public DateTime? IdleNoticeAt { get; set; }
+
     /// <summary>Rotated, and its old secret still works until <see cref="ExpiresAt"/>.</summary>
     public bool IsRotatingAt(DateTime utcNow) => RotatedAt is not null && StatusAt(utcNow) == TokenStatus.Active;
 

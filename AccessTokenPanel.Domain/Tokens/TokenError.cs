@@ -24,6 +24,10 @@ public static class TokenErrorCodes
     public const string OverlapOutOfRange = "overlap-out-of-range";
     public const string AddressInvalid = "address-invalid";
     public const string TooManyAddresses = "too-many-addresses";
+    /// <summary>The token policy does not let this owner create tokens of this API.</summary>
+    public const string CreatorNotAllowed = "creator-not-allowed";
+    /// <summary>The token policy requires allowed client addresses for this API.</summary>
+    public const string AddressesRequired = "addresses-required";
 }
 
 public static class TokenFields

@@ -1,7 +1,10 @@
+using AccessTokenPanel.Domain.Approvals;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Policies;
 using AccessTokenPanel.Domain.Settings;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,13 +16,16 @@ public sealed class TokenIssuer(
     SettingsStore settingsStore,
     PermissionResolver permissions,
     OperationGuard guard,
+    TokenPolicies policies,
+    NoticeBoard notices,
     AuditLog audit,
     TimeProvider time)
 {
     /// <summary>
-    /// <see cref="Operations.IssueToken"/>: a token for the actor themselves (the request's owner is
-    /// the actor), after the request's checks and then the actor's step-up code, in that order, so a
-    /// mistyped field never spends the one-time code.
+    /// <see cref="Operations.IssueToken"/>: a token for the actor themselves, or for a service account
+    /// they own (<see cref="IssueTokenRequest.OwnerId"/>), after the request's checks and the token
+    /// policy, then the actor's step-up code, in that order, so a mistyped field never spends the
+    /// one-time code. When the policy wants approval, a pending request is made instead and no secret exists.
     /// </summary>
     public async Task<IssueTokenResult> IssueAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken = default)
     {
@@ -28,7 +34,8 @@ public sealed class TokenIssuer(
         {
             return IssueTokenResult.Failed([refusal]);
         }
-        if (await ValidateAsync(own, cancellationToken) is { Count: > 0 } errors)
+        var (errors, needsApproval, serviceAccount) = await CheckWithPolicyAsync(own, cancellationToken);
+        if (errors.Count > 0)
         {
             return IssueTokenResult.Failed(errors);
         }
@@ -36,8 +43,101 @@ public sealed class TokenIssuer(
         {
             return IssueTokenResult.Failed([stepUp]);
         }
-        return await IssueAsync(own, null, cancellationToken);
+        if (needsApproval)
+        {
+            return IssueTokenResult.Pending(await RequestApprovalAsync(actor, own, cancellationToken));
+        }
+        var issued = await IssueAsync(own, null, cancellationToken);
+        if (issued.Succeeded && (serviceAccount is not null || actor.Kind != ActorKind.Session))
+        {
+            // The people answerable for the token hear of it when it was not made by them on the panel.
+            await notices.AddForOwnersAsync(issued.Token!, NoticeKind.Created, NoticeBoard.CreatedKey,
+                exceptUserId: actor.Kind == ActorKind.Session ? actor.UserId : null,
+                details: $"by user {actor.UserId} {actor.Via}" + (serviceAccount is null ? "" : $" for service account '{serviceAccount}'"),
+                cancellationToken: cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return issued;
     }
+
+    /// <summary>
+    /// Issues what an approved request asked for, for <see cref="TokenRequests"/> once it has claimed
+    /// the request; the policy's bounds are checked again as they stand now (not the approval rule).
+    /// </summary>
+    internal Task<IssueTokenResult> IssueApprovedAsync(IssueTokenRequest request, Guid tokenId, CancellationToken cancellationToken) =>
+        IssueAsync(request, tokenId, cancellationToken);
+
+    private async Task<TokenRequest> RequestApprovalAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var pending = new TokenRequest
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            RequesterId = actor.UserId!,
+            OwnerId = request.OwnerId,
+            Name = request.Name!.Trim(),
+            ApiType = request.ApiType,
+            DelegatedRole = request.ApiType == ApiType.Configuration ? request.DelegatedRole?.Trim() : null,
+            ExpiryDays = request.Expiry?.Days,
+            ExpiryDate = request.Expiry?.Date,
+            ExpiryInstant = request.Expiry?.Instant,
+            AllowedAddresses = AddressAllowlist.Parse(request.AllowedAddresses).Stored,
+            Status = TokenRequestStatus.Pending,
+            CreatedAt = now,
+        };
+        db.TokenRequests.Add(pending);
+        audit.Record(actor.UserId, AuditActions.TokenRequested, "token-request", pending.Id.ToString(),
+            $"{pending.ApiType.DisplayName()} token '{pending.Name}' for {(pending.OwnerId == actor.UserId ? "themselves" : $"service account {pending.OwnerId}")}"
+            + (pending.DelegatedRole is null ? "" : $", role {pending.DelegatedRole}") + $", waits for approval, {actor.Via}");
+        await db.SaveChangesAsync(cancellationToken);
+        return pending;
+    }
+
+    /// <summary>
+    /// The request's checks and the token policy of its API (who may create, required addresses),
+    /// and whether the policy makes it wait for approval; the service account's name when it is for one.
+    /// </summary>
+    private async Task<(IReadOnlyList<DomainError> Errors, bool NeedsApproval, string? ServiceAccount)> CheckWithPolicyAsync(
+        IssueTokenRequest request, CancellationToken cancellationToken)
+    {
+        var errors = (await ValidateAsync(request, cancellationToken)).ToList();
+        if (!Enum.IsDefined(request.ApiType) || errors.Any(e => e.Field == TokenFields.Owner))
+        {
+            return (errors, false, null);
+        }
+        var policy = await policies.GetAsync(request.ApiType, cancellationToken);
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == request.OwnerId)
+            .Select(u => new { u.IsServiceAccount, u.DisplayName }).SingleAsync(cancellationToken);
+        var ownerRoles = await (from userRole in db.UserRoles
+                                join role in db.Roles on userRole.RoleId equals role.Id
+                                where userRole.UserId == request.OwnerId
+                                select role.Name).ToListAsync(cancellationToken);
+        if (owner.IsServiceAccount ? !policy.ServiceAccountTokens : !policy.PersonMayCreate(ownerRoles.OfType<string>()))
+        {
+            errors.Insert(0, new(TokenErrorCodes.CreatorNotAllowed, TokenFields.Api, CreatorRefusal(policy, owner.IsServiceAccount), ErrorKind.Forbidden));
+        }
+        if (policy.AddressesRequired && (request.AllowedAddresses is null || request.AllowedAddresses.All(string.IsNullOrWhiteSpace)))
+        {
+            errors.Add(new(TokenErrorCodes.AddressesRequired, TokenFields.AllowedAddresses,
+                $"The token policy requires {request.ApiType.DisplayName()} tokens to name the client addresses they may be used from."));
+        }
+        var ownerPermissions = PanelRoles.PermissionsOf(ownerRoles.OfType<string>());
+        // What the token would act with: a Configuration token its role as far as the owner holds it, a SCIM token its owner's permissions.
+        IReadOnlySet<string> acts = request.ApiType switch
+        {
+            ApiType.Configuration => (PanelRoles.Find(request.DelegatedRole?.Trim())?.Permissions ?? Actor.NoPermissions)
+                .Where(ownerPermissions.Contains).ToHashSet(StringComparer.Ordinal),
+            ApiType.Scim => ownerPermissions,
+            _ => Actor.NoPermissions,
+        };
+        return (errors, policy.NeedsApproval(acts, owner.IsServiceAccount),
+            owner.IsServiceAccount ? owner.DisplayName : null);
+    }
+
+    private static string CreatorRefusal(TokenPolicy policy, bool serviceAccount) =>
+        serviceAccount ? $"The token policy does not allow {policy.ApiType.DisplayName()} tokens for service accounts."
+        : policy.CreatorRoleList is { Count: 0 } ? $"The token policy allows {policy.ApiType.DisplayName()} tokens for service accounts only."
+        : $"The token policy lets only holders of {string.Join(" or ", policy.CreatorRoleList!)} create {policy.ApiType.DisplayName()} tokens.";
 
     /// <summary>
     /// The checks <see cref="IssueAsync(Actor, IssueTokenRequest, CancellationToken)"/> makes before the step-up code,
@@ -46,14 +146,23 @@ public sealed class TokenIssuer(
     public async Task<IReadOnlyList<DomainError>> ValidateAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken = default)
     {
         var (own, refusal) = await AuthorizeAsync(actor, request, cancellationToken);
-        return refusal is not null ? [refusal] : await ValidateAsync(own, cancellationToken);
+        return refusal is not null ? [refusal] : (await CheckWithPolicyAsync(own, cancellationToken)).Errors;
+    }
+
+    /// <summary>Whether issuing <paramref name="request"/> as it stands would wait for approval (the dialog says so before the code is spent).</summary>
+    public async Task<bool> NeedsApprovalAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        var (own, refusal) = await AuthorizeAsync(actor, request, cancellationToken);
+        return refusal is null && (await CheckWithPolicyAsync(own, cancellationToken)) is { Errors.Count: 0, NeedsApproval: true };
     }
 
     private async Task<(IssueTokenRequest Own, DomainError? Refusal)> AuthorizeAsync(Actor actor, IssueTokenRequest request, CancellationToken cancellationToken)
     {
-        // Issuing is for oneself: the owner is whoever acts, and so is the audit entry's actor.
-        var own = request with { OwnerId = actor.UserId ?? "", ActorId = actor.UserId, ActorVia = actor.Via };
-        return (own, await guard.AuthorizeAsync(actor, Operations.IssueToken, actor.UserId, cancellationToken: cancellationToken));
+        // Issuing is for oneself, or for a service account one owns: anything else reads as not found.
+        // The audit entry's actor is whoever acts.
+        var owner = string.IsNullOrEmpty(request.OwnerId) ? actor.UserId ?? "" : request.OwnerId;
+        var own = request with { OwnerId = owner, ActorId = actor.UserId, ActorVia = owner == actor.UserId ? actor.Via : $"{actor.Via}, for service account {owner}" };
+        return (own, await guard.AuthorizeAsync(actor, Operations.IssueToken, owner, cancellationToken: cancellationToken));
     }
 
     /// <summary>Issues without authorizing: for the Domain's own derived issuance (exchange, rotation) and test data.</summary>
@@ -173,7 +282,11 @@ public sealed class TokenIssuer(
             errors.Add(new(TokenErrorCodes.RoleNotApplicable, TokenFields.Role, "Only Configuration API tokens carry a delegated role."));
         }
 
-        var (expiresAt, expiryError) = ExpiryPolicy.Resolve(request.Expiry, now, settings.MaxLifetimeDays);
+        // The API's own maximum when its policy sets one, else the general one.
+        var maxLifetimeDays = Enum.IsDefined(request.ApiType)
+            ? (await policies.GetAsync(request.ApiType, cancellationToken)).MaxLifetimeDays ?? settings.MaxLifetimeDays
+            : settings.MaxLifetimeDays;
+        var (expiresAt, expiryError) = ExpiryPolicy.Resolve(request.Expiry, now, maxLifetimeDays);
         if (expiryError is not null)
         {
             errors.Add(expiryError);

@@ -79,6 +79,11 @@ public sealed class TokenRevoker(
         return (await RevokeWithDescendantsAsync(ids, actorId, via, null, cancellationToken)).Count;
     }
 
+    /// <summary>Revokes the given tokens and their descendants; returns how many this call revoked. For operations that authorized the actor already.</summary>
+    internal async Task<int> RevokeManyAsync(List<Guid> tokenIds, string? actorId, string? reason, CancellationToken cancellationToken = default,
+        Action<List<Guid>>? beforeSave = null) =>
+        (await RevokeWithDescendantsAsync(tokenIds, actorId, reason, beforeSave, cancellationToken)).Count;
+
     /// <summary>
     /// Revokes a token whose secret a secret scanner reported as published, with the tokens issued
     /// with it. No user acts: the audit entries and <see cref="AccessToken.RevokedById"/> name no

@@ -51,7 +51,7 @@ public sealed record RotateTokenResult(
 public sealed class TokenRotator(
     PanelDbContext db,
     TokenIssuer issuer,
-    SettingsStore settingsStore,
+    Policies.TokenPolicies policies,
     OperationGuard guard,
     AuditLog audit,
     TimeProvider time)
@@ -75,7 +75,7 @@ public sealed class TokenRotator(
             return new(RotateOutcome.StepUpFailed, [stepUp]);
         }
 
-        var settings = await settingsStore.GetAsync(cancellationToken);
+        var maxLifetimeDays = await policies.MaxLifetimeDaysAsync(old!.ApiType, cancellationToken);
         var validUntil = now.AddMinutes(overlapMinutes);
         if (validUntil > old!.ExpiresAt)
         {
@@ -116,7 +116,7 @@ public sealed class TokenRotator(
         // and saves it together with the audit entries.
         var issued = await issuer.IssueAsync(new IssueTokenRequest(
             old.OwnerId, old.Name, old.ApiType, old.DelegatedRole,
-            TokenExpiry.AtInstant(ExpiryPolicy.ForReplacement(old, now, settings.MaxLifetimeDays)),
+            TokenExpiry.AtInstant(ExpiryPolicy.ForReplacement(old, now, maxLifetimeDays)),
             ParentTokenId: old.ParentTokenId, ActorId: actor.UserId, Kind: TokenKind.Standard,
             AllowedAddresses: AddressAllowlist.Entries(old.AllowedAddresses), ActorVia: actor.Via), newId, cancellationToken);
         if (!issued.Succeeded)

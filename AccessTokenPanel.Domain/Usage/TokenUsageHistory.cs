@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,14 @@ namespace AccessTokenPanel.Domain.Usage;
 /// to the counts already there (several instances may flush to one database at the same moment),
 /// keeps the newest addresses and prunes what is older than <see cref="RetainedDays"/>;
 /// <see cref="ReadAsync"/> reports one token's last <see cref="RetainedDays"/> days.
+/// With a <see cref="NoticeBoard"/>, it also tells owners when a token is used from an address it
+/// had not used for <see cref="NewAddressDays"/> days.
 /// </summary>
-public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time)
+public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time, NoticeBoard? notices = null)
 {
+    /// <summary>An address not seen with a token for this many days is new again.</summary>
+    public const int NewAddressDays = 30;
+
     /// <summary>Days of history kept, today (UTC) included.</summary>
     public const int RetainedDays = 90;
 
@@ -50,8 +56,20 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time)
                 () => db.TokenDailyRefusals.Add(new TokenDailyRefusals { TokenId = count.TokenId, Day = count.Day, Reason = count.Reason, Count = count.Count }),
                 cancellationToken);
         }
+        var fresh = new List<(Guid TokenId, string Address, DateTime At)>();
         foreach (var use in batch.Addresses.OrderBy(a => a.TokenId).ThenBy(a => a.Address, StringComparer.Ordinal))
         {
+            if (notices is not null)
+            {
+                // New for a token that was used before (from elsewhere): its very first use is not news.
+                var seen = await db.TokenRecentAddresses.Where(a => a.TokenId == use.TokenId && a.Address == use.Address)
+                    .Select(a => (DateTime?)a.LastSeenAt).FirstOrDefaultAsync(cancellationToken);
+                if ((seen is null && await db.TokenRecentAddresses.AnyAsync(a => a.TokenId == use.TokenId, cancellationToken))
+                    || seen < use.At.AddDays(-NewAddressDays))
+                {
+                    fresh.Add((use.TokenId, use.Address, use.At));
+                }
+            }
             await UpsertAsync(
                 () => db.TokenRecentAddresses.Where(a => a.TokenId == use.TokenId && a.Address == use.Address)
                     .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastSeenAt, a => a.LastSeenAt < use.At ? use.At : a.LastSeenAt), cancellationToken),
@@ -64,6 +82,39 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time)
         }
         await PruneAsync(oldestKept, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await TellNewAddressesAsync(fresh, cancellationToken);
+    }
+
+    /// <summary>
+    /// One notice per token and hour at most (the notice's key names the hour; the unique index
+    /// decides between instances); a lost race or a failure here loses a notice, never a count.
+    /// </summary>
+    private async Task TellNewAddressesAsync(List<(Guid TokenId, string Address, DateTime At)> fresh, CancellationToken cancellationToken)
+    {
+        foreach (var group in fresh.GroupBy(f => f.TokenId))
+        {
+            var first = group.OrderBy(f => f.At).First();
+            var key = NoticeBoard.NewAddressKey(first.At);
+            var token = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == group.Key, cancellationToken);
+            if (token is null || await db.TokenNotices.AnyAsync(n => n.TokenId == token.Id && n.Key == key, cancellationToken))
+            {
+                continue;
+            }
+            try
+            {
+                await notices!.AddForOwnersAsync(token, NoticeKind.NewAddress, key,
+                    details: string.Join(", ", group.Select(f => f.Address).Distinct()), cancellationToken: cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance told them this hour.
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private async Task UpsertAsync(Func<Task<int>> update, Action add, CancellationToken cancellationToken)

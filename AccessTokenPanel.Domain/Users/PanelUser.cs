@@ -41,4 +41,16 @@ public class PanelUser : IdentityUser
     /// the token history, but is gone for SCIM and its name is free for a new account.
     /// </summary>
     public DateTime? DeletedAt { get; set; }
+
+    /// <summary>
+    /// A principal that is not a person: no password, no second factor, no sign-in, not a SCIM user.
+    /// Its tokens act with its role and are issued by its owners (<c>ServiceAccountOwner</c>).
+    /// </summary>
+    public bool IsServiceAccount { get; set; }
+
+    /// <summary>What a service account is for.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>When the administrators were told that this service account has no active owner (once per time it loses them).</summary>
+    public DateTime? OwnerlessNoticeAt { get; set; }
 }

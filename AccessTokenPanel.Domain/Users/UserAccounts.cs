@@ -26,15 +26,15 @@ public sealed class UserAccounts(
     public const int MaxDisplayNameLength = 200;
     public const int MaxExternalIdLength = 200;
 
-    /// <summary>A user as the APIs see it: deleted users are gone.</summary>
+    /// <summary>A user as the APIs see it: deleted users are gone, and service accounts are no users (see <c>ServiceAccounts</c>).</summary>
     public Task<PanelUser?> FindAsync(string id, CancellationToken cancellationToken = default) =>
-        db.Users.SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
+        db.Users.SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null && !u.IsServiceAccount, cancellationToken);
 
     /// <summary><see cref="Operations.ReadUsers"/>: every user, deleted ones too (the audit log names them), by email.</summary>
     public async Task<Result<List<PanelUser>>> ListAsync(Actor actor, CancellationToken cancellationToken = default) =>
         await guard.AuthorizeAsync(actor, Operations.ReadUsers, cancellationToken: cancellationToken) is { } refused
             ? refused
-            : Result<List<PanelUser>>.Ok(await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken));
+            : Result<List<PanelUser>>.Ok(await db.Users.AsNoTracking().Where(u => !u.IsServiceAccount).OrderBy(u => u.Email).ToListAsync(cancellationToken));
 
     /// <summary><see cref="Operations.ReadUsers"/>: one user.</summary>
     public async Task<Result<PanelUser>> ReadAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ public sealed class UserAccounts(
         {
             return refused;
         }
-        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user
+        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && !u.IsServiceAccount, cancellationToken) is { } user
             ? Result<PanelUser>.Ok(user)
             : new DomainError(AuthorizationErrors.NotFoundCode, "", "There is no user with this id.", ErrorKind.NotFound);
     }

@@ -224,6 +224,8 @@ public sealed class ExternalJwtHandler(
         {
             candidates = db.Users.AsNoTracking().Where(u => u.ExternalId == value);
         }
+        // A service account is nobody an identity provider can vouch for.
+        candidates = candidates.Where(u => !u.IsServiceAccount);
         // Two rows are enough to know the claim is ambiguous; it then names nobody (never a guess, never a 500).
         var matches = await candidates.OrderBy(u => u.Id).Take(2).ToListAsync(Context.RequestAborted);
         if (matches.Count == 0)

@@ -3,9 +3,17 @@ using AccessTokenPanel.Web.Hosting;
 
 namespace AccessTokenPanel.Web.Notices;
 
-internal static class NoticeLinks
+public static class NoticeLinks
 {
     /// <summary>The token's page in the panel, when the operator set the public address (a background job has no request to take it from).</summary>
     public static string? TokenPage(PublicOriginOptions origin, TokenNotice notice) =>
-        origin.PublicBaseUri is { } baseUri ? new Uri(baseUri, $"tokens/{notice.TokenId}").ToString() : null;
+        origin.PublicBaseUri is { } baseUri ? new Uri(baseUri, Path(notice)).ToString() : null;
+
+    /// <summary>Where a notice leads in the panel (relative): its token, or the page of what it is about.</summary>
+    public static string Path(TokenNotice notice) => notice switch
+    {
+        { TokenId: { } id } => $"tokens/{id}",
+        { Kind: NoticeKind.ServiceAccountOwnerless } => "service-accounts",
+        _ => "tokens",
+    };
 }

@@ -337,7 +337,7 @@ internal static partial class ScimGroups
             var members = await (
                 from userRole in db.UserRoles
                 join user in db.Users on userRole.UserId equals user.Id
-                where userRole.RoleId == role.Id
+                where userRole.RoleId == role.Id && !user.IsServiceAccount
                 orderby user.Email
                 select new { user.Id, user.Email }).ToListAsync(cancellationToken);
             resource["members"] = new JsonArray(members.Select(m => (JsonNode)new JsonObject

@@ -62,7 +62,7 @@ internal static partial class ScimUsers
         {
             return error;
         }
-        IQueryable<PanelUser> query = db.Users.AsNoTracking().Where(u => u.DeletedAt == null);
+        IQueryable<PanelUser> query = db.Users.AsNoTracking().Where(u => u.DeletedAt == null && !u.IsServiceAccount);
         if (filter is not null)
         {
             var (predicate, invalid) = Filters(db).Translate(filter);
@@ -87,7 +87,7 @@ internal static partial class ScimUsers
         {
             return refused;
         }
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null && !u.IsServiceAccount, cancellationToken);
         return user is null
             ? ScimResult.NotFound("User", id)
             : ScimResult.Ok(ScimAttributeSelection.From(request).Apply(

@@ -53,7 +53,7 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
             .GroupBy(s => s.UserId)
             .Select(g => new { UserId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.UserId, g => g.Count, cancellationToken);
-        var list = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        var list = await db.Users.AsNoTracking().Where(u => !u.IsServiceAccount).OrderBy(u => u.Email).ToListAsync(cancellationToken);
         var rows = new List<UserRow>(list.Count);
         foreach (var u in list)
         {

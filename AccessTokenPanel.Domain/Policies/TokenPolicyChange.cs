@@ -1,0 +1,36 @@
+using AccessTokenPanel.Domain.Tokens;
+
+namespace AccessTokenPanel.Domain.Policies;
+
+/// <summary>
+/// The whole policy of one API as it should be from now on (a replacement, not a patch): what the
+/// Settings page's form and the Configuration API's PUT send.
+/// </summary>
+public sealed record TokenPolicyChange(
+    ApiType ApiType,
+    int? MaxLifetimeDays,
+    IReadOnlyList<string>? CreatorRoles,
+    bool ServiceAccountTokens,
+    bool AddressesRequired,
+    int? IdleRevocationDays,
+    string? ApprovalRole,
+    bool ApprovalForServiceAccounts);
+
+public static class TokenPolicyFields
+{
+    public const string MaxLifetimeDays = nameof(TokenPolicyChange.MaxLifetimeDays);
+    public const string CreatorRoles = nameof(TokenPolicyChange.CreatorRoles);
+    public const string IdleRevocationDays = nameof(TokenPolicyChange.IdleRevocationDays);
+    public const string ApprovalRole = nameof(TokenPolicyChange.ApprovalRole);
+}
+
+/// <summary>A live token that the policy of its API would not allow today, and why.</summary>
+public sealed record OverPolicyToken(Guid Id, string OwnerId, string Name, ApiType ApiType, string Hint, DateTime CreatedAt, DateTime ExpiresAt,
+    DateTime? ShortenedTo, string Reason)
+{
+    /// <summary>Bringing it into the policy revokes it (no addresses where they are required, or already past the maximum).</summary>
+    public bool WillBeRevoked => ShortenedTo is null;
+}
+
+/// <summary>What bringing tokens into the policy did.</summary>
+public sealed record PolicyEnforcement(int Shortened, int Revoked);
