@@ -22,6 +22,89 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Approvals.TokenRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AllowedAddresses")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("ApiType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DeciderId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("DelegatedRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateOnly?>("ExpiryDate")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("ExpiryDays")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("ExpiryInstant")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("RequesterId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("TokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.HasIndex("TokenId")
+                        .IsUnique()
+                        .HasFilter("\"TokenId\" IS NOT NULL");
+
+                    b.HasIndex("RequesterId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("TokenRequests", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -222,7 +305,7 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
-                    b.Property<Guid>("TokenId")
+                    b.Property<Guid?>("TokenId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("TokenName")
@@ -234,10 +317,68 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
-                    b.HasIndex("TokenId", "Key")
-                        .IsUnique();
+                    b.HasIndex("TokenId", "OwnerId", "Key")
+                        .IsUnique()
+                        .HasFilter("[TokenId] IS NOT NULL");
 
                     b.ToTable("TokenNotices", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Policies.TokenPolicy", b =>
+                {
+                    b.Property<string>("ApiType")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<bool>("AddressesRequired")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ApprovalForServiceAccounts")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("ApprovalRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("CreatorRoles")
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<int?>("IdleRevocationDays")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("MaxLifetimeDays")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("ServiceAccountTokens")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("ApiType");
+
+                    b.ToTable("TokenPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.ServiceAccounts.ServiceAccountOwner", b =>
+                {
+                    b.Property<string>("ServiceAccountId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("ServiceAccountId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ServiceAccountOwners", (string)null);
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
@@ -350,6 +491,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<DateTime?>("IdleNoticeAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<int>("Kind")
                         .HasColumnType("int");
@@ -496,6 +640,10 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -527,6 +675,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("bit");
 
+                    b.Property<bool>("IsServiceAccount")
+                        .HasColumnType("bit");
+
                     b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("bigint");
 
@@ -543,6 +694,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.Property<string>("NormalizedUserName")
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTime?>("OwnerlessNoticeAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("PasswordHash")
                         .HasColumnType("nvarchar(max)");
@@ -739,6 +893,15 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Approvals.TokenRequest", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Notices.NoticeDelivery", b =>
                 {
                     b.HasOne("AccessTokenPanel.Domain.Notices.TokenNotice", null)
@@ -753,7 +916,21 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.HasOne("AccessTokenPanel.Domain.Tokens.AccessToken", null)
                         .WithMany()
                         .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.ServiceAccounts.ServiceAccountOwner", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
                 });
 

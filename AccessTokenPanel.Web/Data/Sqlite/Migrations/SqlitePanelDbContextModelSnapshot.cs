@@ -17,6 +17,89 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Approvals.TokenRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllowedAddresses")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApiType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeciderId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DelegatedRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ExpiryDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ExpiryDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ExpiryInstant")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequesterId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TokenId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.HasIndex("TokenId")
+                        .IsUnique()
+                        .HasFilter("\"TokenId\" IS NOT NULL");
+
+                    b.HasIndex("RequesterId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("TokenRequests", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -215,7 +298,7 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("TokenId")
+                    b.Property<Guid?>("TokenId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TokenName")
@@ -227,10 +310,67 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
-                    b.HasIndex("TokenId", "Key")
+                    b.HasIndex("TokenId", "OwnerId", "Key")
                         .IsUnique();
 
                     b.ToTable("TokenNotices", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Policies.TokenPolicy", b =>
+                {
+                    b.Property<string>("ApiType")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AddressesRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ApprovalForServiceAccounts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApprovalRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatorRoles")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("IdleRevocationDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxLifetimeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ServiceAccountTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ApiType");
+
+                    b.ToTable("TokenPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.ServiceAccounts.ServiceAccountOwner", b =>
+                {
+                    b.Property<string>("ServiceAccountId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ServiceAccountId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ServiceAccountOwners", (string)null);
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Sessions.UserSession", b =>
@@ -342,6 +482,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.Property<string>("Hint")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("IdleNoticeAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
@@ -489,6 +632,10 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -520,6 +667,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsServiceAccount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("INTEGER");
 
@@ -535,6 +685,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.Property<string>("NormalizedUserName")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OwnerlessNoticeAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")
@@ -724,6 +877,15 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Approvals.TokenRequest", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Notices.NoticeDelivery", b =>
                 {
                     b.HasOne("AccessTokenPanel.Domain.Notices.TokenNotice", null)
@@ -738,7 +900,21 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.HasOne("AccessTokenPanel.Domain.Tokens.AccessToken", null)
                         .WithMany()
                         .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.ServiceAccounts.ServiceAccountOwner", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
                 });
 
