@@ -38,6 +38,7 @@ internal static class ConfigurationApi
             .WithName("PutTokenPolicy").WithSummary("Replaces the token policy.");
 
         api.MapExternalTokenValidatorsApi();
+        api.MapTokenGovernanceConfigurationApi();
 
         // The caller's own tokens, or anyone's when the token carries tokens.revoke-all and the
         // owner does not outrank it: the inventory's rule for deleting.

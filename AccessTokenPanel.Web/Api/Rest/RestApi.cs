@@ -18,6 +18,7 @@ internal static class RestApi
         api.MapUserTokenApi();
         api.MapOAuthApi();
         api.MapLeakReportApi();
+        api.MapTokenGovernanceRestApi();
 
         var tokens = api.MapGroup("/tokens").RequireApiToken(ApiType.Rest);
         tokens.MapGet("/", ListTokensAsync).WithName("ListTokens").Performs(Operations.ListOwnTokens)
@@ -99,35 +100,12 @@ internal static class RestApi
         Guid id, HttpContext http, TokenRevoker revoker, CancellationToken cancellationToken) =>
         TokenManagementApi.RevokeAsync(id, http.RestActor(), revoker, cancellationToken);
 
-    private static async Task<Results<Created<IssuedTokenResponse>, ProblemHttpResult>> IssueTokenAsync(
+    private static async Task<Results<Created<IssuedTokenResponse>, Accepted<TokenRequestResponse>, ProblemHttpResult>> IssueTokenAsync(
         IssueTokenBody body, HttpContext http, TokenIssuer issuer, TokenUsageRecorder usage, TimeProvider time, CancellationToken cancellationToken)
     {
-        var apiType = ApiTypeNames.FromWire(body.Api);
-        if (apiType is null)
-        {
-            return ApiProblems.From(new DomainError(TokenErrorCodes.ApiUnknown, TokenFields.Api, $"Set api to {ApiTypeNames.Allowed}."));
-        }
-        if (body is { Days: not null, ExpirationDate: not null })
-        {
-            return ApiProblems.From(new DomainError("expiry-ambiguous", TokenFields.Days, "Give either days or expirationDate, not both."));
-        }
-        var expiry = body switch
-        {
-            { Days: { } days } => TokenExpiry.InDays(days),
-            { ExpirationDate: { } date } => TokenExpiry.OnDate(date),
-            _ => null,
-        };
         var actor = http.RestActor();
-        var result = await issuer.IssueAsync(actor, new IssueTokenRequest(
-            actor.UserId!, body.Name, apiType.Value, body.DelegatedRole, expiry, ParentTokenId: actor.TokenId,
-            AllowedAddresses: body.AllowedAddresses?.Select(a => a ?? "").ToList()), cancellationToken);
-        if (!result.Succeeded)
-        {
-            return ApiProblems.From(result.Errors);
-        }
-        http.Response.Headers.CacheControl = "no-store";
-        var token = TokenResponse.From(result.Token!, time.GetUtcNow().UtcDateTime, usage);
-        return TypedResults.Created($"/api/v1/tokens/{token.Id}", new IssuedTokenResponse(token, result.Secret!));
+        // Issued with the calling token, so revoking that token revokes this one too.
+        return await TokenGovernanceApi.IssueAsync(body, actor, actor.UserId!, actor.TokenId, http, issuer, usage, time, cancellationToken);
     }
 
     private static Task<Results<Created<IssuedTokenResponse>, ProblemHttpResult>> RotateTokenAsync(
