@@ -38,9 +38,13 @@ public sealed class NoticeWorker(IServiceScopeFactory scopes, IOptions<NoticeOpt
         {
             await using var scope = scopes.CreateAsyncScope();
             var raised = await scope.ServiceProvider.GetRequiredService<ExpiryNoticeScanner>().ScanAsync(cancellationToken);
-            if (raised > 0)
+            // The token policy's idle revocation and the service accounts that lost their last owner, on the same schedule.
+            var (idleNoticed, idleRevoked) = await scope.ServiceProvider.GetRequiredService<Domain.Policies.IdleTokenScanner>().ScanAsync(cancellationToken);
+            var ownerless = await scope.ServiceProvider.GetRequiredService<Domain.ServiceAccounts.ServiceAccounts>().ScanOwnerlessAsync(cancellationToken);
+            if (raised + idleNoticed + idleRevoked + ownerless > 0)
             {
-                logger.LogInformation("Raised {Count} token expiry notices.", raised);
+                logger.LogInformation("Raised {Count} token expiry notices, {IdleNoticed} idle notices, revoked {IdleRevoked} idle tokens, {Ownerless} service accounts without an owner.",
+                    raised, idleNoticed, idleRevoked, ownerless);
                 await DispatchAsync(cancellationToken);
             }
         }
