@@ -4,8 +4,12 @@ using AccessTokenPanel.Domain.Authorization;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 
-/// <summary>Either the new token and its secret (to show once) or messages keyed by input field.</summary>
-public sealed record GenerateTokenOutcome(AccessToken? Token, string? Secret, IReadOnlyDictionary<string, string> Errors)
+/// <summary>
+/// The new token and its secret (to show once), or the request the token policy made wait for
+/// approval (<see cref="Pending"/>), or messages keyed by input field.
+/// </summary>
+public sealed record GenerateTokenOutcome(AccessToken? Token, string? Secret, IReadOnlyDictionary<string, string> Errors,
+    Domain.Approvals.TokenRequest? Pending = null)
 {
     public bool Succeeded => Token is not null;
 }
@@ -58,6 +62,10 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
             return new(null, null, errors);
         }
         var result = await issuer.IssueAsync(actor with { StepUpCode = input.Code }, ToRequest(actor, input, errors), cancellationToken);
+        if (result.IsPending)
+        {
+            return new(null, null, errors, result.Request);
+        }
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
@@ -74,7 +82,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
         // An unknown API goes to the issuer as an undefined value: it answers with its own message.
         var api = ApiTypes.All.FirstOrDefault(a => a.ToString() == input.Api);
         var expiry = ParseExpiry(input, errors);
-        return new IssueTokenRequest(actor.UserId!, input.Name, api, api == ApiType.Configuration ? input.DelegatedRole : null, expiry,
+        return new IssueTokenRequest(string.IsNullOrEmpty(input.OwnerId) ? actor.UserId! : input.OwnerId, input.Name, api, api == ApiType.Configuration ? input.DelegatedRole : null, expiry,
             AllowedAddresses: AddressAllowlist.Split(input.AllowedAddresses));
     }
 

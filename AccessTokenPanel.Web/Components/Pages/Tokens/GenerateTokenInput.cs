@@ -24,6 +24,9 @@ public sealed class GenerateTokenInput
     /// <summary>Allowed client addresses as typed: one per line or comma-separated; empty means from anywhere.</summary>
     public string? AllowedAddresses { get; set; }
 
+    /// <summary>A service account the signed-in user owns, when the token is for it; null: for themselves.</summary>
+    public string? OwnerId { get; set; }
+
     /// <summary>The step-up code; never rendered back.</summary>
     public string? Code { get; set; }
 }

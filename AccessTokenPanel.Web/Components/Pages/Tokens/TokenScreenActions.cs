@@ -86,6 +86,20 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         return new(SignedOut: false, new TokenDetailsView(actor, own ? row with { OwnerEmail = null } : row, usage.Value!, Now));
     }
 
+    /// <summary>Each API's maximum lifetime under its token policy, for the Generate dialog to show before the user picks.</summary>
+    [Performs()]
+    public async Task<IReadOnlyDictionary<ApiType, int>> MaxLifetimeByApiAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var policies = scope.ServiceProvider.GetRequiredService<Domain.Policies.TokenPolicies>();
+        var result = new Dictionary<ApiType, int>();
+        foreach (var api in ApiTypes.All)
+        {
+            result[api] = await policies.MaxLifetimeDaysAsync(api, cancellationToken);
+        }
+        return result;
+    }
+
     /// <summary>The domain's checks on the fields typed so far, without touching the step-up code.</summary>
     [Performs("tokens.issue")]
     public async Task<IReadOnlyDictionary<string, string>> ValidateAsync(GenerateTokenInput input, CancellationToken cancellationToken = default)

@@ -11,6 +11,7 @@ public static class TokenScreens
         services.AddSingleton<Domain.Authorization.IStepUpThrottle>(sp => sp.GetRequiredService<Hosting.StepUpRateLimiter>());
         services.AddScoped<TokenDeletion>();
         services.AddScoped<TokenScreenActions>();
+        services.AddScoped<ServiceAccounts.GovernanceScreenActions>();
         services.AddScoped<Settings.SettingsEditor>();
         services.AddScoped<Settings.ExternalValidatorScreenActions>();
         return services;
