@@ -179,6 +179,13 @@ public sealed class ServiceAccounts(PanelDbContext db, OperationGuard guard, Tok
         {
             return new DomainError("owner-unknown", OwnerField, "Name an active person of the panel (their email) as the owner.");
         }
+        // An owner issues the account's tokens: nobody becomes owner of an account more powerful than they are.
+        var accountPermissions = await PermissionsOfAsync(id, cancellationToken);
+        if (!accountPermissions.IsSubsetOf(await PermissionsOfAsync(person.Id, cancellationToken)))
+        {
+            return new DomainError("owner-outranked", OwnerField,
+                "That person does not hold every permission of the service account's role, so they cannot own it.", ErrorKind.Forbidden);
+        }
         if (await db.ServiceAccountOwners.AnyAsync(o => o.ServiceAccountId == id && o.UserId == person.Id, cancellationToken))
         {
             return await ReadAsync(actor, id, cancellationToken);
@@ -310,6 +317,12 @@ public sealed class ServiceAccounts(PanelDbContext db, OperationGuard guard, Tok
         await db.SaveChangesAsync(cancellationToken);
         return told;
     }
+
+    private async Task<IReadOnlySet<string>> PermissionsOfAsync(string userId, CancellationToken cancellationToken) =>
+        PanelRoles.PermissionsOf((await (from ur in db.UserRoles
+                                         join r in db.Roles on ur.RoleId equals r.Id
+                                         where ur.UserId == userId
+                                         select r.Name).ToListAsync(cancellationToken)).OfType<string>());
 
     private async Task<DomainError?> ManageableAsync(Actor actor, string id, CancellationToken cancellationToken)
     {

@@ -130,6 +130,13 @@ public sealed class TokenIssuer(
             ApiType.Scim => ownerPermissions,
             _ => Actor.NoPermissions,
         };
+        // The rank rule for a service account's token: its owner gives it nothing they do not hold themselves.
+        if (owner.IsServiceAccount && request.ActorId is { } actorId && request.ApiType != ApiType.Rest
+            && !acts.IsSubsetOf(await permissions.GetPermissionsAsync(actorId, cancellationToken)))
+        {
+            errors.Add(new(TokenErrorCodes.RoleNotDelegable, request.ApiType == ApiType.Configuration ? TokenFields.Role : TokenFields.Api,
+                "This token would carry permissions that you do not hold yourself: someone holding them must issue it.", ErrorKind.Forbidden));
+        }
         return (errors, policy.NeedsApproval(acts, owner.IsServiceAccount),
             owner.IsServiceAccount ? owner.DisplayName : null);
     }

@@ -49,6 +49,12 @@ public class OperationMatrixTests(ApiAppFactory factory) : IClassFixture<ApiAppF
         new(Operations.SetAllowedAddresses, [Target.Plain, Target.Super], c =>
             Json(HttpMethod.Put, $"/api/config/v1/tokens/{c.TargetTokenId}/allowed-addresses", new { allowedAddresses = new[] { "10.0.0.0/8" } })),
         new(Operations.ReadExternalValidators, [Target.None], _ => new(HttpMethod.Get, "/api/config/v1/external-token-validators")),
+        new(Operations.ListPendingTokenRequests, [Target.None], _ => new(HttpMethod.Get, "/api/config/v1/token-requests")),
+        // With the default policies nothing is over them: allowed answers 200 and changes nothing.
+        new(Operations.EnforceTokenPolicy, [Target.None], _ => new(HttpMethod.Post, "/api/config/v1/token-policies/enforce")),
+        new(Operations.ListServiceAccounts, [Target.None], _ => new(HttpMethod.Get, "/api/config/v1/service-accounts")),
+        new(Operations.CreateServiceAccount, [Target.None], c => Json(HttpMethod.Post, "/api/config/v1/service-accounts",
+            new { name = $"matrix bot {c.N}", role = PanelRoles.ReadOnly })),
         new(Operations.ChangeExternalValidators, [Target.None], c => WithCode(Json(HttpMethod.Post, "/api/config/v1/external-token-validators",
             new { name = $"idp {c.N}", issuer = $"https://idp{c.N}.example.com", audience = "api://panel", userClaim = "sub", maxRole = PanelRoles.ReadOnly }), c.Code)),
     ];

@@ -19,6 +19,12 @@ public sealed class PostgreSqlApiAppFactory : ApiAppFactory
 }
 
 [PostgreSqlCases]
+public sealed class TokenGovernanceApiOnPostgreSqlTests() : ServiceAccounts.TokenGovernanceApiTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class IdleAndAddressNoticeOnPostgreSqlTests() : ServiceAccounts.IdleAndAddressNoticeTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
 public sealed class TokenPersistenceOnPostgreSqlTests() : TokenPersistenceTests(DatabaseProvider.PostgreSql);
 
 [PostgreSqlCases]

@@ -5,6 +5,7 @@ using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Tests.Api;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,9 +16,9 @@ namespace AccessTokenPanel.Tests.ServiceAccounts;
 /// notice a week before, a revocation only after it, a use in between voids it; a new client
 /// address tells the owner at most once per token and hour.
 /// </summary>
-public class IdleAndAddressNoticeTests : IAsyncLifetime
+public class IdleAndAddressNoticeTests(DatabaseProvider provider = DatabaseProvider.Sqlite) : IAsyncLifetime
 {
-    private readonly ApiAppFactory _app = new();
+    private readonly ApiAppFactory _app = provider == DatabaseProvider.PostgreSql ? new Persistence.PostgreSqlApiAppFactory() : new ApiAppFactory();
 
     public Task InitializeAsync() => Task.CompletedTask;
     Task IAsyncLifetime.DisposeAsync() => _app.DisposeAsync().AsTask();

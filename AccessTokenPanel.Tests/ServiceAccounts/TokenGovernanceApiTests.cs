@@ -10,6 +10,7 @@ using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Tests.Api;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +20,9 @@ namespace AccessTokenPanel.Tests.ServiceAccounts;
 /// Service accounts, token policies and approval over real HTTP, as an integration would use them:
 /// the Configuration API for administrators, the REST API for owners and requesters.
 /// </summary>
-public class TokenGovernanceApiTests : IAsyncLifetime
+public class TokenGovernanceApiTests(DatabaseProvider provider = DatabaseProvider.Sqlite) : IAsyncLifetime
 {
-    private readonly ApiAppFactory _app = new();
+    private readonly ApiAppFactory _app = provider == DatabaseProvider.PostgreSql ? new Persistence.PostgreSqlApiAppFactory() : new ApiAppFactory();
 
     public Task InitializeAsync() => Task.CompletedTask;
     Task IAsyncLifetime.DisposeAsync() => _app.DisposeAsync().AsTask();
@@ -111,6 +112,32 @@ public class TokenGovernanceApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await bot.GetAsync("/api/config/v1/settings")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await otherConfig.DeleteAsync($"/api/config/v1/service-accounts/{accountId}")).StatusCode);
         Assert.Equal(0, await _app.WithDbAsync(db => db.AccessTokens.CountAsync(t => t.OwnerId == accountId && t.RevokedAt == null)));
+    }
+
+    [Fact]
+    public async Task NobodyOwnsOrIssuesForAServiceAccountMorePowerfulThanThemselves()
+    {
+        var admin = await TestUsers.CreateEnrolledUserAsync(_app.Services, "rank-admin@example.com", PanelRoles.SuperAdministrator);
+        var reader = await TestUsers.CreateEnrolledUserAsync(_app.Services, "rank-reader@example.com", PanelRoles.ReadOnly);
+        var config = _app.ClientWith(await _app.IssueTokenAsync(admin.Id, ApiType.Configuration, PanelRoles.SuperAdministrator));
+        var powerful = await CreateServiceAccountAsync(config, "root bot", PanelRoles.SuperAdministrator);
+        var modest = await CreateServiceAccountAsync(config, "report bot", PanelRoles.ReadOnly);
+
+        var refused = await config.PostAsJsonAsync($"/api/config/v1/service-accounts/{powerful}/owners", new { owner = reader.Email });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("owner-outranked", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await config.PostAsJsonAsync($"/api/config/v1/service-accounts/{modest}/owners", new { owner = reader.Email })).StatusCode);
+
+        // The Read Only owner lists and reads only the account they own, and issues within what they hold.
+        var readerRest = _app.ClientWith(await _app.IssueTokenAsync(reader.Id, ApiType.Rest));
+        var owned = await readerRest.GetFromJsonAsync<JsonElement>("/api/v1/service-accounts");
+        Assert.Equal([modest], owned.EnumerateArray().Select(a => a.GetProperty("id").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await readerRest.GetAsync($"/api/v1/service-accounts/{powerful}")).StatusCode);
+        var issued = await readerRest.SendAsync(Post($"/api/v1/service-accounts/{modest}/tokens",
+            new { name = "reports", api = "configuration", delegatedRole = PanelRoles.ReadOnly, days = 30 }, FreshCode(reader)));
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        // The other owner (the creator) hears of it.
+        Assert.True(await _app.WithDbAsync(db => db.TokenNotices.AnyAsync(n => n.OwnerId == admin.Id && n.Kind == NoticeKind.Created)));
     }
 
     [Fact]

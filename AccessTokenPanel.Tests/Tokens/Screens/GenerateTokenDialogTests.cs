@@ -76,6 +76,40 @@ public sealed class GenerateTokenDialogTests : MudDialogTest
     }
 
     [Fact]
+    public async Task EachApisOwnBoundIsShownBeforeAndAfterTheUserPicksAndBoundsThePresets()
+    {
+        var (providers, _) = await OpenAsync(maxDays: 365, byApi: new Dictionary<ApiType, int> { [ApiType.Configuration] = 30 });
+
+        var bound = providers.Find("#policy-bound").TextContent;
+        Assert.Contains("at most 365 days", bound);
+        Assert.Contains("Configuration API 30 days, SCIM API 365 days, REST API 365 days", bound);
+
+        await ChooseAsync(providers, "API", "Configuration API");
+        providers.WaitForAssertion(() => Assert.Contains("Configuration API tokens at most 30 days: the latest expiration date is 2026-12-22",
+            providers.Find("#policy-bound").TextContent));
+        Assert.Empty(providers.FindAll(".preset-buttons button"));
+    }
+
+    [Fact]
+    public async Task APendingRequestSaysItWaitsForApprovalAndShowsNoSecret()
+    {
+        _create = input => new(null, null, new Dictionary<string, string>(), new Domain.Approvals.TokenRequest
+        {
+            RequesterId = "me", OwnerId = "me", Name = "root", ApiType = ApiType.Configuration, CreatedAt = Now,
+        });
+        var (providers, _) = await OpenAsync();
+        InputLabelled(providers, "Token name").Input("root");
+        await InputLabelled(providers, "Token name").BlurAsync(new());
+        InputLabelled(providers, "Authentication code").Input("123456");
+        await InputLabelled(providers, "Authentication code").BlurAsync(new());
+        await providers.Find("form").SubmitAsync();
+
+        providers.WaitForAssertion(() => Assert.Contains("wait for someone else's approval", providers.Find("[role=dialog]").TextContent));
+        Assert.DoesNotContain(providers.FindAll("input"), i => i.GetAttribute("value")?.StartsWith("atp_", StringComparison.Ordinal) == true);
+        Assert.NotNull(Button(providers, "Done"));
+    }
+
+    [Fact]
     public async Task ErrorsAppearBesideTheFieldAsTheUserTypes()
     {
         _validate = input => input.Days == "400"
@@ -166,12 +200,14 @@ public sealed class GenerateTokenDialogTests : MudDialogTest
 
     private static AngleSharp.Dom.IElement FieldOf(AngleSharp.Dom.IElement input) => input.Closest(".mud-input-control")!;
 
-    private async Task<(IRenderedComponent<IComponent>, IDialogReference)> OpenAsync(IReadOnlyList<PanelRole>? roles = null, int maxDays = 365) =>
+    private async Task<(IRenderedComponent<IComponent>, IDialogReference)> OpenAsync(IReadOnlyList<PanelRole>? roles = null, int maxDays = 365,
+        IReadOnlyDictionary<ApiType, int>? byApi = null) =>
         await ShowAsync("Generate access token", new DialogParameters<GenerateTokenDialog>
         {
             { d => d.Roles, roles ?? PanelRoles.All },
             { d => d.Apis, ApiTypes.All.Select(a => new GenerateTokenDialog.ApiChoice(a, true, null)).ToList() },
             { d => d.MaxLifetimeDays, maxDays },
+            { d => d.MaxLifetimeByApi, byApi },
             { d => d.DefaultDays, 90 },
             { d => d.Now, Now },
             { d => d.BaseUri, "https://panel.example/" },
