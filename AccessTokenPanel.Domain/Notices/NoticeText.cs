@@ -16,7 +16,7 @@ public static class NoticeText
         NoticeKind.IdleSoon => $"Access token '{notice.TokenName}' will be revoked: unused",
         NoticeKind.IdleRevoked => $"Access token '{notice.TokenName}' was revoked: unused",
         NoticeKind.RequestDecided => $"Your request for access token '{notice.TokenName}' was {notice.Details?.Split(':')[0] ?? "decided"}",
-        NoticeKind.ServiceAccountOwnerless => $"Service account '{notice.TokenName}' has no active owner",
+        NoticeKind.AccountOwnerless => $"Service account '{notice.TokenName}' has no active owner",
         _ => $"Access token '{notice.TokenName}'",
     };
 
@@ -50,7 +50,7 @@ public static class NoticeText
             NoticeKind.RequestDecided =>
                 $"Your request for {notice.ApiType.DisplayName()} token '{notice.TokenName}' was {notice.Details}."
                 + " An approved request's secret is taken once, with a fresh authentication code, on the Access tokens page within 7 days.",
-            NoticeKind.ServiceAccountOwnerless =>
+            NoticeKind.AccountOwnerless =>
                 $"Service account '{notice.TokenName}' has no active owner left{notice.Details}. Its tokens keep working until an administrator adds an owner, disables it or deletes it.",
             _ => what,
         };
@@ -68,7 +68,7 @@ public static class NoticeText
         NoticeKind.IdleSoon => "token.idle-soon",
         NoticeKind.IdleRevoked => "token.idle-revoked",
         NoticeKind.RequestDecided => "token-request.decided",
-        NoticeKind.ServiceAccountOwnerless => "service-account.ownerless",
+        NoticeKind.AccountOwnerless => "service-account.ownerless",
         _ => "token.notice",
     };
 

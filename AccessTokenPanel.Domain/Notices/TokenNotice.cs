@@ -11,7 +11,7 @@ namespace AccessTokenPanel.Domain.Notices;
 public class TokenNotice
 {
     public Guid Id { get; set; }
-    /// <summary>The token it is about; null for a notice about a service account (<see cref="NoticeKind.ServiceAccountOwnerless"/>), named in <see cref="TokenName"/>.</summary>
+    /// <summary>The token it is about; null for a notice about a service account (<see cref="NoticeKind.AccountOwnerless"/>), named in <see cref="TokenName"/>.</summary>
     public Guid? TokenId { get; set; }
     public required string OwnerId { get; set; }
     public NoticeKind Kind { get; set; }
@@ -58,5 +58,5 @@ public enum NoticeKind
     /// <summary>The owner's token request was approved (take the secret) or denied.</summary>
     RequestDecided,
     /// <summary>A service account has no active owner left (to the administrators of users).</summary>
-    ServiceAccountOwnerless,
+    AccountOwnerless,
 }

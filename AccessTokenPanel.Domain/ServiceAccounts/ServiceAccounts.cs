@@ -310,7 +310,7 @@ public sealed class ServiceAccounts(PanelDbContext db, OperationGuard guard, Tok
             }
             foreach (var administrator in administrators)
             {
-                notices.AddWithoutToken(administrator, account.DisplayName, NoticeKind.ServiceAccountOwnerless, $"ownerless-{now:yyyyMMddHHmmss}");
+                notices.AddWithoutToken(administrator, account.DisplayName, NoticeKind.AccountOwnerless, $"ownerless-{now:yyyyMMddHHmmss}");
             }
             told++;
         }

@@ -95,7 +95,7 @@ public class TokenGovernanceApiTests(DatabaseProvider provider = DatabaseProvide
         Assert.Equal(1, account.GetProperty("liveTokens").GetInt32());
 
         // The administrators of users are told once; the account is no SCIM user and no user in the users list.
-        var notices = await _app.WithDbAsync(db => db.TokenNotices.Where(n => n.Kind == NoticeKind.ServiceAccountOwnerless).Select(n => n.OwnerId).ToListAsync());
+        var notices = await _app.WithDbAsync(db => db.TokenNotices.Where(n => n.Kind == NoticeKind.AccountOwnerless).Select(n => n.OwnerId).ToListAsync());
         Assert.Equal([otherAdmin.Id], notices);
         var users = await otherConfig.GetFromJsonAsync<JsonElement>("/api/config/v1/users");
         Assert.DoesNotContain(users.EnumerateArray(), u => u.GetProperty("id").GetString() == accountId);

@@ -13,7 +13,7 @@ public static class NoticeLinks
     public static string Path(TokenNotice notice) => notice switch
     {
         { TokenId: { } id } => $"tokens/{id}",
-        { Kind: NoticeKind.ServiceAccountOwnerless } => "service-accounts",
+        { Kind: NoticeKind.AccountOwnerless } => "service-accounts",
         _ => "tokens",
     };
 }
