@@ -115,8 +115,7 @@ public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries der
             .Take(TokenListState.PageSize)
             .ToListAsync(cancellationToken);
         var ownerIds = tokens.Select(t => t.OwnerId).Distinct().ToList();
-        var emails = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
+        var emails = await OwnerLabelsAsync(ownerIds, cancellationToken);
         // Revoked parents have none (revoking revokes what was derived), so only the others are asked about.
         var summaries = await derived.ForParentsAsync(tokens.Where(t => t.RevokedAt == null).Select(t => t.Id).ToList(), cancellationToken);
         var rows = tokens.Select(t => new TokenRow(t, emails.GetValueOrDefault(t.OwnerId), summaries.GetValueOrDefault(t.Id))).ToList();
@@ -126,11 +125,32 @@ public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries der
     /// <summary>One token with its owner's email; limited to <paramref name="ownerId"/>'s when given.</summary>
     public async Task<TokenRow?> FindAsync(Guid tokenId, string? ownerId, CancellationToken cancellationToken = default)
     {
-        var found = await (from token in db.AccessTokens.AsNoTracking()
-                           join user in db.Users on token.OwnerId equals user.Id
-                           where token.Id == tokenId && (ownerId == null || token.OwnerId == ownerId)
-                           select new { Token = token, user.Email }).SingleOrDefaultAsync(cancellationToken);
-        return found is null ? null : new TokenRow(found.Token, ownerId is null ? found.Email : null);
+        var token = await db.AccessTokens.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.Id == tokenId && (ownerId == null || t.OwnerId == ownerId), cancellationToken);
+        return token is null ? null
+            : new TokenRow(token, ownerId is null ? (await OwnerLabelsAsync([token.OwnerId], cancellationToken)).GetValueOrDefault(token.OwnerId) : null);
+    }
+
+    /// <summary>
+    /// How each owner is named in a list: a person by email, a service account by name, marked when
+    /// no active owner is left for it.
+    /// </summary>
+    private async Task<Dictionary<string, string?>> OwnerLabelsAsync(List<string> ownerIds, CancellationToken cancellationToken)
+    {
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
+            .Select(u => new
+            {
+                u.Id,
+                u.Email,
+                u.IsServiceAccount,
+                u.DisplayName,
+                Ownerless = u.IsServiceAccount && !db.ServiceAccountOwners.Any(o => o.ServiceAccountId == u.Id
+                    && db.Users.Any(p => p.Id == o.UserId && !p.IsDisabled && p.DeletedAt == null)),
+            })
+            .ToListAsync(cancellationToken);
+        return owners.ToDictionary(o => o.Id, o => o.IsServiceAccount
+            ? $"Service account {o.DisplayName}" + (o.Ownerless ? " (no active owner)" : "")
+            : o.Email);
     }
 
     /// <summary>
