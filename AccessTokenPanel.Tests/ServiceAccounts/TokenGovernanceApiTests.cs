@@ -171,6 +171,42 @@ public class TokenGovernanceApiTests(DatabaseProvider provider = DatabaseProvide
     }
 
     [Fact]
+    public async Task AddressesRequiredServiceAccountsOnlyAndApprovalOfServiceAccountTokensAreEnforced()
+    {
+        var admin = await TestUsers.CreateEnrolledUserAsync(_app.Services, "rules@example.com", PanelRoles.SuperAdministrator);
+        var config = _app.ClientWith(await _app.IssueTokenAsync(admin.Id, ApiType.Configuration, PanelRoles.SuperAdministrator));
+        await _app.IssueTokenAsync(admin.Id, ApiType.Rest, name: "anywhere");
+        var rest = _app.ClientWith(await _app.IssueTokenAsync(admin.Id, ApiType.Rest, name: "caller"));
+        Assert.Equal(HttpStatusCode.OK, (await config.PutAsJsonAsync("/api/config/v1/token-policies/rest", new { addressesRequired = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await config.PutAsJsonAsync("/api/config/v1/token-policies/scim",
+            new { creatorRoles = Array.Empty<string>(), approvalForServiceAccounts = true })).StatusCode);
+
+        // REST tokens name their addresses now; the ones from before are over the policy, and go when it is enforced.
+        var bare = await rest.SendAsync(Post("/api/v1/tokens", new { name = "bare", api = "rest", days = 10 }, FreshCode(admin)));
+        Assert.Equal(HttpStatusCode.BadRequest, bare.StatusCode);
+        Assert.Contains("addresses-required", await bare.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, (await rest.SendAsync(Post("/api/v1/tokens",
+            new { name = "fenced", api = "rest", days = 10, allowedAddresses = new[] { "10.0.0.0/8" } }, FreshCode(admin)))).StatusCode);
+        var over = (await config.GetFromJsonAsync<JsonElement>("/api/config/v1/token-policies/over-policy")).EnumerateArray()
+            .Select(t => (t.GetProperty("name").GetString(), t.GetProperty("willBeRevoked").GetBoolean())).OrderBy(t => t.Item1).ToList();
+        Assert.Equal([("anywhere", true), ("caller", true)], over);
+
+        // SCIM tokens: for service accounts only, and theirs wait for approval.
+        var scimPerson = await rest.SendAsync(Post("/api/v1/tokens", new { name = "scim", api = "scim", days = 10 }, FreshCode(admin)));
+        Assert.Equal(HttpStatusCode.Forbidden, scimPerson.StatusCode);
+        Assert.Contains("service accounts only", await scimPerson.Content.ReadAsStringAsync());
+        var provisioner = await CreateServiceAccountAsync(config, "okta provisioning", PanelRoles.UserAdministrator);
+        var scimAccount = await rest.SendAsync(Post($"/api/v1/service-accounts/{provisioner}/tokens", new { name = "okta", api = "scim", days = 10 }, FreshCode(admin)));
+        Assert.Equal(HttpStatusCode.Accepted, scimAccount.StatusCode);
+        Assert.Equal(provisioner, (await scimAccount.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ownerId").GetString());
+
+        var enforced = await (await config.PostAsync("/api/config/v1/token-policies/enforce", null)).Content.ReadFromJsonAsync<JsonElement>();
+        // The two over it, and "fenced", which was issued with "caller" and goes with it.
+        Assert.Equal(3, enforced.GetProperty("revoked").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await rest.GetAsync("/api/v1/tokens")).StatusCode);
+    }
+
+    [Fact]
     public async Task ATokenOverAShortenedPolicyIsListedAndBroughtIntoIt()
     {
         var admin = await TestUsers.CreateEnrolledUserAsync(_app.Services, "enforcer@example.com", PanelRoles.SuperAdministrator);

@@ -125,6 +125,11 @@ public sealed class PanelMutation : ObjectGraphType
             ApiType.Rest, null, TokenExpiry.AtInstant(expiresAt), ParentTokenId: caller.TokenId);
         // The issuer checks the request first, so a bad expiry does not spend the caller's one-time code, then the code.
         var result = await services.GetRequiredService<TokenIssuer>().IssueAsync(caller.Actor, request, context.CancellationToken);
+        if (result.IsPending)
+        {
+            // The policy made it wait for approval: no secret exists; the requester takes it from the request later.
+            throw new ExecutionError($"The token policy makes this token wait for approval: request {result.Request!.Id}.") { Code = "APPROVAL_PENDING" };
+        }
         if (!result.Succeeded)
         {
             throw GraphQLOperations.Error(result.Errors);

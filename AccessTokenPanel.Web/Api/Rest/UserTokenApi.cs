@@ -65,6 +65,11 @@ internal static class UserTokenApi
         // The issuer checks the code in X-OTP for this user, once, as the step-up of issuing.
         var result = await issuer.IssueAsync(BasicCredentials.CodeActor(http, user, "user-token with a password and code"),
             new IssueTokenRequest(user.Id, name, ApiType.Rest, null, TokenExpiry.InDays(LifetimeDays)), cancellationToken);
+        if (result.IsPending)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "approval-pending", "Waiting for approval",
+                $"The token policy makes this token wait for someone else's approval: request {result.Request!.Id}; take it with POST /api/v1/token-requests/{result.Request.Id}/take.");
+        }
         if (!result.Succeeded)
         {
             var error = result.Errors[0];
