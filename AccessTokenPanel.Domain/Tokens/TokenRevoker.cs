@@ -3,6 +3,7 @@ using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Domain.Tokens;
@@ -152,6 +153,8 @@ public sealed class TokenRevoker(
             {
                 audit.Record(actorId, AuditActions.TokenRevoked, "token", token.Id.ToString(),
                     $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}) of user {token.OwnerId}" + (reason is null ? "" : $", {reason}"));
+                // No acting user is a secret scanner's report; derived tokens count under their revoker's cause.
+                PanelMetrics.TokenRevoked(actorId is null ? RevocationCause.Leak : actorId == token.OwnerId ? RevocationCause.User : RevocationCause.Admin);
             }
             revoked.AddRange(won);
             frontier = await db.AccessTokens
