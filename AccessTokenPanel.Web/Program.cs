@@ -5,8 +5,9 @@ using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Layout;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
-using AccessTokenPanel.Web.Notices;
 using AccessTokenPanel.Web.Maintenance;
+using AccessTokenPanel.Web.Notices;
+using AccessTokenPanel.Web.Telemetry;
 
 // `backup <file>` and `restore <file>` (Operations/DatabaseCommand.cs) run instead of the web host.
 if (args is ["backup" or "restore", ..])
@@ -32,6 +33,7 @@ builder.Services.AddPanelUi(builder.Configuration, builder.Environment);
 builder.Services.AddPanelApis();
 builder.Services.AddTokenScreens();
 builder.Services.AddPanelNotices();
+builder.Services.AddPanelTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -50,6 +52,8 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+
+app.MapPanelMetrics();
 
 app.MapStaticAssets();
 app.MapPanelHealthChecks();
