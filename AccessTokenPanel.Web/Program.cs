@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Api;
+using AccessTokenPanel.Web.Audit;
 using AccessTokenPanel.Web.Components;
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Layout;
@@ -60,6 +61,7 @@ app.MapPanelHealthChecks();
 app.MapPanelApis();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapAuditExport();
 
 app.Run();
 

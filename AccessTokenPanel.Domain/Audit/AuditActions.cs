@@ -24,4 +24,8 @@ public static class AuditActions
     public const string SignInFailed = "account.sign-in-failed";
     public const string LockedOut = "account.locked-out";
     public const string SessionsEnded = "account.sessions-ended";
+
+    /// <summary>Every action, for filters that must name a known one.</summary>
+    public static IReadOnlySet<string> All { get; } = typeof(AuditActions).GetFields()
+        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet(StringComparer.Ordinal);
 }
