@@ -34,6 +34,7 @@ builder.Services.AddPanelUi(builder.Configuration, builder.Environment);
 builder.Services.AddPanelApis();
 builder.Services.AddTokenScreens();
 builder.Services.AddPanelNotices();
+builder.Services.AddAuditStreaming();
 builder.Services.AddPanelTelemetry(builder.Configuration);
 
 var app = builder.Build();
