@@ -6,6 +6,7 @@ using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Audit;
+using AccessTokenPanel.Web.Hosting;
 using AccessTokenPanel.Web.Notices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ namespace AccessTokenPanel.Tests.Audit;
 /// Every audit entry reaches every sink, in order, at least once: a real syslog server on a TCP
 /// port and a real webhook; a sink that is down falls behind and catches up without a gap.
 /// </summary>
-public sealed partial class AuditStreamingTests
+public partial class AuditStreamingTests(DatabaseProvider provider = DatabaseProvider.Sqlite)
 {
     private const string Secret = "audit-webhook-secret-0123";
 
@@ -111,7 +112,7 @@ public sealed partial class AuditStreamingTests
     [Fact]
     public async Task AWebhookWithoutALongEnoughSecretStopsTheStart()
     {
-        await using var app = new PanelAppFactory();
+        await using var app = new StreamingApp(provider);
         app.Settings["Audit:Sinks:hook:Type"] = "Webhook";
         app.Settings["Audit:Sinks:hook:Url"] = "https://siem.example.test/audit";
         app.Settings["Audit:Sinks:hook:Secret"] = "short";
@@ -121,9 +122,14 @@ public sealed partial class AuditStreamingTests
         Assert.Contains("Audit:Sinks:hook:Secret must be at least 16 characters", error.ToString());
     }
 
-    private static PanelAppFactory App((string Name, SyslogReceiver? Syslog) sink, WebhookReceiver? hook = null)
+    private sealed class StreamingApp : PanelAppFactory
     {
-        var app = new PanelAppFactory();
+        public StreamingApp(DatabaseProvider provider) => Provider = provider;
+    }
+
+    private PanelAppFactory App((string Name, SyslogReceiver? Syslog) sink, WebhookReceiver? hook = null)
+    {
+        var app = new StreamingApp(provider);
         // The worker's own timer stays out of the way: the test streams when it says.
         app.Settings["Audit:Streaming:Interval"] = "01:00:00";
         var key = $"Audit:Sinks:{sink.Name}";

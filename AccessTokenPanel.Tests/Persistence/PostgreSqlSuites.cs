@@ -19,6 +19,9 @@ public sealed class PostgreSqlApiAppFactory : ApiAppFactory
 }
 
 [PostgreSqlCases]
+public sealed class AuditStreamingOnPostgreSqlTests() : Audit.AuditStreamingTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
 public sealed class TokenPersistenceOnPostgreSqlTests() : TokenPersistenceTests(DatabaseProvider.PostgreSql);
 
 [PostgreSqlCases]
