@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -107,6 +108,56 @@ public partial class AuditStreamingTests(DatabaseProvider provider = DatabasePro
         Assert.Equal(("token.created", "token", "first 0"),
             (entry.GetProperty("action").GetString(), entry.GetProperty("subjectType").GetString(), entry.GetProperty("details").GetString()));
         Assert.Equal(0, await BacklogAsync(app, "hook"));
+    }
+
+    [Fact]
+    public async Task OverTlsTheFramesArriveWhenTheServerCertificateChainsToTheConfiguredCa()
+    {
+        using var certificate = ServerCertificate("syslog.test");
+        var caPath = Path.Combine(Directory.CreateTempSubdirectory("atp-ca-").FullName, "ca.pem");
+        await File.WriteAllTextAsync(caPath, certificate.ExportCertificatePem());
+        await using var syslog = SyslogReceiver.Start(certificate);
+        await using var app = App(("siem", syslog));
+        app.Settings["Audit:Sinks:siem:Tls"] = "true";
+        app.Settings["Audit:Sinks:siem:TlsServerName"] = "syslog.test";
+        app.Settings["Audit:Sinks:siem:TlsCaCertificatePath"] = caPath;
+        await RecordAsync(app, 2, "over TLS");
+
+        await StreamAsync(app);
+
+        var frames = await syslog.WaitForAsync(2);
+        Assert.Equal((await EntriesAsync(app)).Select(e => e.Id), frames.Select(IdOf));
+        Assert.Empty(syslog.HandshakeErrors);
+    }
+
+    [Fact]
+    public async Task OverTlsAServerCertificateNobodyTrustsIsRefusedAndTheEntriesWait()
+    {
+        using var certificate = ServerCertificate("syslog.test");
+        await using var syslog = SyslogReceiver.Start(certificate);
+        await using var app = App(("siem", syslog));
+        app.Settings["Audit:Sinks:siem:Tls"] = "true";
+        app.Settings["Audit:Sinks:siem:TlsServerName"] = "syslog.test";
+        await RecordAsync(app, 2, "over TLS");
+
+        await StreamAsync(app);
+
+        var status = Assert.Single(await StatusAsync(app));
+        Assert.Equal(2, status.Backlog);
+        Assert.Contains("could not be reached", status.LastError);
+        Assert.Empty(syslog.Messages);
+    }
+
+    private static X509Certificate2 ServerCertificate(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
     }
 
     [Fact]

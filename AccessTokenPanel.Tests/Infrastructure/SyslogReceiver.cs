@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
@@ -15,17 +17,22 @@ public sealed class SyslogReceiver : IAsyncDisposable
     private TcpListener? _listener;
     private CancellationTokenSource _stop = new();
     private Task _accepting = Task.CompletedTask;
+    private X509Certificate2? _certificate;
 
     public ConcurrentQueue<string> Messages { get; } = new();
 
     public int Port { get; private set; }
 
-    public static SyslogReceiver Start()
+    /// <param name="certificate">With a certificate (and its key), the server speaks TLS (RFC 5425).</param>
+    public static SyslogReceiver Start(X509Certificate2? certificate = null)
     {
-        var receiver = new SyslogReceiver();
+        var receiver = new SyslogReceiver { _certificate = certificate };
         receiver.Listen(0);
         return receiver;
     }
+
+    /// <summary>Errors of TLS handshakes the server refused or that failed, for tests to look at.</summary>
+    public ConcurrentQueue<string> HandshakeErrors { get; } = new();
 
     /// <summary>A port that was free a moment ago and nothing listens on now: a server that is down.</summary>
     public static SyslogReceiver Down()
@@ -84,7 +91,21 @@ public sealed class SyslogReceiver : IAsyncDisposable
     private async Task ReadAsync(TcpClient client, CancellationToken stop)
     {
         using var _ = client;
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
+        if (_certificate is not null)
+        {
+            var tls = new SslStream(stream);
+            try
+            {
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, stop);
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
+            {
+                HandshakeErrors.Enqueue(ex.Message);
+                return;
+            }
+            stream = tls;
+        }
         var buffer = new List<byte>();
         var chunk = new byte[8192];
         try

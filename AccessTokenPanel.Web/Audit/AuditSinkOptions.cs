@@ -43,6 +43,10 @@ public sealed class AuditSinkOptions : IValidatableObject
                     {
                         yield return new ValidationResult($"{key}:Port must be between 1 and 65535.");
                     }
+                    if (!string.IsNullOrWhiteSpace(sink.TlsCaCertificatePath) && SyslogAuditSink.LoadCa(sink.TlsCaCertificatePath) is null)
+                    {
+                        yield return new ValidationResult($"{key}:TlsCaCertificatePath: '{sink.TlsCaCertificatePath}' is not a readable PEM certificate.");
+                    }
                     if (sink.Facility is < 0 or > 23)
                     {
                         yield return new ValidationResult($"{key}:Facility is a syslog facility number, 0 to 23 (13: log audit).");
@@ -79,6 +83,12 @@ public sealed class AuditSinkSettings
     public bool Tls { get; set; }
     /// <summary>The name the server's certificate must carry when it differs from <see cref="Host"/>.</summary>
     public string? TlsServerName { get; set; }
+    /// <summary>
+    /// A PEM file with the certificate authority (or the server's own self-signed certificate) that
+    /// the server's certificate must chain to, instead of the machine's trusted roots: SIEMs often
+    /// use a private CA.
+    /// </summary>
+    public string? TlsCaCertificatePath { get; set; }
     /// <summary>13 = log audit (RFC 5424 table 1).</summary>
     public int Facility { get; set; } = 13;
     public string AppName { get; set; } = "accesstokenpanel";

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AccessTokenPanel.Domain.Audit;
 
@@ -13,6 +15,8 @@ namespace AccessTokenPanel.Web.Audit;
 /// </summary>
 public sealed class SyslogAuditSink(string name, AuditSinkSettings settings) : IAuditSink
 {
+    private readonly X509Certificate2? _ca = string.IsNullOrWhiteSpace(settings.TlsCaCertificatePath) ? null : LoadCa(settings.TlsCaCertificatePath);
+
     // The enterprise number RFC 5612 reserves for documentation and examples; the panel has none of its own.
     public const string StructuredDataId = "atp@32473";
     private const int SeverityInformational = 6;
@@ -39,6 +43,7 @@ public sealed class SyslogAuditSink(string name, AuditSinkSettings settings) : I
                 await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
                 {
                     TargetHost = string.IsNullOrWhiteSpace(settings.TlsServerName) ? settings.Host : settings.TlsServerName,
+                    RemoteCertificateValidationCallback = _ca is null ? null : ChainsToPrivateCa,
                 }, timeout.Token);
                 stream = tls;
             }
@@ -61,6 +66,38 @@ public sealed class SyslogAuditSink(string name, AuditSinkSettings settings) : I
         {
             return AuditSinkResult.Failure(sent, $"The syslog server {settings.Host}:{settings.Port} could not be reached: {ex.Message}");
         }
+    }
+
+    /// <summary>The CA certificate in a PEM file, or null when it cannot be read.</summary>
+    public static X509Certificate2? LoadCa(string path)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    // The name must match as always; only the chain is judged against the configured CA instead of the machine's roots.
+    private bool ChainsToPrivateCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(_ca!);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (chain is not null)
+        {
+            custom.ChainPolicy.ExtraStore.AddRange(chain.ChainPolicy.ExtraStore);
+        }
+        using var leaf = new X509Certificate2(certificate);
+        return custom.Build(leaf);
     }
 
     /// <summary>One octet-counted RFC 5424 frame.</summary>
