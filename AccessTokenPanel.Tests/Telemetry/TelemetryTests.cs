@@ -57,9 +57,25 @@ public sealed partial class TelemetryTests
         Assert.Equal(HttpStatusCode.Redirect, (await AccountHttp.CodeStepAsync(browser, user.CodeAt(app.Time.GetUtcNow()))).StatusCode);
         var signInCode = user.CodeAt(app.Time.GetUtcNow());
 
+        // Exchange it for an access token, then revoke it (its owner: cause "user"; the derived token goes too).
+        var exchanged = await http.PostAsync("/api/v1/oauth/token", new FormUrlEncodedContent(
+            [new("grant_type", "refresh_token"), new("refresh_token", secret)]));
+        Assert.Equal(HttpStatusCode.OK, exchanged.StatusCode);
+        var accessSecret = (await exchanged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        var current = await (await Bearer(http, "/api/v1/tokens/current", secret)).Content.ReadFromJsonAsync<JsonElement>();
+        using var revoke = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/tokens/{current.GetProperty("id").GetString()}");
+        revoke.Headers.Authorization = new("Bearer", secret);
+        Assert.True((await http.SendAsync(revoke)).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer(http, "/api/v1/tokens", secret)).StatusCode);
+
         var scrape = await ScrapeAsync(http);
 
-        Assert.Equal(2, Value(scrape, "atp_token_checks_total", ("api", "rest"), ("result", "accepted")));
+        // /tokens, /tokens/current twice, the DELETE.
+        Assert.Equal(4, Value(scrape, "atp_token_checks_total", ("api", "rest"), ("result", "accepted")));
+        Assert.Equal(1, Value(scrape, "atp_token_checks_total", ("api", "rest"), ("result", "revoked")));
+        Assert.Equal(1, Value(scrape, "atp_tokens_issued_total", ("api", "rest"), ("kind", "access")));
+        Assert.Equal(1, Value(scrape, "atp_token_exchanges_total", ("outcome", "issued")));
+        Assert.Equal(2, Value(scrape, "atp_tokens_revoked_total", ("cause", "user")));
         Assert.Equal(1, Value(scrape, "atp_token_checks_total", ("api", "configuration"), ("result", "wrong-api")));
         Assert.Equal(1, Value(scrape, "atp_tokens_issued_total", ("api", "rest"), ("kind", "standard")));
         Assert.Equal(1, Value(scrape, "atp_sign_ins_total", ("method", "password"), ("outcome", "success")));
@@ -74,12 +90,49 @@ public sealed partial class TelemetryTests
         Assert.Contains("OpenTelemetry.Instrumentation.EntityFrameworkCore", spans);
 
         var logs = app.Logs.AllText;
-        foreach (var (what, value) in new[] { ("token secret", secret), ("issuing code", issueCode), ("sign-in code", signInCode), ("password", user.Password) })
+        foreach (var (what, value) in new[] { ("token secret", secret), ("access token secret", accessSecret), ("issuing code", issueCode), ("sign-in code", signInCode), ("password", user.Password) })
         {
             Assert.False(scrape.Contains(value, StringComparison.Ordinal), $"The {what} is in the scrape.");
             Assert.False(spans.Contains(value, StringComparison.Ordinal), $"The {what} is in a span.");
             Assert.False(logs.Contains(value, StringComparison.Ordinal), $"The {what} is in the log.");
         }
+    }
+
+    [Fact]
+    public async Task WithAnOtlpEndpointTracesMetricsAndLogsReachTheCollectorWithoutTheSecret()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        var app = new TelemetryApp(prometheus: false);
+        app.Settings["Telemetry:Otlp:Endpoint"] = collector.Url.ToString();
+        app.Settings["Telemetry:Otlp:Protocol"] = "HttpProtobuf";
+        string secret;
+        await using (app)
+        {
+            using var http = new HttpClient { BaseAddress = app.StartKestrel() };
+            var owner = await TestUsers.CreateEnrolledUserAsync(app.Services, "otto@example.test");
+            secret = await app.IssueTokenAsync(owner.Id, Domain.Tokens.ApiType.Rest);
+            Assert.Equal(HttpStatusCode.OK, (await Bearer(http, "/api/v1/tokens?note=" + secret, secret)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer(http, "/api/config/v1/settings", secret)).StatusCode);
+        }
+
+        // Disposing the app flushed every signal's exporter.
+        Assert.Contains("/v1/traces", collector.Paths);
+        Assert.Contains("/v1/metrics", collector.Paths);
+        Assert.Contains("/v1/logs", collector.Paths);
+        var everything = collector.AllBodies();
+        Assert.Contains("atp.token.checks"u8.ToArray(), everything);
+        Assert.DoesNotContain(System.Text.Encoding.UTF8.GetBytes(secret), everything);
+    }
+
+    [Fact]
+    public async Task AnOtlpEndpointThatIsNotAnHttpAddressStopsTheStart()
+    {
+        await using var app = new TelemetryApp(prometheus: false);
+        app.Settings["Telemetry:Otlp:Endpoint"] = "collector:4317";
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+
+        Assert.Contains("Telemetry:Otlp:Endpoint must be an http or https address", error.ToString());
     }
 
     [Fact]
