@@ -6,6 +6,8 @@ using System.Text.RegularExpressions;
 using AccessTokenPanel.Tests.Account;
 using AccessTokenPanel.Tests.Api;
 using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Tests.Telemetry;
 
@@ -70,6 +72,10 @@ public sealed partial class TelemetryTests
 
         var scrape = await ScrapeAsync(http);
 
+        // The scrape endpoint names why it performs no operation of the permission table.
+        var endpoint = app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Single(e => e.RoutePattern.RawText == "/metrics");
+        Assert.NotNull(endpoint.Metadata.GetMetadata<AccessTokenPanel.Web.Api.NoOperationMetadata>());
         // /tokens, /tokens/current twice, the DELETE.
         Assert.Equal(4, Value(scrape, "atp_token_checks_total", ("api", "rest"), ("result", "accepted")));
         Assert.Equal(1, Value(scrape, "atp_token_checks_total", ("api", "rest"), ("result", "revoked")));
