@@ -20,6 +20,8 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<AuditLog>();
         services.AddScoped<AuditLogReader>();
+        services.AddScoped<AuditStreamer>();
+        services.AddScoped<AuditSinkStatus>();
         services.AddScoped<SettingsStore>();
         services.AddScoped<SettingsUpdater>();
         services.AddScoped<PermissionResolver>();

@@ -1,12 +1,14 @@
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Api;
+using AccessTokenPanel.Web.Audit;
 using AccessTokenPanel.Web.Components;
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Layout;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
-using AccessTokenPanel.Web.Notices;
 using AccessTokenPanel.Web.Maintenance;
+using AccessTokenPanel.Web.Notices;
+using AccessTokenPanel.Web.Telemetry;
 
 // `backup <file>` and `restore <file>` (Operations/DatabaseCommand.cs) run instead of the web host.
 if (args is ["backup" or "restore", ..])
@@ -32,6 +34,8 @@ builder.Services.AddPanelUi(builder.Configuration, builder.Environment);
 builder.Services.AddPanelApis();
 builder.Services.AddTokenScreens();
 builder.Services.AddPanelNotices();
+builder.Services.AddAuditStreaming();
+builder.Services.AddPanelTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -51,11 +55,14 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
+app.MapPanelMetrics();
+
 app.MapStaticAssets();
 app.MapPanelHealthChecks();
 app.MapPanelApis();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapAuditExport();
 
 app.Run();
 

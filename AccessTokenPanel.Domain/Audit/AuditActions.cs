@@ -38,4 +38,8 @@ public static class AuditActions
     public const string ServiceAccountDisabled = "service-account.disabled";
     public const string ServiceAccountEnabled = "service-account.enabled";
     public const string ServiceAccountDeleted = "service-account.deleted";
+
+    /// <summary>Every action, for filters that must name a known one.</summary>
+    public static IReadOnlySet<string> All { get; } = typeof(AuditActions).GetFields()
+        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet(StringComparer.Ordinal);
 }

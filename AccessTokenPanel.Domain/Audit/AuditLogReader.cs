@@ -1,4 +1,5 @@
 using System.Globalization;
+using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,9 +35,33 @@ public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, AuditCursor? Older,
 /// previous one, so every page costs the same index range read however far back it is (OFFSET
 /// would read and skip every newer entry first). Uses the (OccurredAt, Id) and (Action, OccurredAt, Id) indexes.
 /// </summary>
-public sealed class AuditLogReader(PanelDbContext db)
+public sealed class AuditLogReader(PanelDbContext db, OperationGuard guard)
 {
     public const int DefaultPageSize = 50;
+
+    /// <summary>
+    /// <see cref="Operations.ReadAudit"/>: every entry of the view (all, or one action), newest first,
+    /// read as it is written out: one query whose rows are streamed, never the whole log in memory.
+    /// </summary>
+    public async Task<Result<IAsyncEnumerable<AuditRow>>> ExportAsync(Actor actor, string? action, CancellationToken cancellationToken = default)
+    {
+        if (await guard.AuthorizeAsync(actor, Operations.ReadAudit, cancellationToken: cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        var entries = db.AuditEntries.AsNoTracking();
+        if (action is not null)
+        {
+            entries = entries.Where(e => e.Action == action);
+        }
+        var rows =
+            from e in entries
+            join u in db.Users.AsNoTracking() on e.ActorId equals u.Id into actors
+            from u in actors.DefaultIfEmpty()
+            orderby e.OccurredAt descending, e.Id descending
+            select new AuditRow(e, u == null ? null : u.Email);
+        return Result<IAsyncEnumerable<AuditRow>>.Ok(rows.AsAsyncEnumerable());
+    }
 
     /// <param name="action">Only entries with this action, or all.</param>
     /// <param name="olderThan">Entries strictly older than this cursor (the "Older" link).</param>

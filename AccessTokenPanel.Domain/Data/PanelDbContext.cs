@@ -32,6 +32,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<TokenNotice> TokenNotices => Set<TokenNotice>();
     public DbSet<NoticeDelivery> NoticeDeliveries => Set<NoticeDelivery>();
+    public DbSet<AuditSinkCursor> AuditSinkCursors => Set<AuditSinkCursor>();
     public DbSet<TokenDailyUsage> TokenDailyUsage => Set<TokenDailyUsage>();
     public DbSet<TokenDailyRefusals> TokenDailyRefusals => Set<TokenDailyRefusals>();
     public DbSet<TokenRecentAddress> TokenRecentAddresses => Set<TokenRecentAddress>();
@@ -132,6 +133,14 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
             delivery.HasIndex(d => d.CreatedAt);
             delivery.HasOne<TokenNotice>().WithMany().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AuditSinkCursor>(cursor =>
+        {
+            cursor.ToTable("AuditSinkCursors");
+            cursor.HasKey(c => c.Sink);
+            cursor.Property(c => c.Sink).HasMaxLength(AuditSinkCursor.SinkMaxLength);
+            cursor.Property(c => c.LastError).HasMaxLength(AuditSinkCursor.LastErrorMaxLength);
         });
 
         // Token usage history (TokenUsageHistory): no foreign key to AccessTokens, so a flush never

@@ -82,6 +82,7 @@ public sealed class NoticeDispatcher(
             }
         }
 
+        Telemetry.PanelMetrics.NoticeDelivery(row.Delivery.Channel.ToString().ToLowerInvariant(), attempt.Delivered);
         var now = time.GetUtcNow().UtcDateTime;
         var attempts = row.Delivery.Attempts + 1;
         // A missing channel or address will not fix itself between retries.

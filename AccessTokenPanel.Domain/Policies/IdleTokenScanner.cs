@@ -46,7 +46,7 @@ public sealed class IdleTokenScanner(PanelDbContext db, TokenPolicies policies, 
                             notices.Add(token, NoticeKind.IdleRevoked, NoticeBoard.IdleRevokedKey,
                                 details: idleDays.ToString(System.Globalization.CultureInfo.InvariantCulture), recipientId: recipient);
                         }
-                    });
+                    }, Telemetry.RevocationCause.Idle);
                 revoked += count > 0 ? 1 : 0;
             }
 

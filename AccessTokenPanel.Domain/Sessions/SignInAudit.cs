@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccessTokenPanel.Domain.Sessions;
@@ -11,16 +12,24 @@ namespace AccessTokenPanel.Domain.Sessions;
 /// </summary>
 public sealed class SignInAudit(IServiceScopeFactory scopes)
 {
-    public Task SignedInAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default) =>
-        SaveAsync(userId, AuditActions.SignedIn, userId, $"{email} signed in from {Address(address)}.", cancellationToken);
+    /// <summary>A completed sign-in; <c>method</c> (<see cref="SignInMethods"/>) says how, for the sign-in measurements.</summary>
+    public Task SignedInAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default,
+        string method = SignInMethods.Password)
+    {
+        PanelMetrics.SignIn(method, "success");
+        return SaveAsync(userId, AuditActions.SignedIn, userId, $"{email} signed in from {Address(address)}.", cancellationToken);
+    }
 
     public Task SignedOutAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default) =>
         SaveAsync(userId, AuditActions.SignedOut, userId, $"{email} signed out from {Address(address)}.", cancellationToken);
 
     /// <summary>A wrong password, code or recovery code (<paramref name="step"/> says which); <paramref name="userId"/> null when no user has that email.</summary>
-    public Task FailedAsync(string? userId, string? attempted, string step, string? address, CancellationToken cancellationToken = default) =>
-        SaveAsync(userId, AuditActions.SignInFailed, userId,
+    public Task FailedAsync(string? userId, string? attempted, string step, string? address, CancellationToken cancellationToken = default)
+    {
+        PanelMetrics.SignIn(SignInMethods.OfStep(step), "failure");
+        return SaveAsync(userId, AuditActions.SignInFailed, userId,
             $"Failed sign-in ({step}) for {Truncate(attempted)} from {Address(address)}.", cancellationToken);
+    }
 
     public Task LockedOutAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default) =>
         SaveAsync(userId, AuditActions.LockedOut, userId, $"{email} locked out after too many failed attempts, the last from {Address(address)}.", cancellationToken);

@@ -31,6 +31,13 @@ public sealed class AccessTokenExchange(PanelDbContext db, TokenValidator valida
     /// </summary>
     public async Task<ExchangeResult> ExchangeAsync(string? refreshToken, CancellationToken cancellationToken = default, IPAddress? clientAddress = null)
     {
+        var result = await ExchangeOnceAsync(refreshToken, clientAddress, cancellationToken);
+        Telemetry.PanelMetrics.TokenExchanged(result.Succeeded ? "issued" : "invalid-grant");
+        return result;
+    }
+
+    private async Task<ExchangeResult> ExchangeOnceAsync(string? refreshToken, IPAddress? clientAddress, CancellationToken cancellationToken)
+    {
         if (TokenSecret.Check(refreshToken, out var api) != TokenFormatCheck.WellFormed)
         {
             return new(ExchangeError.InvalidGrant, "The refresh token is not an AccessTokenPanel token, or it was mistyped.");

@@ -209,6 +209,7 @@ public sealed class TokenIssuer(
             + (token.AllowedAddresses is null ? "" : $", allowed addresses {token.AllowedAddresses}")
             + (request.ActorVia is null ? "" : $", {request.ActorVia}"));
         await db.SaveChangesAsync(cancellationToken);
+        Telemetry.PanelMetrics.TokenIssued(token.ApiType, token.Kind);
         return IssueTokenResult.Success(token, secret);
     }
 

@@ -3,6 +3,7 @@ using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Domain.Tokens;
@@ -81,8 +82,8 @@ public sealed class TokenRevoker(
 
     /// <summary>Revokes the given tokens and their descendants; returns how many this call revoked. For operations that authorized the actor already.</summary>
     internal async Task<int> RevokeManyAsync(List<Guid> tokenIds, string? actorId, string? reason, CancellationToken cancellationToken = default,
-        Action<List<Guid>>? beforeSave = null) =>
-        (await RevokeWithDescendantsAsync(tokenIds, actorId, reason, beforeSave, cancellationToken)).Count;
+        Action<List<Guid>>? beforeSave = null, RevocationCause? cause = null) =>
+        (await RevokeWithDescendantsAsync(tokenIds, actorId, reason, beforeSave, cancellationToken, cause)).Count;
 
     /// <summary>
     /// Revokes a token whose secret a secret scanner reported as published, with the tokens issued
@@ -124,7 +125,8 @@ public sealed class TokenRevoker(
     // reason: said in each revocation's audit entry after the token's description, when given.
     // beforeSave: adds to the same unit of work once the updates ran, given the ids this call revoked.
     private async Task<List<Guid>> RevokeWithDescendantsAsync(
-        List<Guid> tokenIds, string? actorId, string? reason, Action<List<Guid>>? beforeSave, CancellationToken cancellationToken)
+        List<Guid> tokenIds, string? actorId, string? reason, Action<List<Guid>>? beforeSave, CancellationToken cancellationToken,
+        RevocationCause? cause = null)
     {
         if (tokenIds.Count == 0)
         {
@@ -157,6 +159,8 @@ public sealed class TokenRevoker(
             {
                 audit.Record(actorId, AuditActions.TokenRevoked, "token", token.Id.ToString(),
                     $"{token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}) of user {token.OwnerId}" + (reason is null ? "" : $", {reason}"));
+                // No acting user is a secret scanner's report; derived tokens count under their revoker's cause.
+                PanelMetrics.TokenRevoked(cause ?? (actorId is null ? RevocationCause.Leak : actorId == token.OwnerId ? RevocationCause.User : RevocationCause.Admin));
             }
             revoked.AddRange(won);
             frontier = await db.AccessTokens

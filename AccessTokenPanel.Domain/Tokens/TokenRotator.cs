@@ -126,6 +126,7 @@ public sealed class TokenRotator(
             return new(RotateOutcome.Invalid, issued.Errors);
         }
         await transaction.CommitAsync(cancellationToken);
+        Telemetry.PanelMetrics.TokenRevoked(Telemetry.RevocationCause.Rotation);
 
         old.RotatedAt = now;
         old.ExpiresAt = validUntil;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Telemetry;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Web.Api.Scim;
@@ -48,6 +49,7 @@ public sealed class BearerTokenHandler(
 
         var clientAddress = ClientAddress.Of(Context);
         var result = await validator.ValidateAsync(presented, endpointApi.Api, Context.RequestAborted, clientAddress: clientAddress);
+        PanelMetrics.TokenChecked(endpointApi.Api, result.Status);
         if (!result.IsValid)
         {
             _failure = result;

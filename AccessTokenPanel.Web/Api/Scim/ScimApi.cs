@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Telemetry;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Web.Authentication;
 
@@ -34,9 +35,24 @@ internal static class ScimApi
                 : ScimResult.NotFound("Schema", id));
 
         var resources = scim.MapGroup("").RequirePermission(Permission.UsersWrite);
+        resources.AddEndpointFilter(CountOperation);
         resources.MapScimUsers();
         resources.MapScimGroups();
         return scim;
+    }
+
+    // Counted when the answer is complete, so the outcome is the status the client got.
+    private static ValueTask<object?> CountOperation(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
+        var resource = route.Contains("/Groups", StringComparison.Ordinal) ? "Groups" : "Users";
+        http.Response.OnCompleted(() =>
+        {
+            PanelMetrics.ScimOperation(resource, http.Request.Method, http.Response.StatusCode);
+            return Task.CompletedTask;
+        });
+        return next(context);
     }
 
     private static JsonObject ServiceProviderConfig(string baseUrl) => new()
