@@ -14,7 +14,8 @@ namespace AccessTokenPanel.Tests.Look;
 /// <summary>
 /// Walks every screen of this part of the panel, as a person would, and hands each one (page and a
 /// name) to a check: the first-run setup, the sign-in steps, enrollment, users (with the Create user
-/// and confirmation dialogs), audit log, settings (with the external token validator dialog) access denied and a token's details page. Used by the screenshot and the axe-core tests.
+/// and confirmation dialogs), audit log, settings (with the external token validator dialog), service
+/// accounts, approvals, access denied and a token's details page. Used by the screenshot and the axe-core tests.
 /// </summary>
 public static class PanelTour
 {
@@ -62,7 +63,7 @@ public static class PanelTour
         await check(page, "token-details");
         await BrowserTest.GotoInteractiveAsync(page, "/settings");
         await check(page, "settings");
-        await page.GetByLabel("Maximum lifetime (days)").FillAsync("0");
+        await page.GetByLabel("Maximum lifetime (days)", new() { Exact = true }).FillAsync("0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
         await page.GetByRole(AriaRole.Alert).WaitForAsync();
         await check(page, "settings-errors");
@@ -99,6 +100,21 @@ public static class PanelTour
         await BrowserTest.GotoInteractiveAsync(page, "/notices");
         await page.GetByRole(AriaRole.Link, new() { Name = "Notices, 1 unread" }).WaitForAsync();
         await check(page, "notices");
+
+        // Service accounts: the new-account form, an account's page; and the approvals (none waiting).
+        await BrowserTest.GotoInteractiveAsync(page, "/service-accounts");
+        await page.GetByRole(AriaRole.Button, new() { Name = "New service account" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("nightly export to the data warehouse");
+        await page.ChooseAsync(page.Locator("#new-service-account-form"), "Role", PanelRoles.ReadOnly);
+        await check(page, "service-accounts-new");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create service account" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "nightly export to the data warehouse", Level = 1 }).WaitForAsync();
+        await BrowserTest.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = admin.Email }).WaitForAsync();
+        await check(page, "service-account");
+        await BrowserTest.GotoInteractiveAsync(page, "/approvals");
+        await page.GetByText("Nothing is waiting for approval.").WaitForAsync();
+        await check(page, "approvals");
 
         // The second sign-in step and the recovery code page, in a fresh browser context.
         var second = await newPage();

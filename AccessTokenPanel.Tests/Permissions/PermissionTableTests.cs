@@ -24,7 +24,8 @@ public sealed class PermissionTableTests(ApiAppFactory factory) : IClassFixture<
     /// <summary>The types whose public methods the interactive pages call to change or read things.</summary>
     private static readonly Type[] ScreenActionTypes =
         [typeof(TokenScreenActions), typeof(UserAdministration), typeof(SettingsEditor), typeof(ExternalValidatorScreenActions),
-            typeof(AccessTokenPanel.Web.Components.Pages.ServiceAccounts.GovernanceScreenActions)];
+            typeof(AccessTokenPanel.Web.Components.Pages.ServiceAccounts.GovernanceScreenActions),
+            typeof(AccessTokenPanel.Web.Components.Pages.Overview.OverviewReader)];
 
     [Fact]
     public void EveryApiAndAccountEndpointNamesOperationsOfTheTable()

@@ -22,7 +22,7 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
         await page.WaitForURLAsync("**/settings");
-        var max = page.GetByLabel("Maximum lifetime (days)");
+        var max = page.GetByLabel("Maximum lifetime (days)", new() { Exact = true });
         await Assertions.Expect(max).ToHaveValueAsync("365");
 
         await max.FillAsync("0");
@@ -175,7 +175,7 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
         await page.GotoAsync("/tokens");
         var links = await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link).AllTextContentsAsync();
         // Anyone may own a service account, so anyone may open the list of the ones they own.
-        Assert.Equal(["Access tokens", "Service accounts"], links.Select(l => l.Trim()));
+        Assert.Equal(["Overview", "Access tokens", "Service accounts"], links.Select(l => l.Trim()));
         await page.GotoAsync("/audit");
         Assert.Equal("/account/access-denied", new Uri(page.Url).AbsolutePath);
     }

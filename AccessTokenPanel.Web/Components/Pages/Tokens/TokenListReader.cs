@@ -52,6 +52,8 @@ public sealed class TokenListReader(PanelDbContext db, DerivedTokenSummaries der
             "active" => all.Where(t => t.RevokedAt == null && t.ExpiresAt > now),
             "expired" => all.Where(t => t.RevokedAt == null && t.ExpiresAt <= now),
             "revoked" => all.Where(t => t.RevokedAt != null),
+            "expiring7" => all.Where(t => t.RevokedAt == null && t.ExpiresAt > now && t.ExpiresAt <= now.AddDays(7)),
+            "expiring30" => all.Where(t => t.RevokedAt == null && t.ExpiresAt > now && t.ExpiresAt <= now.AddDays(30)),
             "all" => all,
             // Revoked tokens are history: hidden unless asked for.
             _ => all.Where(t => t.RevokedAt == null),

@@ -17,6 +17,8 @@ public sealed record TokenListState(string? Status, string? Api, string? Sort, s
         ("active", "Active"),
         ("expired", "Expired"),
         ("revoked", "Revoked"),
+        ("expiring7", "Active, expiring within 7 days"),
+        ("expiring30", "Active, expiring within 30 days"),
         ("all", "All"),
     ];
 

@@ -12,6 +12,7 @@ public static class TokenScreens
         services.AddScoped<TokenDeletion>();
         services.AddScoped<TokenScreenActions>();
         services.AddScoped<ServiceAccounts.GovernanceScreenActions>();
+        services.AddScoped<Overview.OverviewReader>();
         services.AddScoped<Settings.SettingsEditor>();
         services.AddScoped<Settings.ExternalValidatorScreenActions>();
         return services;

@@ -1,0 +1,119 @@
+using AccessTokenPanel.Domain.Audit;
+using AccessTokenPanel.Domain.Authorization;
+using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Policies;
+using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Web.Api;
+using AccessTokenPanel.Web.Components.Pages.Tokens;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccessTokenPanel.Web.Components.Pages.Overview;
+
+/// <summary>The signed-in user's own tokens at a glance.</summary>
+public sealed record OwnOverview(int Active, int Expired, int Revoked, IReadOnlyList<AccessToken> ExpiringSoon);
+
+public sealed record DayCalls(DateOnly Day, long Calls, long Refusals);
+
+public sealed record TokenCalls(Guid Id, string Name, ApiType ApiType, long Calls);
+
+/// <summary>The whole token estate, for holders of the inventory permission.</summary>
+public sealed record EstateOverview(
+    IReadOnlyDictionary<ApiType, int> ActiveByApi,
+    int ActiveOfPeople,
+    int ActiveOfServiceAccounts,
+    int Expiring7,
+    int Expiring30,
+    int NeverUsed,
+    int? OverPolicy,
+    IReadOnlyList<DayCalls> Days,
+    IReadOnlyList<(TokenValidationStatus Reason, long Count)> RefusalsByReason,
+    IReadOnlyList<TokenCalls> MostActive,
+    int FailedSignIns24Hours);
+
+public sealed record OverviewView(OwnOverview Own, EstateOverview? Estate, DateTime Now, bool CanReadAudit);
+
+/// <summary>
+/// The Overview's numbers, each one query (counts and sums the database makes, indexed by owner,
+/// expiry and day), read as the signed-in user: their own tokens always, the estate only with the
+/// inventory permission (<see cref="Operations.ListAllTokens"/>).
+/// </summary>
+public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFactory scopes, TimeProvider time)
+{
+    public const int Days = 30;
+
+    [Performs("tokens.list-own", "tokens.list-all")]
+    public async Task<OverviewView?> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await screen.GetActorAsync(cancellationToken);
+        if (actor is null)
+        {
+            return null;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        var guard = scope.ServiceProvider.GetRequiredService<OperationGuard>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var userId = actor.User.Id;
+
+        var own = db.AccessTokens.AsNoTracking().Where(t => t.OwnerId == userId && t.Kind == TokenKind.Standard);
+        var counts = await own.GroupBy(t => t.RevokedAt != null ? 2 : t.ExpiresAt <= now ? 1 : 0)
+            .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var in30 = now.AddDays(30);
+        var expiring = await own.Where(t => t.RevokedAt == null && t.ExpiresAt > now && t.ExpiresAt <= in30)
+            .OrderBy(t => t.ExpiresAt).Take(10).ToListAsync(cancellationToken);
+        var ownOverview = new OwnOverview(Count(counts.Select(c => (c.Status, c.Count)), 0), Count(counts.Select(c => (c.Status, c.Count)), 1),
+            Count(counts.Select(c => (c.Status, c.Count)), 2), expiring);
+
+        var estate = await guard.AuthorizeAsync(actor.Actor, Operations.ListAllTokens, cancellationToken: cancellationToken) is null
+            ? await ReadEstateAsync(db, scope.ServiceProvider.GetRequiredService<TokenPolicies>(), now, cancellationToken)
+            : null;
+        var canReadAudit = await guard.AuthorizeAsync(actor.Actor, Operations.ReadAudit, cancellationToken: cancellationToken) is null;
+        return new OverviewView(ownOverview, estate, now, canReadAudit);
+    }
+
+    private static int Count(IEnumerable<(int Status, int Count)> counts, int status) => counts.Where(c => c.Status == status).Sum(c => c.Count);
+
+    private static async Task<EstateOverview> ReadEstateAsync(PanelDbContext db, TokenPolicies policies, DateTime now, CancellationToken cancellationToken)
+    {
+        var live = db.AccessTokens.AsNoTracking().Where(t => t.Kind == TokenKind.Standard && t.RevokedAt == null && t.ExpiresAt > now);
+        var byApi = await live.GroupBy(t => t.ApiType).Select(g => new { Api = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var ofServiceAccounts = await live.CountAsync(t => db.Users.Any(u => u.Id == t.OwnerId && u.IsServiceAccount), cancellationToken);
+        var in7 = now.AddDays(7);
+        var in30 = now.AddDays(30);
+        var expiring7 = await live.CountAsync(t => t.ExpiresAt <= in7, cancellationToken);
+        var expiring30 = await live.CountAsync(t => t.ExpiresAt <= in30, cancellationToken);
+        var neverUsed = await live.CountAsync(t => t.LastUsedAt == null, cancellationToken);
+
+        // Over the policy: only asked when some API has a policy that can leave tokens over it.
+        var saved = await db.TokenPolicies.AsNoTracking().AnyAsync(p => p.MaxLifetimeDays != null || p.AddressesRequired, cancellationToken);
+        int? overPolicy = saved ? (await policies.ListOverPolicyAsync(cancellationToken)).Count : null;
+
+        var today = DateOnly.FromDateTime(now);
+        var from = today.AddDays(-(Days - 1));
+        var calls = await db.TokenDailyUsage.AsNoTracking().Where(u => u.Day >= from)
+            .GroupBy(u => u.Day).Select(g => new { Day = g.Key, Calls = g.Sum(u => u.Requests) }).ToListAsync(cancellationToken);
+        var refusals = await db.TokenDailyRefusals.AsNoTracking().Where(r => r.Day >= from)
+            .GroupBy(r => new { r.Day, r.Reason }).Select(g => new { g.Key.Day, g.Key.Reason, Count = g.Sum(r => r.Count) }).ToListAsync(cancellationToken);
+        var days = Enumerable.Range(0, Days).Select(i => from.AddDays(i))
+            .Select(day => new DayCalls(day, calls.Where(c => c.Day == day).Sum(c => c.Calls), refusals.Where(r => r.Day == day).Sum(r => r.Count)))
+            .ToList();
+        var byReason = refusals.GroupBy(r => r.Reason).Select(g => (g.Key, g.Sum(r => r.Count))).OrderByDescending(r => r.Item2).ToList();
+
+        var top = await db.TokenDailyUsage.AsNoTracking().Where(u => u.Day >= from)
+            .GroupBy(u => u.TokenId).Select(g => new { TokenId = g.Key, Calls = g.Sum(u => u.Requests) })
+            .OrderByDescending(g => g.Calls).Take(5).ToListAsync(cancellationToken);
+        var topIds = top.Select(t => t.TokenId).ToList();
+        var names = await db.AccessTokens.AsNoTracking().Where(t => topIds.Contains(t.Id))
+            .Select(t => new { t.Id, t.Name, t.ApiType }).ToListAsync(cancellationToken);
+        var mostActive = top.Join(names, t => t.TokenId, n => n.Id, (t, n) => new TokenCalls(n.Id, n.Name, n.ApiType, t.Calls)).ToList();
+
+        var since = now.AddHours(-24);
+        var failedSignIns = await db.AuditEntries.AsNoTracking()
+            .CountAsync(e => e.Action == AuditActions.SignInFailed && e.OccurredAt > since, cancellationToken);
+
+        return new EstateOverview(
+            ApiTypes.All.ToDictionary(api => api, api => byApi.Where(b => b.Api == api).Sum(b => b.Count)),
+            byApi.Sum(b => b.Count) - ofServiceAccounts, ofServiceAccounts, expiring7, expiring30, neverUsed, overPolicy,
+            days, byReason, mostActive, failedSignIns);
+    }
+}
