@@ -1,12 +1,14 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Notices;
+using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -32,6 +34,13 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<TokenDailyUsage> TokenDailyUsage => Set<TokenDailyUsage>();
     public DbSet<TokenDailyRefusals> TokenDailyRefusals => Set<TokenDailyRefusals>();
     public DbSet<TokenRecentAddress> TokenRecentAddresses => Set<TokenRecentAddress>();
+    public DbSet<PasskeyLastUse> PasskeyLastUses => Set<PasskeyLastUse>();
+
+    /// <summary>
+    /// Identity's schema with the passkeys table (AspNetUserPasskeys). Fixed here rather than read from
+    /// IdentityOptions, so the design-time contexts that generate the migrations build the same model.
+    /// </summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version3;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -185,8 +194,19 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             session.Property(s => s.UserId).HasMaxLength(450);
             session.Property(s => s.Stage).HasConversion<string>().HasMaxLength(20);
             session.Property(s => s.Address).HasMaxLength(64);
+            session.Property(s => s.SignInMethod).HasMaxLength(32);
             session.HasIndex(s => new { s.UserId, s.EndedAt });
             session.HasOne<PanelUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PasskeyLastUse>(use =>
+        {
+            use.ToTable("PasskeyLastUses");
+            use.HasKey(u => u.CredentialId);
+            use.Property(u => u.CredentialId).HasMaxLength(1024);
+            use.Property(u => u.UserId).HasMaxLength(450);
+            use.HasIndex(u => u.UserId);
+            use.HasOne<IdentityUserPasskey<string>>().WithOne().HasForeignKey<PasskeyLastUse>(u => u.CredentialId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<PanelSettings>(settings =>

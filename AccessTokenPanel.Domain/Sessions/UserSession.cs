@@ -30,4 +30,24 @@ public class UserSession
 
     /// <summary>The client address that started it (for the user's and the auditor's information).</summary>
     public string? Address { get; set; }
+
+    /// <summary>How the user proved who they are (<see cref="SignInMethods"/>); null for sessions recorded before it was kept.</summary>
+    public string? SignInMethod { get; set; }
+}
+
+/// <summary>The sign-in methods a session records, shown on "Your sessions" and in the audit log.</summary>
+public static class SignInMethods
+{
+    public const string PasswordAndCode = "password+totp";
+    public const string PasswordAndRecoveryCode = "password+recovery-code";
+    public const string Passkey = "passkey";
+
+    public static string Describe(string? method) => method switch
+    {
+        PasswordAndCode => "password and authentication code",
+        PasswordAndRecoveryCode => "password and recovery code",
+        Passkey => "a passkey",
+        null or "" => "an unrecorded method",
+        _ => method,
+    };
 }
