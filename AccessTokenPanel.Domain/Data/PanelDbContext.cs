@@ -206,7 +206,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             use.Property(u => u.CredentialId).HasMaxLength(1024);
             use.Property(u => u.UserId).HasMaxLength(450);
             use.HasIndex(u => u.UserId);
-            use.HasOne<IdentityUserPasskey<string>>().WithOne().HasForeignKey<PasskeyLastUse>(u => u.CredentialId).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key to Identity's passkey row (EF then maps its JSON data as an entity of its
+            // own): PasskeyAccounts deletes this row with the passkey.
+            use.HasOne<PanelUser>().WithMany().HasForeignKey(u => u.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<PanelSettings>(settings =>

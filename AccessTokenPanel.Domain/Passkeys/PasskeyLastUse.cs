@@ -3,7 +3,7 @@ namespace AccessTokenPanel.Domain.Passkeys;
 /// <summary>
 /// When a passkey last signed someone in. Identity's passkey row keeps only when it was added and
 /// its signature counter, and "last used" is what tells a user which passkey is the forgotten one.
-/// Deleted with the passkey.
+/// Deleted with the passkey (by <c>PasskeyAccounts</c>) or the user.
 /// </summary>
 public class PasskeyLastUse
 {
