@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -36,11 +38,24 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<TokenRecentAddress> TokenRecentAddresses => Set<TokenRecentAddress>();
     public DbSet<PasskeyLastUse> PasskeyLastUses => Set<PasskeyLastUse>();
 
+
     /// <summary>
-    /// Identity's schema with the passkeys table (AspNetUserPasskeys). Fixed here rather than read from
-    /// IdentityOptions, so the design-time contexts that generate the migrations build the same model.
+    /// Identity's schema version with the passkeys table (AspNetUserPasskeys). Identity reads it from
+    /// IdentityOptions in the application's services; a context made without them (the design-time
+    /// contexts that generate migrations, tools, tests) gets these, so every context builds the model
+    /// the app runs (the app sets the same version in IdentitySetup).
     /// </summary>
-    protected override Version SchemaVersion => IdentitySchemaVersions.Version3;
+    private static readonly IServiceProvider SchemaOnlyServices = new ServiceCollection()
+        .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
+        .BuildServiceProvider();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider is null)
+        {
+            optionsBuilder.UseApplicationServiceProvider(SchemaOnlyServices);
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
