@@ -45,6 +45,7 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<OperationGuard>();
         services.AddScoped<Users.UserAccounts>();
         services.AddScoped<SessionRegistry>();
+        services.AddScoped<Passkeys.PasskeyAccounts>();
         services.AddScoped<SignInAudit>();
         services.AddScoped<DecoyPasswordCheck>();
         // Need Data Protection, which the host adds (the Web app through Identity's cookies).

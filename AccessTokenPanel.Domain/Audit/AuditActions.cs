@@ -24,4 +24,7 @@ public static class AuditActions
     public const string SignInFailed = "account.sign-in-failed";
     public const string LockedOut = "account.locked-out";
     public const string SessionsEnded = "account.sessions-ended";
+    public const string PasskeyAdded = "account.passkey-added";
+    public const string PasskeyRenamed = "account.passkey-renamed";
+    public const string PasskeyRemoved = "account.passkey-removed";
 }

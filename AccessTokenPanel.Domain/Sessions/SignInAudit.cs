@@ -11,8 +11,10 @@ namespace AccessTokenPanel.Domain.Sessions;
 /// </summary>
 public sealed class SignInAudit(IServiceScopeFactory scopes)
 {
-    public Task SignedInAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default) =>
-        SaveAsync(userId, AuditActions.SignedIn, userId, $"{email} signed in from {Address(address)}.", cancellationToken);
+    public Task SignedInAsync(string userId, string? email, string? address, string? method = null, CancellationToken cancellationToken = default) =>
+        SaveAsync(userId, AuditActions.SignedIn, userId,
+            method is null ? $"{email} signed in from {Address(address)}." : $"{email} signed in with {SignInMethods.Describe(method)} from {Address(address)}.",
+            cancellationToken);
 
     public Task SignedOutAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default) =>
         SaveAsync(userId, AuditActions.SignedOut, userId, $"{email} signed out from {Address(address)}.", cancellationToken);

@@ -9,6 +9,7 @@ using AccessTokenPanel.Web.Components.Pages.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Web.Hosting;
 
@@ -39,6 +40,18 @@ internal static class IdentitySetup
             .AddClaimsPrincipalFactory<PanelClaimsPrincipalFactory>()
             // Our RFC 6238 provider replaces Identity's (which allows replay and ignores TimeProvider).
             .AddTokenProvider<TotpAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+
+        // Passkeys (Identity's WebAuthn): the relying party is the panel's public host when
+        // Hosting:PublicBaseUrl is set (UsePublicOrigin makes requests carry that origin, which
+        // Identity's origin check compares with), else the request's host (localhost under dotnet run).
+        // A passkey signs in on its own, so the authenticator must verify the user (PIN, biometrics),
+        // and it must be discoverable, so sign-in needs no email first.
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<PublicOriginOptions>>((passkey, origin) =>
+        {
+            passkey.ServerDomain = origin.Value.PublicBaseUri?.Host;
+            passkey.UserVerificationRequirement = "required";
+            passkey.ResidentKeyRequirement = "required";
+        });
 
         services.ConfigureApplicationCookie(cookie =>
         {

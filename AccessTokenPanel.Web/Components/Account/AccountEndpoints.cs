@@ -22,6 +22,7 @@ internal static class AccountEndpoints
         endpoints.MapPost(AccountPaths.LogoutEverywhere, SignOutEverywhereAsync).RequireAuthorization(PanelPolicies.SignedIn)
             .PerformsNoOperation("Ends every session of the caller's own.");
         endpoints.MapPost(AccountPaths.EndUserSessions, EndUserSessionsAsync).RequireAuthorization(Permission.UsersWrite).Performs(Operations.EndSessions);
+        endpoints.MapPasskeyEndpoints();
         return endpoints;
     }
 
