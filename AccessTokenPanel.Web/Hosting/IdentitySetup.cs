@@ -51,6 +51,10 @@ internal static class IdentitySetup
             passkey.ServerDomain = origin.Value.PublicBaseUri?.Host;
             passkey.UserVerificationRequirement = "required";
             passkey.ResidentKeyRequirement = "required";
+            // Identity's own check wants https; the panel runs over plain http on localhost too.
+            // The browser's origin must be the panel's own (the public address when configured),
+            // never a frame of another site's.
+            passkey.ValidateOrigin = context => ValueTask.FromResult(IsPanelOrigin(context, origin.Value.PublicBaseUri));
         });
 
         services.ConfigureApplicationCookie(cookie =>
@@ -107,6 +111,21 @@ internal static class IdentitySetup
         services.AddHostedService<FirstRunSetupAnnouncer>();
         services.AddHostedService<SecretsAtRestStartup>();
         return services;
+    }
+
+    private static bool IsPanelOrigin(PasskeyOriginValidationContext context, Uri? publicBaseUri)
+    {
+        if (context.CrossOrigin || !Uri.TryCreate(context.Origin, UriKind.Absolute, out var origin))
+        {
+            return false;
+        }
+        var request = context.HttpContext.Request;
+        var expected = publicBaseUri ?? new Uri($"{request.Scheme}://{request.Host}");
+        // Plain http only for the loopback name browsers themselves treat as secure.
+        return (origin.Scheme == Uri.UriSchemeHttps || origin.Host == "localhost")
+            && string.Equals(origin.Scheme, expected.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(origin.Host, expected.Host, StringComparison.OrdinalIgnoreCase)
+            && origin.Port == expected.Port;
     }
 
     /// <summary>One policy per permission, named by the permission (<c>[Authorize(Policy = Permission.UsersWrite)]</c>).</summary>
