@@ -42,7 +42,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : BrowserTest(chromiu
 
         // Signed out, the passkey alone signs in: no password, no code step.
         await SignOutAsync(page);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
         await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account", StringComparison.Ordinal),
             new() { WaitUntil = WaitUntilState.DOMContentLoaded });
 
@@ -72,7 +72,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : BrowserTest(chromiu
 
         // The authenticator still holds it, but the panel no longer accepts it.
         await SignOutAsync(page);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That passkey did not sign you in");
         Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
 
@@ -125,7 +125,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : BrowserTest(chromiu
             stored.IsDisabled = true;
             await users.UpdateAsync(stored);
         }
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This account is disabled");
         Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
