@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Api;
+using AccessTokenPanel.Web.Authentication.Sso;
 using AccessTokenPanel.Web.Components;
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Layout;
@@ -26,6 +27,7 @@ builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddPanelDataProtection();
 builder.Services.AddPanelIdentity();
+builder.Services.AddPanelSso(builder.Configuration);
 builder.Services.AddPublicOrigin();
 builder.Services.AddProblemDetails();
 builder.Services.AddPanelUi(builder.Configuration, builder.Environment);

@@ -23,6 +23,7 @@ internal static class AccountEndpoints
             .PerformsNoOperation("Ends every session of the caller's own.");
         endpoints.MapPost(AccountPaths.EndUserSessions, EndUserSessionsAsync).RequireAuthorization(Permission.UsersWrite).Performs(Operations.EndSessions);
         endpoints.MapPasskeyEndpoints();
+        Authentication.Sso.SsoSignIn.MapSsoEndpoints(endpoints);
         return endpoints;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Web.Hosting;
+using AccessTokenPanel.Web.Authentication.Sso;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -50,6 +51,13 @@ public static class SessionCookies
         }
         var address = ClientAddress.TextOf(context.HttpContext);
         var method = context.HttpContext.Items[SignInMethodKey] as string;
+        // The code step after single sign-on (its two-factor cookie named the provider).
+        if (context.Principal.FindFirstValue(ClaimTypes.AuthenticationMethod) == SsoOptions.Scheme)
+        {
+            method = method == SignInMethods.PasswordAndRecoveryCode ? SignInMethods.SsoAndRecoveryCode
+                : method == SignInMethods.PasswordAndCode ? SignInMethods.SsoAndCode
+                : method;
+        }
         identity.AddClaim(new Claim(SessionIdClaim, await sessions.StartAsync(userId, SessionStage.SignedIn, address, method)));
         await services.GetRequiredService<SignInAudit>().SignedInAsync(userId, context.Principal.FindFirstValue(ClaimTypes.Name), address, method);
     }
