@@ -25,8 +25,13 @@ public sealed class SsoOptions : IValidatableObject
     /// <summary>The provider's name on the sign-in page's button ("Sign in with {DisplayName}").</summary>
     public string DisplayName { get; set; } = "single sign-on";
 
-    /// <summary>Scopes asked for besides <c>openid</c>.</summary>
-    public string[] Scopes { get; set; } = ["profile", "email"];
+    /// <summary>Scopes asked for besides <c>openid</c>; empty means <see cref="DefaultScopes"/>.</summary>
+    /// <remarks>Empty by default: configuration binding appends to an array's initial items.</remarks>
+    public string[] Scopes { get; set; } = [];
+
+    public static readonly string[] DefaultScopes = ["profile", "email"];
+
+    public IReadOnlyList<string> EffectiveScopes => Scopes.Length == 0 ? DefaultScopes : Scopes;
 
     /// <summary>
     /// When the ID token's <c>amr</c> says the provider used a second factor (mfa, hwk, otp, swk),

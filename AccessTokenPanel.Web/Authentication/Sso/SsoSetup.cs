@@ -45,7 +45,7 @@ internal static class SsoSetup
             oidc.SaveTokens = false;
             oidc.Scope.Clear();
             oidc.Scope.Add("openid");
-            foreach (var scope in sso.Scopes)
+            foreach (var scope in sso.EffectiveScopes)
             {
                 oidc.Scope.Add(scope);
             }
