@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -40,20 +39,16 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
 
 
     /// <summary>
-    /// Identity's schema version with the passkeys table (AspNetUserPasskeys). Identity reads it from
-    /// IdentityOptions in the application's services; a context made without them (the design-time
-    /// contexts that generate migrations, tools, tests) gets these, so every context builds the model
-    /// the app runs (the app sets the same version in IdentitySetup).
+    /// A context made without application services (the design-time contexts that generate the
+    /// migrations, maintenance commands, tests) gets IdentityOptions with the schema version the
+    /// migrations are made for (<see cref="IdentitySchema"/>); hosts with services set it themselves.
+    /// Options are left alone otherwise (pooled contexts may not change them here).
     /// </summary>
-    private static readonly IServiceProvider SchemaOnlyServices = new ServiceCollection()
-        .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
-        .BuildServiceProvider();
-
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider is null)
         {
-            optionsBuilder.UseApplicationServiceProvider(SchemaOnlyServices);
+            optionsBuilder.UseApplicationServiceProvider(IdentitySchema.Services);
         }
     }
 

@@ -30,8 +30,8 @@ internal static class IdentitySetup
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Tokens.AuthenticatorTokenProvider = TokenOptions.DefaultAuthenticatorProvider;
-                // The passkeys table (PanelDbContext fixes the same version for its model and migrations).
-                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                // The passkeys table: the schema version the migrations are made for.
+                IdentitySchema.Configure(options);
             })
             .AddEntityFrameworkStores<PanelDbContext>()
             // Authenticator keys encrypted, recovery codes hashed (AspNetUserTokens held both in clear).
