@@ -47,6 +47,8 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<OperationGuard>();
         services.AddScoped<Users.UserAccounts>();
         services.AddScoped<SessionRegistry>();
+        services.AddScoped<Passkeys.PasskeyAccounts>();
+        services.AddScoped<Users.SingleSignOnMatch>();
         services.AddScoped<SignInAudit>();
         services.AddScoped<DecoyPasswordCheck>();
         // Need Data Protection, which the host adds (the Web app through Identity's cookies).

@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain;
 using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Web.Audit;
+using AccessTokenPanel.Web.Authentication.Sso;
 using AccessTokenPanel.Web.Components;
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Layout;
@@ -28,6 +29,7 @@ builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddPanelDataProtection();
 builder.Services.AddPanelIdentity();
+builder.Services.AddPanelSso(builder.Configuration);
 builder.Services.AddPublicOrigin();
 builder.Services.AddProblemDetails();
 builder.Services.AddPanelUi(builder.Configuration, builder.Environment);

@@ -34,6 +34,12 @@ fi
 
 dotnet tool restore >/dev/null
 
+# The OpenID Provider the single sign-on tests start (npm package oidc-provider, versions locked).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+    || { echo "The single sign-on tests need Node.js and npm (Debian: apt-get install -y nodejs npm)." >&2; echo "tests: 0 passed, 0 failed, 0 skipped"; exit 2; }
+npm ci --prefix AccessTokenPanel.Tests/Sso/provider --no-audit --no-fund --silent \
+    || { echo "npm ci could not install the test OpenID Provider (AccessTokenPanel.Tests/Sso/provider)." >&2; echo "tests: 0 passed, 0 failed, 0 skipped"; exit 2; }
+
 results=$(mktemp -d)
 source scripts/postgres.sh
 trap 'postgres_stop; rm -rf "$results"' EXIT

@@ -39,6 +39,10 @@ public static class AuditActions
     public const string ServiceAccountEnabled = "service-account.enabled";
     public const string ServiceAccountDeleted = "service-account.deleted";
 
+    public const string PasskeyAdded = "account.passkey-added";
+    public const string PasskeyRenamed = "account.passkey-renamed";
+    public const string PasskeyRemoved = "account.passkey-removed";
+
     /// <summary>Every action, for filters that must name a known one.</summary>
     public static IReadOnlySet<string> All { get; } = typeof(AuditActions).GetFields()
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet(StringComparer.Ordinal);

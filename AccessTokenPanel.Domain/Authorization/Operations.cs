@@ -103,6 +103,17 @@ public static class Operations
     public static readonly Operation ReadOwnNotices = new("notices.own", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Session),
         "Reads and marks read the actor's own notices.");
 
+    // Passkeys: the actor's own sign-in methods. Adding one, or removing one, is a change of how the
+    // account is proven, so it needs a current code (someone at an unlocked screen cannot do it alone).
+    public static readonly Operation ListOwnPasskeys = new("passkeys.list-own", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Session),
+        "Lists the actor's own passkeys (name, added, last used).");
+    public static readonly Operation AddPasskey = new("passkeys.add", OperationScope.Own, [], false, StepUpRule.Always, Kinds(ActorKind.Session),
+        "Adds a passkey to the actor's account (at most 10).");
+    public static readonly Operation RenamePasskey = new("passkeys.rename", OperationScope.Own, [], false, StepUpRule.None, Kinds(ActorKind.Session),
+        "Renames one of the actor's passkeys.");
+    public static readonly Operation RemovePasskey = new("passkeys.remove", OperationScope.Own, [], false, StepUpRule.Always, Kinds(ActorKind.Session),
+        "Removes one of the actor's passkeys.");
+
     /// <summary>Every row, for the matrix test and the README's table.</summary>
     public static IReadOnlyList<Operation> All { get; } =
     [
@@ -111,7 +122,7 @@ public static class Operations
         ListServiceAccounts, ReadServiceAccount, CreateServiceAccount, ManageServiceAccount, DeleteServiceAccount,
         ReadUsers, CreateUser, UpdateUser, SetUserRole, ResetSecondFactor, EndSessions, DeleteUser,
         ReadSettings, ChangeSettings, ReadExternalValidators, ChangeExternalValidators, ReadAudit,
-        ReadOwnNotices,
+        ReadOwnNotices, ListOwnPasskeys, AddPasskey, RenamePasskey, RemovePasskey,
     ];
 
     public static Operation? Find(string name) => All.FirstOrDefault(o => o.Name == name);

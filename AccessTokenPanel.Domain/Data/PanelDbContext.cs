@@ -4,14 +4,17 @@ using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Policies;
 using AccessTokenPanel.Domain.ServiceAccounts;
+using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Settings;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -39,6 +42,22 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<ServiceAccountOwner> ServiceAccountOwners => Set<ServiceAccountOwner>();
     public DbSet<TokenPolicy> TokenPolicies => Set<TokenPolicy>();
     public DbSet<TokenRequest> TokenRequests => Set<TokenRequest>();
+    public DbSet<PasskeyLastUse> PasskeyLastUses => Set<PasskeyLastUse>();
+
+
+    /// <summary>
+    /// A context made without application services (the design-time contexts that generate the
+    /// migrations, maintenance commands, tests) gets IdentityOptions with the schema version the
+    /// migrations are made for (<see cref="IdentitySchema"/>); hosts with services set it themselves.
+    /// Options are left alone otherwise (pooled contexts may not change them here).
+    /// </summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider is null)
+        {
+            optionsBuilder.UseApplicationServiceProvider(IdentitySchema.Services);
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -247,8 +266,21 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             session.Property(s => s.UserId).HasMaxLength(450);
             session.Property(s => s.Stage).HasConversion<string>().HasMaxLength(20);
             session.Property(s => s.Address).HasMaxLength(64);
+            session.Property(s => s.SignInMethod).HasMaxLength(32);
             session.HasIndex(s => new { s.UserId, s.EndedAt });
             session.HasOne<PanelUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PasskeyLastUse>(use =>
+        {
+            use.ToTable("PasskeyLastUses");
+            use.HasKey(u => u.CredentialId);
+            use.Property(u => u.CredentialId).HasMaxLength(1024);
+            use.Property(u => u.UserId).HasMaxLength(450);
+            use.HasIndex(u => u.UserId);
+            // No foreign key to Identity's passkey row (EF then maps its JSON data as an entity of its
+            // own): PasskeyAccounts deletes this row with the passkey.
+            use.HasOne<PanelUser>().WithMany().HasForeignKey(u => u.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<PanelSettings>(settings =>

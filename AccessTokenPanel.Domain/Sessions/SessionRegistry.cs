@@ -18,7 +18,8 @@ public sealed class SessionRegistry(PanelDbContext db, TimeProvider time)
     private static readonly TimeSpan Retention = TimeSpan.FromDays(2);
 
     /// <summary>Records a new session and returns its id (to be put in the cookie).</summary>
-    public async Task<string> StartAsync(string userId, SessionStage stage, string? address, CancellationToken cancellationToken = default)
+    public async Task<string> StartAsync(string userId, SessionStage stage, string? address, string? signInMethod = null,
+        CancellationToken cancellationToken = default)
     {
         var now = Now;
         var session = new UserSession
@@ -28,6 +29,7 @@ public sealed class SessionRegistry(PanelDbContext db, TimeProvider time)
             Stage = stage,
             CreatedAt = now,
             Address = address is { Length: > 64 } ? address[..64] : address,
+            SignInMethod = signInMethod is { Length: > 32 } ? signInMethod[..32] : signInMethod,
         };
         db.UserSessions.Add(session);
         await db.SaveChangesAsync(cancellationToken);

@@ -12,12 +12,13 @@ namespace AccessTokenPanel.Domain.Sessions;
 /// </summary>
 public sealed class SignInAudit(IServiceScopeFactory scopes)
 {
-    /// <summary>A completed sign-in; <c>method</c> (<see cref="SignInMethods"/>) says how, for the sign-in measurements.</summary>
-    public Task SignedInAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default,
-        string method = SignInMethods.Password)
+    /// <summary>A completed sign-in; <paramref name="method"/> (<see cref="SignInMethods"/>) says how, in the entry and the sign-in measurements.</summary>
+    public Task SignedInAsync(string userId, string? email, string? address, string? method = null, CancellationToken cancellationToken = default)
     {
-        PanelMetrics.SignIn(method, "success");
-        return SaveAsync(userId, AuditActions.SignedIn, userId, $"{email} signed in from {Address(address)}.", cancellationToken);
+        PanelMetrics.SignIn(method ?? SignInMethods.PasswordAndCode, "success");
+        return SaveAsync(userId, AuditActions.SignedIn, userId,
+            method is null ? $"{email} signed in from {Address(address)}." : $"{email} signed in with {SignInMethods.Describe(method)} from {Address(address)}.",
+            cancellationToken);
     }
 
     public Task SignedOutAsync(string userId, string? email, string? address, CancellationToken cancellationToken = default) =>
@@ -26,7 +27,7 @@ public sealed class SignInAudit(IServiceScopeFactory scopes)
     /// <summary>A wrong password, code or recovery code (<paramref name="step"/> says which); <paramref name="userId"/> null when no user has that email.</summary>
     public Task FailedAsync(string? userId, string? attempted, string step, string? address, CancellationToken cancellationToken = default)
     {
-        PanelMetrics.SignIn(SignInMethods.OfStep(step), "failure");
+        PanelMetrics.SignIn(SignInFailureSteps.OfStep(step), "failure");
         return SaveAsync(userId, AuditActions.SignInFailed, userId,
             $"Failed sign-in ({step}) for {Truncate(attempted)} from {Address(address)}.", cancellationToken);
     }

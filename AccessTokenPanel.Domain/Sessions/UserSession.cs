@@ -30,4 +30,34 @@ public class UserSession
 
     /// <summary>The client address that started it (for the user's and the auditor's information).</summary>
     public string? Address { get; set; }
+
+    /// <summary>How the user proved who they are (<see cref="SignInMethods"/>); null for sessions recorded before it was kept.</summary>
+    public string? SignInMethod { get; set; }
+}
+
+/// <summary>The sign-in methods a session records, shown on "Your sessions" and in the audit log.</summary>
+public static class SignInMethods
+{
+    public const string PasswordAndCode = "password+totp";
+    public const string PasswordAndRecoveryCode = "password+recovery-code";
+    public const string Passkey = "passkey";
+    public const string SsoAndCode = "sso+totp";
+    public const string SsoAndRecoveryCode = "sso+recovery-code";
+    public const string SsoWithProviderMfa = "sso+provider-mfa";
+
+    /// <summary>Single sign-on of a user who has no authenticator yet (they enroll next).</summary>
+    public const string Sso = "sso";
+
+    public static string Describe(string? method) => method switch
+    {
+        PasswordAndCode => "password and authentication code",
+        PasswordAndRecoveryCode => "password and recovery code",
+        Passkey => "a passkey",
+        SsoAndCode => "single sign-on and authentication code",
+        SsoAndRecoveryCode => "single sign-on and recovery code",
+        SsoWithProviderMfa => "single sign-on (the provider's second factor)",
+        Sso => "single sign-on",
+        null or "" => "an unrecorded method",
+        _ => method,
+    };
 }

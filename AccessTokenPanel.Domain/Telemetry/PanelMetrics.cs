@@ -63,7 +63,7 @@ public static class PanelMetrics
     public static void NoticeDelivery(string channel, bool delivered) =>
         NoticeDeliveries.Add(1, new("channel", channel), new("outcome", delivered ? "delivered" : "failed"));
 
-    /// <param name="method">See <see cref="SignInMethods"/>.</param>
+    /// <param name="method">A completed sign-in: <see cref="Sessions.SignInMethods"/>; a failed one: <see cref="SignInFailureSteps"/>.</param>
     /// <param name="outcome"><c>success</c>, <c>failure</c> or <c>locked-out</c>.</param>
     public static void SignIn(string method, string outcome) => SignIns.Add(1, new("method", method), new("outcome", outcome));
 
@@ -99,8 +99,11 @@ public enum RevocationCause
     Idle,
 }
 
-/// <summary>The <c>method</c> tag of sign-in measurements.</summary>
-public static class SignInMethods
+/// <summary>
+/// The <c>method</c> tag of failed sign-in measurements: the step that failed. A completed sign-in
+/// is tagged with the method its session records (<see cref="Sessions.SignInMethods"/>).
+/// </summary>
+public static class SignInFailureSteps
 {
     /// <summary>The screens: password, then authenticator code.</summary>
     public const string Password = "password";

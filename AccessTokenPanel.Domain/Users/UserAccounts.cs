@@ -1,6 +1,7 @@
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Tokens;
@@ -19,7 +20,7 @@ namespace AccessTokenPanel.Domain.Users;
 /// </summary>
 public sealed class UserAccounts(
     PanelDbContext db, UserManager<PanelUser> users, AuditLog audit, TokenRevoker revoker, TotpAttemptGate attempts, TimeProvider time,
-    SessionRegistry sessions, OperationGuard guard)
+    SessionRegistry sessions, OperationGuard guard, PasskeyAccounts passkeys)
 {
     /// <summary>What SQL Server enforces (Identity's 256 for names and email; ours for display name and externalId).</summary>
     public const int MaxUserNameLength = 256;
@@ -299,7 +300,10 @@ public sealed class UserAccounts(
         }, cancellationToken);
     }
 
-    /// <summary>Removes the authenticator and recovery codes and unlocks the user; they enroll again at next sign-in.</summary>
+    /// <summary>
+    /// Removes the authenticator, the recovery codes and every passkey, ends the user's sessions and
+    /// unlocks them; they enroll again at next sign-in.
+    /// </summary>
     public async Task<UserAccountResult> ResetSecondFactorAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
     {
         var (user, refused) = await TargetAsync(actor, Operations.ResetSecondFactor, userId, cancellationToken);
@@ -331,7 +335,11 @@ public sealed class UserAccounts(
                 }
             }
             await attempts.ResetAsync(user.Id, cancellationToken);
-            audit.Record(actor.UserId, AuditActions.UserTwoFactorReset, "user", user.Id, $"{user.Email}, {actor.Via}");
+            // A passkey is both factors at once: left in place it would sign in without the new enrollment.
+            var removedPasskeys = await passkeys.RemoveAllAsync(user, cancellationToken);
+            var endedSessions = await sessions.EndAllAsync(user.Id, cancellationToken);
+            audit.Record(actor.UserId, AuditActions.UserTwoFactorReset, "user", user.Id,
+                $"{user.Email}: authenticator, recovery codes and {removedPasskeys} passkey(s) removed, {endedSessions} session(s) ended, {actor.Via}");
             await db.SaveChangesAsync(cancellationToken);
             return UserAccountResult.Ok(user);
         }, cancellationToken);

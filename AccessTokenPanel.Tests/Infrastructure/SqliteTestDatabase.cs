@@ -103,7 +103,7 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
             services.AddDbContext<SqlitePanelDbContext>(db => db.UseSqlite(ConnectionString).AddInterceptors(_interceptors));
             services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
         }
-        services.AddIdentityCore<PanelUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<PanelDbContext>();
+        services.AddIdentityCore<PanelUser>(IdentitySchema.Configure).AddRoles<IdentityRole>().AddEntityFrameworkStores<PanelDbContext>();
         return services.BuildServiceProvider();
     }
 

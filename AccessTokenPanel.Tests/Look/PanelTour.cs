@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Notices;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.Users;
+using Microsoft.AspNetCore.Identity;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Tests.Tokens.Screens;
 using AccessTokenPanel.Web.Authentication;
@@ -41,6 +44,14 @@ public static class PanelTour
         await check(page, "login-error");
 
         await BrowserSignIn.SignInAsync(page, admin, factory.Time);
+        // The account pages of the account menu, with a passkey on the account (stored as Identity
+        // stores a verified one: this tour runs on 127.0.0.1, where WebAuthn does not).
+        await StorePasskeyAsync(factory, admin.Id, "Work laptop");
+        await page.GotoAsync("/account/passkeys");
+        await page.GetByRole(AriaRole.Table, new() { Name = "Passkeys" }).WaitForAsync();
+        await check(page, "passkeys");
+        await page.GotoAsync("/account/sessions");
+        await check(page, "sessions");
         await BrowserTest.GotoInteractiveAsync(page, "/users");
         await check(page, "users");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
@@ -145,6 +156,15 @@ public static class PanelTour
         await denied.GotoAsync("/users");
         await denied.GetByRole(AriaRole.Heading, new() { Name = "Access denied" }).WaitForAsync();
         await check(denied, "access-denied");
+    }
+
+    private static async Task StorePasskeyAsync(PanelAppFactory factory, string userId, string name)
+    {
+        await using var scope = factory.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
+        var passkey = new UserPasskeyInfo(RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(77), factory.Time.GetUtcNow(), 0,
+            ["internal"], true, false, false, [0xa0], [0x7b, 0x7d]) { Name = name };
+        await users.AddOrUpdatePasskeyAsync((await users.FindByIdAsync(userId))!, passkey);
     }
 
     private static async Task RaiseNoticeAsync(PanelAppFactory factory, string ownerId)

@@ -84,7 +84,7 @@ public sealed partial class TelemetryTests
         Assert.Equal(2, Value(scrape, "atp_tokens_revoked_total", ("cause", "user")));
         Assert.Equal(1, Value(scrape, "atp_token_checks_total", ("api", "configuration"), ("result", "wrong-api")));
         Assert.Equal(1, Value(scrape, "atp_tokens_issued_total", ("api", "rest"), ("kind", "standard")));
-        Assert.Equal(1, Value(scrape, "atp_sign_ins_total", ("method", "password"), ("outcome", "success")));
+        Assert.Equal(1, Value(scrape, "atp_sign_ins_total", ("method", Domain.Sessions.SignInMethods.PasswordAndCode), ("outcome", "success")));
         Assert.Equal(1, Value(scrape, "atp_sign_ins_total", ("method", "password"), ("outcome", "failure")));
         // ASP.NET Core's and the runtime's meters are exported too.
         Assert.Contains("http_server_request_duration_seconds_bucket", scrape);

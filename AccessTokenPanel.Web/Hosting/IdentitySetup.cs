@@ -9,6 +9,7 @@ using AccessTokenPanel.Web.Components.Pages.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Web.Hosting;
 
@@ -29,6 +30,8 @@ internal static class IdentitySetup
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Tokens.AuthenticatorTokenProvider = TokenOptions.DefaultAuthenticatorProvider;
+                // The passkeys table: the schema version the migrations are made for.
+                IdentitySchema.Configure(options);
             })
             .AddEntityFrameworkStores<PanelDbContext>()
             // Authenticator keys encrypted, recovery codes hashed (AspNetUserTokens held both in clear).
@@ -37,6 +40,22 @@ internal static class IdentitySetup
             .AddClaimsPrincipalFactory<PanelClaimsPrincipalFactory>()
             // Our RFC 6238 provider replaces Identity's (which allows replay and ignores TimeProvider).
             .AddTokenProvider<TotpAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+
+        // Passkeys (Identity's WebAuthn): the relying party is the panel's public host when
+        // Hosting:PublicBaseUrl is set (UsePublicOrigin makes requests carry that origin, which
+        // Identity's origin check compares with), else the request's host (localhost under dotnet run).
+        // A passkey signs in on its own, so the authenticator must verify the user (PIN, biometrics),
+        // and it must be discoverable, so sign-in needs no email first.
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<PublicOriginOptions>>((passkey, origin) =>
+        {
+            passkey.ServerDomain = origin.Value.PublicBaseUri?.Host;
+            passkey.UserVerificationRequirement = "required";
+            passkey.ResidentKeyRequirement = "required";
+            // Identity's own check wants https; the panel runs over plain http on localhost too.
+            // The browser's origin must be the panel's own (the public address when configured),
+            // never a frame of another site's.
+            passkey.ValidateOrigin = context => ValueTask.FromResult(IsPanelOrigin(context, origin.Value.PublicBaseUri));
+        });
 
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -92,6 +111,21 @@ internal static class IdentitySetup
         services.AddHostedService<FirstRunSetupAnnouncer>();
         services.AddHostedService<SecretsAtRestStartup>();
         return services;
+    }
+
+    private static bool IsPanelOrigin(PasskeyOriginValidationContext context, Uri? publicBaseUri)
+    {
+        if (context.CrossOrigin || !Uri.TryCreate(context.Origin, UriKind.Absolute, out var origin))
+        {
+            return false;
+        }
+        var request = context.HttpContext.Request;
+        var expected = publicBaseUri ?? new Uri($"{request.Scheme}://{request.Host}");
+        // Plain http only for the loopback name browsers themselves treat as secure.
+        return (origin.Scheme == Uri.UriSchemeHttps || origin.Host == "localhost")
+            && string.Equals(origin.Scheme, expected.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(origin.Host, expected.Host, StringComparison.OrdinalIgnoreCase)
+            && origin.Port == expected.Port;
     }
 
     /// <summary>One policy per permission, named by the permission (<c>[Authorize(Policy = Permission.UsersWrite)]</c>).</summary>

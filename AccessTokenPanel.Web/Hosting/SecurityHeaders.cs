@@ -9,6 +9,14 @@ namespace AccessTokenPanel.Web.Hosting;
 internal static class SecurityHeaders
 {
     private const string NonceKey = "atp:csp-nonce";
+    private const string FormActionKey = "atp:csp-form-action";
+
+    /// <summary>
+    /// Lets this response's forms also lead to <paramref name="origin"/>: the sign-in page's single
+    /// sign-on form is answered with a redirect to the OpenID Provider, which form-action also governs.
+    /// </summary>
+    public static void AllowFormActionTo(HttpContext http, Uri origin) =>
+        http.Items[FormActionKey] = origin.GetLeftPart(UriPartial.Authority);
 
     /// <summary>
     /// This response's script nonce, for the one inline script Blazor renders: the import map
@@ -38,7 +46,12 @@ internal static class SecurityHeaders
             {
                 var http = (HttpContext)state;
                 var headers = http.Response.Headers;
-                headers.ContentSecurityPolicy = string.Format(System.Globalization.CultureInfo.InvariantCulture, ContentSecurityPolicyTemplate, NonceOf(http));
+                var policy = string.Format(System.Globalization.CultureInfo.InvariantCulture, ContentSecurityPolicyTemplate, NonceOf(http));
+                if (http.Items[FormActionKey] is string formAction)
+                {
+                    policy = policy.Replace("form-action 'self'", $"form-action 'self' {formAction}", StringComparison.Ordinal);
+                }
+                headers.ContentSecurityPolicy = policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";

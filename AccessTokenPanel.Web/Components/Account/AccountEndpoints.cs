@@ -22,6 +22,8 @@ internal static class AccountEndpoints
         endpoints.MapPost(AccountPaths.LogoutEverywhere, SignOutEverywhereAsync).RequireAuthorization(PanelPolicies.SignedIn)
             .PerformsNoOperation("Ends every session of the caller's own.");
         endpoints.MapPost(AccountPaths.EndUserSessions, EndUserSessionsAsync).RequireAuthorization(Permission.UsersWrite).Performs(Operations.EndSessions);
+        endpoints.MapPasskeyEndpoints();
+        Authentication.Sso.SsoSignIn.MapSsoEndpoints(endpoints);
         return endpoints;
     }
 

@@ -14,6 +14,14 @@ public static class AccountPaths
     public const string AccessDenied = "/account/access-denied";
     public const string EnrollAuthenticator = "/account/two-factor";
     public const string Setup = "/account/setup";
+    public const string Passkeys = "/account/passkeys";
+    public const string LoginWithPasskey = "/account/login/passkey";
+
+    /// <summary>POST (from the page's script): the options for the browser's "create a passkey" dialog.</summary>
+    public const string PasskeyCreationOptions = "/account/passkeys/creation-options";
+
+    /// <summary>POST (from the page's script): the options for the browser's "sign in with a passkey" dialog.</summary>
+    public const string PasskeyRequestOptions = "/account/passkeys/request-options";
 
     /// <summary>The return URL when it stays on this site, otherwise the home page (no open redirect).</summary>
     public static string LocalOrHome(string? returnUrl) =>

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using System.Text.Json;
+using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Hosting;
@@ -23,7 +26,8 @@ public sealed class PanelSignInManager(
     IUserConfirmation<PanelUser> confirmation,
     TimeProvider time,
     SignInAudit audit,
-    DecoyPasswordCheck decoy)
+    DecoyPasswordCheck decoy,
+    PasskeyAccounts passkeys)
     : SignInManager<PanelUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private string? Address => ClientAddress.TextOf(Context);
@@ -71,12 +75,66 @@ public sealed class PanelSignInManager(
         return result;
     }
 
-    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient) =>
-        await WithPasswordStepAsync("authentication code", () => base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient));
+    /// <summary>Why the last <see cref="PasskeySignInAsync"/> failed (Identity's words), for the log; the page shows a plain message.</summary>
+    public string? PasskeyFailure { get; private set; }
+
+    /// <summary>
+    /// Sign-in with a passkey alone: the authenticator verified the user (PIN or biometrics; Identity's
+    /// handler requires it), so the passkey is both factors and no code step follows. The session
+    /// records the method; the authenticator code stays enrolled as the fallback.
+    /// </summary>
+    public override async Task<SignInResult> PasskeySignInAsync(string credentialJson)
+    {
+        PasskeyAssertionResult<PanelUser> assertion;
+        try
+        {
+            assertion = await PerformPasskeyAssertionAsync(credentialJson);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or JsonException)
+        {
+            // No ceremony under way (state cookie missing or expired) or a malformed answer.
+            assertion = PasskeyAssertionResult.Fail<PanelUser>(new PasskeyException("The passkey sign-in expired or was not started here."));
+        }
+        if (!assertion.Succeeded)
+        {
+            PasskeyFailure = assertion.Failure.Message;
+            await audit.FailedAsync(null, "(passkey)", "passkey", Address);
+            return SignInResult.Failed;
+        }
+        var user = assertion.User;
+        var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        if (await PreSignInCheck(user) is { } refused)
+        {
+            await AuditFailureAsync(user, "passkey", refused, wasLockedOut);
+            return refused;
+        }
+        if (!assertion.Passkey.IsUserVerified || !await PanelClaims.HasEnrolledAsync(UserManager, user))
+        {
+            await AuditFailureAsync(user, "passkey", SignInResult.Failed, wasLockedOut);
+            return SignInResult.Failed;
+        }
+        // The new signature counter (a cloned authenticator shows up as a counter going back).
+        if (!(await UserManager.AddOrUpdatePasskeyAsync(user, assertion.Passkey)).Succeeded)
+        {
+            return SignInResult.Failed;
+        }
+        await passkeys.RecordUseAsync(user.Id, assertion.Passkey.CredentialId);
+        Context.Items[SessionCookies.SignInMethodKey] = SignInMethods.Passkey;
+        await SignInWithClaimsAsync(user, isPersistent: false,
+            [new Claim("amr", "hwk"), new Claim("amr", "mfa"), new Claim(ClaimTypes.AuthenticationMethod, SignInMethods.Passkey)]);
+        return SignInResult.Success;
+    }
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        Context.Items[SessionCookies.SignInMethodKey] = SignInMethods.PasswordAndCode;
+        return await WithPasswordStepAsync("authentication code", () => base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient));
+    }
 
     public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
         await WithPasswordStepAsync("recovery code", async () =>
         {
+            Context.Items[SessionCookies.SignInMethodKey] = SignInMethods.PasswordAndRecoveryCode;
             var user = await GetTwoFactorAuthenticationUserAsync();
             if (user is not null && await UserManager.IsLockedOutAsync(user))
             {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Web.Hosting;
+using AccessTokenPanel.Web.Authentication.Sso;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -17,6 +18,9 @@ public static class SessionCookies
     public const string SessionIdClaim = "atp:sid";
 
     private const string ClaimedPasswordStepKey = "atp:claimed-password-step";
+
+    /// <summary>HttpContext item: how the sign-in being completed proved the user (a <see cref="SignInMethods"/> value).</summary>
+    public const string SignInMethodKey = "atp:sign-in-method";
 
     public static string? SessionIdOf(ClaimsPrincipal? principal) => principal?.FindFirstValue(SessionIdClaim);
 
@@ -46,8 +50,16 @@ public static class SessionCookies
             return;
         }
         var address = ClientAddress.TextOf(context.HttpContext);
-        identity.AddClaim(new Claim(SessionIdClaim, await sessions.StartAsync(userId, SessionStage.SignedIn, address)));
-        await services.GetRequiredService<SignInAudit>().SignedInAsync(userId, context.Principal.FindFirstValue(ClaimTypes.Name), address);
+        var method = context.HttpContext.Items[SignInMethodKey] as string;
+        // The code step after single sign-on (its two-factor cookie named the provider).
+        if (context.Principal.FindFirstValue(ClaimTypes.AuthenticationMethod) == SsoOptions.Scheme)
+        {
+            method = method == SignInMethods.PasswordAndRecoveryCode ? SignInMethods.SsoAndRecoveryCode
+                : method == SignInMethods.PasswordAndCode ? SignInMethods.SsoAndCode
+                : method;
+        }
+        identity.AddClaim(new Claim(SessionIdClaim, await sessions.StartAsync(userId, SessionStage.SignedIn, address, method)));
+        await services.GetRequiredService<SignInAudit>().SignedInAsync(userId, context.Principal.FindFirstValue(ClaimTypes.Name), address, method);
     }
 
     /// <summary>The two-factor (password-step) cookie: a short-lived, single-use session of its own.</summary>
@@ -70,6 +82,13 @@ public static class SessionCookies
     {
         var sessionId = SessionIdOf(context.Principal);
         if (sessionId is not null && context.HttpContext.Items[ClaimedPasswordStepKey] as string == sessionId)
+        {
+            return;
+        }
+        // Identity keeps a passkey ceremony's challenge in this cookie too, with no user in it: no
+        // password step to check; the cookie's own 5-minute expiry and Identity signing it out when
+        // the answer comes bound it.
+        if (context.Principal?.Identity?.Name is null && context.Properties.Items.ContainsKey("PasskeyState"))
         {
             return;
         }

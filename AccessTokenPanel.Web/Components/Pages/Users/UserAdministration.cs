@@ -1,6 +1,7 @@
 using AccessTokenPanel.Web.Api;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
@@ -29,14 +30,15 @@ public sealed record UserChangeResult(UserChangeError Error, string Message = ""
 
 public sealed record UserRow(
     string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool IsDisabled, bool TwoFactorEnabled,
-    bool IsLockedOut, DateTime CreatedAt, int ActiveSessions);
+    bool IsLockedOut, DateTime CreatedAt, int ActiveSessions, int Passkeys = 0);
 
 /// <summary>
 /// The Users page's side of the Domain's <see cref="UserAccounts"/>: the signed-in user acts with
 /// their own current permissions (looked up on every action, never taken from the page), and the
 /// answers become field messages.
 /// </summary>
-public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser> users, PermissionResolver permissions, UserAccounts accounts)
+public sealed class UserAdministration(
+    PanelDbContext db, UserManager<PanelUser> users, PermissionResolver permissions, UserAccounts accounts, PasskeyAccounts passkeys)
 {
     private const string Via = "on the Users page";
 
@@ -53,6 +55,7 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
             .GroupBy(s => s.UserId)
             .Select(g => new { UserId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.UserId, g => g.Count, cancellationToken);
+        var passkeyCounts = await passkeys.CountByUserAsync(cancellationToken);
         var list = await db.Users.AsNoTracking().Where(u => !u.IsServiceAccount).OrderBy(u => u.Email).ToListAsync(cancellationToken);
         var rows = new List<UserRow>(list.Count);
         foreach (var u in list)
@@ -60,7 +63,8 @@ public sealed class UserAdministration(PanelDbContext db, UserManager<PanelUser>
             // Identity decides lockout on its own clock; ask it rather than compare here.
             rows.Add(new UserRow(
                 u.Id, u.Email ?? u.UserName ?? "", u.DisplayName, rolesByUser[u.Id].Order().ToList(), u.IsDisabled,
-                u.TwoFactorEnabled, await users.IsLockedOutAsync(u), u.CreatedAt, sessions.GetValueOrDefault(u.Id)));
+                u.TwoFactorEnabled, await users.IsLockedOutAsync(u), u.CreatedAt, sessions.GetValueOrDefault(u.Id),
+                passkeyCounts.GetValueOrDefault(u.Id)));
         }
         return rows;
     }
