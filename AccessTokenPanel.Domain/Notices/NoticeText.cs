@@ -17,6 +17,7 @@ public static class NoticeText
         NoticeKind.IdleRevoked => $"Access token '{notice.TokenName}' was revoked: unused",
         NoticeKind.RequestDecided => $"Your request for access token '{notice.TokenName}' was {notice.Details?.Split(':')[0] ?? "decided"}",
         NoticeKind.AccountOwnerless => $"Service account '{notice.TokenName}' has no active owner",
+        NoticeKind.RequestWaiting => $"Token request '{notice.TokenName}' waits for approval",
         _ => $"Access token '{notice.TokenName}'",
     };
 
@@ -50,6 +51,8 @@ public static class NoticeText
             NoticeKind.RequestDecided =>
                 $"Your request for {notice.ApiType.DisplayName()} token '{notice.TokenName}' was {notice.Details}."
                 + " An approved request's secret is taken once, with a fresh authentication code, on the Access tokens page within 7 days.",
+            NoticeKind.RequestWaiting =>
+                $"A {notice.Details}, '{notice.TokenName}', waits for someone else's approval. Decide on the Approvals page (you cannot decide your own).",
             NoticeKind.AccountOwnerless =>
                 $"Service account '{notice.TokenName}' has no active owner left{notice.Details}. Its tokens keep working until an administrator adds an owner, disables it or deletes it.",
             _ => what,
@@ -68,6 +71,7 @@ public static class NoticeText
         NoticeKind.IdleSoon => "token.idle-soon",
         NoticeKind.IdleRevoked => "token.idle-revoked",
         NoticeKind.RequestDecided => "token-request.decided",
+        NoticeKind.RequestWaiting => "token-request.waiting",
         NoticeKind.AccountOwnerless => "service-account.ownerless",
         _ => "token.notice",
     };

@@ -57,6 +57,8 @@ public enum NoticeKind
     IdleRevoked,
     /// <summary>The owner's token request was approved (take the secret) or denied.</summary>
     RequestDecided,
+    /// <summary>A token request waits for a decision (to those who may approve it).</summary>
+    RequestWaiting,
     /// <summary>A service account has no active owner left (to the administrators of users).</summary>
     AccountOwnerless,
 }

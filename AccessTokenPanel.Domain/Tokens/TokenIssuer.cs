@@ -86,6 +86,22 @@ public sealed class TokenIssuer(
             CreatedAt = now,
         };
         db.TokenRequests.Add(pending);
+        // Those who may decide it hear of it: holders of tokens.approve whom the rank rule lets act on
+        // the token's owner; never the requester.
+        var ownerPermissions = await permissions.GetPermissionsAsync(request.OwnerId, cancellationToken);
+        var candidates = await (from userRole in db.UserRoles
+                                join role in db.Roles on userRole.RoleId equals role.Id
+                                join user in db.Users on userRole.UserId equals user.Id
+                                where user.Id != actor.UserId && user.Id != request.OwnerId && !user.IsServiceAccount && !user.IsDisabled && user.DeletedAt == null
+                                select new { user.Id, role.Name }).ToListAsync(cancellationToken);
+        foreach (var approver in candidates.GroupBy(c => c.Id)
+                     .Where(g => PanelRoles.PermissionsOf(g.Select(c => c.Name).OfType<string>()) is var held
+                         && held.Contains(Permission.TokensApprove) && ownerPermissions.IsSubsetOf(held))
+                     .Select(g => g.Key))
+        {
+            notices.AddWithoutToken(approver, pending.Name, NoticeKind.RequestWaiting, $"request-{pending.Id:N}",
+                $"{pending.ApiType.DisplayName()} token requested by user {actor.UserId}" + (pending.DelegatedRole is null ? "" : $" with role {pending.DelegatedRole}"));
+        }
         audit.Record(actor.UserId, AuditActions.TokenRequested, "token-request", pending.Id.ToString(),
             $"{pending.ApiType.DisplayName()} token '{pending.Name}' for {(pending.OwnerId == actor.UserId ? "themselves" : $"service account {pending.OwnerId}")}"
             + (pending.DelegatedRole is null ? "" : $", role {pending.DelegatedRole}") + $", waits for approval, {actor.Via}");

@@ -111,6 +111,70 @@ public class OperationMatrixTests(ApiAppFactory factory) : IClassFixture<ApiAppF
         }
     }
 
+    /// <summary>The service-account rows, as a Configuration token acts on an account it does not own.</summary>
+    private static readonly (Operation Operation, Func<string, HttpRequestMessage> Request)[] ServiceAccountCases =
+    [
+        (Operations.ReadServiceAccount, id => new(HttpMethod.Get, $"/api/config/v1/service-accounts/{id}")),
+        (Operations.ManageServiceAccount, id => new(HttpMethod.Post, $"/api/config/v1/service-accounts/{id}/disable")),
+        (Operations.DeleteServiceAccount, id => new(HttpMethod.Delete, $"/api/config/v1/service-accounts/{id}")),
+    ];
+
+    public static TheoryData<string, string, Target> ServiceAccountMatrix()
+    {
+        var data = new TheoryData<string, string, Target>();
+        foreach (var role in PanelRoles.All)
+        {
+            foreach (var (operation, _) in ServiceAccountCases)
+            {
+                data.Add(role.Name, operation.Name, Target.Plain);
+                data.Add(role.Name, operation.Name, Target.Super);
+            }
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// Against a service account whose role is Read Only (Plain) or Super Administrator (Super), owned
+    /// by someone else: the table's permission and rank rule decide, and a refusal changes nothing.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ServiceAccountMatrix))]
+    public async Task AConfigurationTokenActsOnServiceAccountsItDoesNotOwnAsTheTableSays(string roleName, string operationName, Target target)
+    {
+        var role = PanelRoles.Find(roleName)!;
+        var (operation, request) = ServiceAccountCases.Single(c => c.Operation.Name == operationName);
+        var n = Interlocked.Increment(ref _sequence);
+        var owner = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"sa-matrix-owner-{n}@example.com", PanelRoles.SuperAdministrator);
+        var creator = await TestUsers.CreateEnrolledUserAsync(factory.Services, $"sa-matrix-creator-{n}@example.com", PanelRoles.SuperAdministrator);
+        var accountRole = PanelRoles.Find(target == Target.Super ? PanelRoles.SuperAdministrator : PanelRoles.ReadOnly)!;
+        string accountId;
+        await using (var scope = factory.Scope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<Domain.ServiceAccounts.ServiceAccounts>().CreateAsync(
+                await scope.ServiceProvider.SessionAsync(creator.Id), new Domain.ServiceAccounts.NewServiceAccount($"matrix account {n}", null, accountRole.Name));
+            Assert.True(created.Succeeded, created.ToString());
+            accountId = created.Value!.Id;
+        }
+        var client = factory.ClientWith(await factory.IssueTokenAsync(owner.Id, ApiType.Configuration, role.Name));
+
+        var response = await client.SendAsync(request(accountId));
+
+        var body = await response.Content.ReadAsStringAsync();
+        var allowed = operation.Permissions.All(role.Permissions.Contains) && (!operation.RankRule || accountRole.Permissions.IsSubsetOf(role.Permissions));
+        if (allowed)
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{role.Name} should {operationName} ({target}): {(int)response.StatusCode} {body}");
+        }
+        else
+        {
+            Assert.True(response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound,
+                $"{role.Name} should be refused {operationName} ({target}): {(int)response.StatusCode} {body}");
+            var account = await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == accountId));
+            Assert.False(account.IsDisabled);
+            Assert.Null(account.DeletedAt);
+        }
+    }
+
     /// <summary>The REST API and GraphQL act on the caller's own tokens only, whatever the caller holds.</summary>
     [Theory]
     [InlineData("GET")]

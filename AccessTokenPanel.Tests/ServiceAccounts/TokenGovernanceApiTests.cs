@@ -246,8 +246,10 @@ public class TokenGovernanceApiTests(DatabaseProvider provider = DatabaseProvide
         Assert.Equal("pending", pending.GetProperty("status").GetString());
         Assert.False(pending.TryGetProperty("secret", out _));
         var id = pending.GetProperty("id").GetString();
-        // No secret, no token yet; a Read Only token needs no approval.
+        // No secret, no token yet. Only who may decide it hears of it: not the requester, not the outranked Token Policy Administrator.
         Assert.False(await _app.WithDbAsync(db => db.AccessTokens.AnyAsync(t => t.Name == "root")));
+        var told = await _app.WithDbAsync(db => db.TokenNotices.Where(n => n.Kind == NoticeKind.RequestWaiting).Select(n => n.OwnerId).ToListAsync());
+        Assert.Equal([approver.Id], told);
 
         // The requester cannot approve it; a Token Policy Administrator may not (the requester outranks them); taking it early gets nothing.
         var own = await requesterConfig.PostAsJsonAsync($"/api/config/v1/token-requests/{id}/approve", new { reason = "mine" });

@@ -14,6 +14,7 @@ public static class NoticeLinks
     {
         { TokenId: { } id } => $"tokens/{id}",
         { Kind: NoticeKind.AccountOwnerless } => "service-accounts",
+        { Kind: NoticeKind.RequestWaiting } => "approvals",
         _ => "tokens",
     };
 }
