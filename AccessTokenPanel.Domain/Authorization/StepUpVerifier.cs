@@ -107,8 +107,9 @@ public sealed class StepUpVerifier(
         {
             return;
         }
-        notices.Add(token, NoticeKind.StepUpLocked, NoticeBoard.StepUpLockedKey(until),
-            details: $"Too many wrong authentication codes were sent with this token; codes sent with it are refused until {until:yyyy-MM-dd HH:mm} UTC.");
+        await notices.AddForOwnersAsync(token, NoticeKind.StepUpLocked, NoticeBoard.StepUpLockedKey(until),
+            details: $"Too many wrong authentication codes were sent with this token; codes sent with it are refused until {until:yyyy-MM-dd HH:mm} UTC.",
+            cancellationToken: cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -82,11 +82,12 @@ public sealed class ExpiryNoticeScanner(PanelDbContext db, NoticeBoard board, IO
         }
         if (stage == 0)
         {
-            board.Add(token, NoticeKind.Expired, NoticeBoard.ExpiredKey);
+            // A service account's token: each of its active owners is told.
+            await board.AddForOwnersAsync(token, NoticeKind.Expired, NoticeBoard.ExpiredKey, cancellationToken: cancellationToken);
         }
         else
         {
-            board.Add(token, NoticeKind.ExpiresSoon, NoticeBoard.ExpiresSoonKey(stage), stage);
+            await board.AddForOwnersAsync(token, NoticeKind.ExpiresSoon, NoticeBoard.ExpiresSoonKey(stage), cancellationToken: cancellationToken, thresholdDays: stage);
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

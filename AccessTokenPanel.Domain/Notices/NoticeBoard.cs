@@ -51,11 +51,11 @@ public sealed class NoticeBoard(PanelDbContext db, IEnumerable<INoticeChannel> c
 
     /// <summary>Tells each person answerable for <paramref name="token"/> (see <see cref="RecipientsAsync"/>).</summary>
     public async Task AddForOwnersAsync(AccessToken token, NoticeKind kind, string key, string? exceptUserId = null, string? details = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, int? thresholdDays = null)
     {
         foreach (var recipient in await RecipientsAsync(token, exceptUserId, cancellationToken))
         {
-            Add(token, kind, key, details: details, recipientId: recipient);
+            Add(token, kind, key, thresholdDays, details, recipient);
         }
     }
 

@@ -104,6 +104,8 @@ public sealed class TokenRevoker(
             return RevokeOutcome.NotFound;
         }
         var where = sighting.Describe();
+        // Told with the revocation, in its unit of work: the owner, or a service account's active owners.
+        var recipients = await notices.RecipientsAsync(token, cancellationToken: cancellationToken);
         // Even when it turns out to be revoked already, the conditional update runs: it is what makes
         // two simultaneous reports of one token agree on which of them revoked it.
         var revoked = await RevokeWithDescendantsAsync([token.Id], null, $"by secret scanning: the secret of token {token.Id} was reported leaked, {where}",
@@ -113,9 +115,9 @@ public sealed class TokenRevoker(
                 audit.Record(null, AuditActions.TokenLeakReported, "token", token.Id.ToString(),
                     $"Secret scanning reported the secret of {token.ApiType.DisplayName()} token '{token.Name}' ({token.Hint}) of user {token.OwnerId}"
                     + $" as leaked, {where}; {(tookEffect ? "the token was revoked" : "the token was already revoked")}");
-                if (tookEffect)
+                foreach (var recipient in tookEffect ? recipients : [])
                 {
-                    notices.Add(token, NoticeKind.Leaked, NoticeBoard.LeakedKey, details: sighting.Url);
+                    notices.Add(token, NoticeKind.Leaked, NoticeBoard.LeakedKey, details: sighting.Url, recipientId: recipient);
                 }
             },
             cancellationToken);

@@ -84,6 +84,32 @@ public class IdleAndAddressNoticeTests(DatabaseProvider provider = DatabaseProvi
     }
 
     [Fact]
+    public async Task AServiceAccountTokensExpiryIsToldToEachActiveOwnerNotToTheAccount()
+    {
+        var first = await TestUsers.CreateEnrolledUserAsync(_app.Services, "first-owner@example.com", PanelRoles.SuperAdministrator);
+        var second = await TestUsers.CreateEnrolledUserAsync(_app.Services, "second-owner@example.com", PanelRoles.ReadOnly);
+        string accountId;
+        await using (var scope = _app.Scope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<Domain.ServiceAccounts.ServiceAccounts>();
+            var actor = await scope.ServiceProvider.SessionAsync(first.Id);
+            var created = await accounts.CreateAsync(actor, new Domain.ServiceAccounts.NewServiceAccount("exporter", null, PanelRoles.ReadOnly));
+            accountId = created.Value!.Id;
+            Assert.True((await accounts.AddOwnerAsync(actor, accountId, second.Email)).Succeeded);
+        }
+        await _app.IssueTokenAsync(accountId, ApiType.Rest, days: 5, name: "nightly");
+
+        _app.Time.Advance(TimeSpan.FromDays(4.5));
+        await using (var scope = _app.Scope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ExpiryNoticeScanner>().ScanAsync());
+        }
+
+        var told = await _app.WithDbAsync(db => db.TokenNotices.Where(n => n.Kind == NoticeKind.ExpiresSoon).Select(n => n.OwnerId).ToListAsync());
+        Assert.Equal(new[] { first.Id, second.Id }.Order(), told.Order());
+    }
+
+    [Fact]
     public async Task ANewClientAddressTellsTheOwnerAtMostOncePerHour()
     {
         var owner = await TestUsers.CreateEnrolledUserAsync(_app.Services, "addresses@example.com");
