@@ -32,7 +32,8 @@ public sealed record NewServiceAccount(string? Name, string? Description, string
 /// Owners issue the tokens (<see cref="TokenIssuer"/>, with their own code) and act on them as on
 /// their own (<see cref="OperationGuard"/>); the tokens keep working while owners come and go.
 /// </summary>
-public sealed class ServiceAccounts(PanelDbContext db, OperationGuard guard, TokenRevoker revoker, NoticeBoard notices, AuditLog audit, TimeProvider time)
+public sealed class ServiceAccounts(
+    PanelDbContext db, OperationGuard guard, PermissionResolver permissions, TokenRevoker revoker, NoticeBoard notices, AuditLog audit, TimeProvider time)
 {
     public const int NameMaxLength = 100;
     public const int DescriptionMaxLength = 500;
@@ -180,8 +181,8 @@ public sealed class ServiceAccounts(PanelDbContext db, OperationGuard guard, Tok
             return new DomainError("owner-unknown", OwnerField, "Name an active person of the panel (their email) as the owner.");
         }
         // An owner issues the account's tokens: nobody becomes owner of an account more powerful than they are.
-        var accountPermissions = await PermissionsOfAsync(id, cancellationToken);
-        if (!accountPermissions.IsSubsetOf(await PermissionsOfAsync(person.Id, cancellationToken)))
+        var accountPermissions = await permissions.GetPermissionsAsync(id, cancellationToken);
+        if (!accountPermissions.IsSubsetOf(await permissions.GetPermissionsAsync(person.Id, cancellationToken)))
         {
             return new DomainError("owner-outranked", OwnerField,
                 "That person does not hold every permission of the service account's role, so they cannot own it.", ErrorKind.Forbidden);
@@ -317,12 +318,6 @@ public sealed class ServiceAccounts(PanelDbContext db, OperationGuard guard, Tok
         await db.SaveChangesAsync(cancellationToken);
         return told;
     }
-
-    private async Task<IReadOnlySet<string>> PermissionsOfAsync(string userId, CancellationToken cancellationToken) =>
-        PanelRoles.PermissionsOf((await (from ur in db.UserRoles
-                                         join r in db.Roles on ur.RoleId equals r.Id
-                                         where ur.UserId == userId
-                                         select r.Name).ToListAsync(cancellationToken)).OfType<string>());
 
     private async Task<DomainError?> ManageableAsync(Actor actor, string id, CancellationToken cancellationToken)
     {
