@@ -36,6 +36,14 @@ public sealed record TokenValidationResult(TokenValidationStatus Status, AccessT
 {
     public bool IsValid => Status == TokenValidationStatus.Valid;
 
+    /// <summary>
+    /// For a valid token, its owner's current permissions, read in the same statement as the token
+    /// (what the token may do follows from them and, for a Configuration token, its delegated role).
+    /// </summary>
+    public IReadOnlySet<string> OwnerPermissions { get; init; } = EmptyPermissions;
+
+    private static readonly IReadOnlySet<string> EmptyPermissions = new HashSet<string>();
+
     // The refusals that carry no token are the same every time: shared, not allocated per call.
     internal static readonly TokenValidationResult MissingToken = new(TokenValidationStatus.Missing);
     internal static readonly TokenValidationResult MalformedToken = new(TokenValidationStatus.Malformed);

@@ -55,7 +55,7 @@ public sealed class TokenValidator(ITokenLookup lookup, TimeProvider time, Addre
             _ when checkAllowedAddresses && !AddressAllowlist.Allows(token.AllowedAddresses, clientAddress) =>
                 RefuseAddress(token, clientAddress, now),
             _ when directCall && token.Kind == TokenKind.Standard && !found.AllowsDirectCalls(api) => new(TokenValidationStatus.ExchangeRequired, token),
-            _ => new(TokenValidationStatus.Valid, token),
+            _ => new(TokenValidationStatus.Valid, token) { OwnerPermissions = found.OwnerPermissions },
         };
     }
 

@@ -59,6 +59,7 @@ public sealed class TokenLookupTests : IAsyncLifetime
         Assert.Equal(PanelRoles.ReadOnly, prepared.Token.DelegatedRole);
         Assert.Equal(ApiType.Configuration, prepared.Token.ApiType);
         Assert.Equal(ef with { Token = prepared.Token }, prepared);
+        Assert.Equal(PanelRoles.Find(PanelRoles.SuperAdministrator)!.Permissions.Order(), prepared.OwnerPermissions.Order());
 
         // Changes count on the very next call: revoked, owner disabled, direct calls switched off.
         await _factory.WithDbAsync(async db =>

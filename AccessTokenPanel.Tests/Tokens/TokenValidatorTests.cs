@@ -10,6 +10,7 @@ namespace AccessTokenPanel.Tests.Tokens;
 
 public class TokenValidatorTests : IAsyncLifetime
 {
+    private readonly CommandCapture _capture = new();
     private readonly SqliteTestDatabase _db;
 
     public TokenValidatorTests() : this(DatabaseProvider.Sqlite)
@@ -17,7 +18,7 @@ public class TokenValidatorTests : IAsyncLifetime
     }
 
     /// <summary>The same cases on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
-    protected TokenValidatorTests(DatabaseProvider provider) => _db = new(provider);
+    protected TokenValidatorTests(DatabaseProvider provider) => _db = new(provider, _capture);
     private string _ownerId = "";
 
     public async Task InitializeAsync() =>
@@ -115,6 +116,36 @@ public class TokenValidatorTests : IAsyncLifetime
         Assert.Equal(TokenValidationStatus.OwnerDisabled, (await ValidateAsync(secret, ApiType.Rest)).Status);
         await SetDisabledAsync(false);
         Assert.Equal(TokenValidationStatus.Valid, (await ValidateAsync(secret, ApiType.Rest)).Status);
+    }
+
+    [Fact]
+    public async Task TheOwnersPermissionsComeInTheSameStatementAsTheTokenAndFollowEveryRoleChangeAtOnce()
+    {
+        var secret = (await IssueAsync(ApiType.Scim)).Secret;
+        await _db.AddUserAsync("every-role@example.com", [.. PanelRoles.All.Select(r => r.Name)]);
+        // Each role alone, two together, and none: always exactly the union of the roles held now.
+        IEnumerable<string[]> holdings = [.. PanelRoles.All.Select(r => new[] { r.Name }),
+            [PanelRoles.ReadOnly, PanelRoles.TokenPolicyAdministrator], [PanelRoles.UserAdministrator, PanelRoles.TokenPolicyAdministrator], []];
+        foreach (var roles in holdings)
+        {
+            await SetRolesAsync(roles);
+            _capture.Clear();
+
+            var result = await ValidateAsync(secret, ApiType.Scim);
+
+            Assert.Equal(TokenValidationStatus.Valid, result.Status);
+            Assert.Equal(PanelRoles.PermissionsOf(roles).Order(), result.OwnerPermissions.Order());
+            Assert.Single(_capture.Commands);
+        }
+    }
+
+    private async Task SetRolesAsync(string[] roles)
+    {
+        await using var scope = _db.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AccessTokenPanel.Domain.Users.PanelUser>>();
+        var user = await users.FindByIdAsync(_ownerId);
+        Assert.True((await users.RemoveFromRolesAsync(user!, await users.GetRolesAsync(user!))).Succeeded);
+        Assert.True((await users.AddToRolesAsync(user!, roles)).Succeeded);
     }
 
     private async Task SetDisabledAsync(bool disabled)

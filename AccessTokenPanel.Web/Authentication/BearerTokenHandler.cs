@@ -19,15 +19,15 @@ public sealed class BearerTokenOptions : AuthenticationSchemeOptions;
 /// comes from the endpoint's <see cref="TokenApiMetadata"/>; the token must be issued for it. The
 /// principal carries the owner, the token and what the token may do right now: the owner's current
 /// permissions (SCIM), narrowed to the delegated role (Configuration); REST tokens need none.
-/// No cache of anything that can change: one indexed lookup by hash per request (a compiled query
-/// on a pooled context), so a revoked token fails on the very next call on every instance.
+/// No cache of anything that can change: one statement per request (the token by its hash with its
+/// owner's state and roles and its parent's state), so a revoked token, a disabled owner or a lost
+/// role counts on the very next call on every instance.
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<BearerTokenOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     TokenValidator validator,
-    PermissionResolver permissions,
     TokenUsageRecorder usage,
     TokenUsageCounts counts,
     TimeProvider time) : AuthenticationHandler<BearerTokenOptions>(options, loggerFactory, encoder)
@@ -72,8 +72,9 @@ public sealed class BearerTokenHandler(
         };
         if (token.ApiType != ApiType.Rest)
         {
-            // REST endpoints only touch the caller's own tokens, so REST tokens skip this query.
-            var ownerPermissions = await permissions.GetPermissionsAsync(token.OwnerId, Context.RequestAborted);
+            // REST endpoints only touch the caller's own tokens, so REST tokens carry no permission claims.
+            // The owner's permissions came with the token's row: no second query.
+            var ownerPermissions = result.OwnerPermissions;
             IEnumerable<string> granted = ownerPermissions;
             if (token.ApiType == ApiType.Configuration)
             {

@@ -156,7 +156,7 @@ internal static class OAuthApi
                 return Error(StatusCodes.Status401Unauthorized, "invalid_token", validated.Description);
             }
             var callerToken = validated.Token!;
-            var owner = await permissions.GetPermissionsAsync(callerToken.OwnerId, cancellationToken);
+            var owner = validated.OwnerPermissions;
             caller = new Actor
             {
                 UserId = callerToken.OwnerId,

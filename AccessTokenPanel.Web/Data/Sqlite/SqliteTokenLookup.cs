@@ -146,9 +146,9 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
             _parameterName = parameterName;
             using var probe = Prepare();
             using var reader = probe.Command.ExecuteReader();
-            // The token's columns, then IsDisabled, the parent's revoked flag and expiry, and the three
-            // direct-call switches (EfTokenLookup.Query).
-            _ownerDisabled = reader.FieldCount - 6;
+            // The token's columns, then IsDisabled, the parent's revoked flag and expiry, the three
+            // direct-call switches and the owner's roles (EfTokenLookup.Query).
+            _ownerDisabled = reader.FieldCount - 7;
             var table = StoreObjectIdentifier.Table(tokenType.GetTableName()!, tokenType.GetSchema());
             var properties = tokenType.GetProperties().Where(p => p.PropertyInfo is not null)
                 .ToDictionary(p => p.GetColumnName(table) ?? p.Name);
@@ -195,7 +195,8 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
                 (DateTime?)_parentExpiresAt.Value(reader),
                 reader.GetBoolean(_ownerDisabled + 3),
                 reader.GetBoolean(_ownerDisabled + 4),
-                reader.GetBoolean(_ownerDisabled + 5));
+                reader.GetBoolean(_ownerDisabled + 5),
+                reader.GetInt32(_ownerDisabled + 6));
         }
     }
 
