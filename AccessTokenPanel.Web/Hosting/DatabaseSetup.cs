@@ -8,6 +8,7 @@ using AccessTokenPanel.Web.Data.SqlServer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Npgsql;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -45,7 +46,7 @@ internal static class DatabaseSetup
                 services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlServerPanelDbContext>());
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextPool<PostgreSqlPanelDbContext>(db => db.UseNpgsql(options.ConnectionString));
+                services.AddDbContextPool<PostgreSqlPanelDbContext>(db => db.UseNpgsql(WithPreparedStatements(options.ConnectionString)));
                 services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<PostgreSqlPanelDbContext>());
                 break;
             default:
@@ -55,6 +56,25 @@ internal static class DatabaseSetup
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthChecks.ReadyTag]);
         services.AddExceptionHandler<DatabaseFaultHandler>();
         return services;
+    }
+
+    /// <summary>
+    /// Npgsql prepares the statements a connection runs often (its automatic preparation, off
+    /// unless asked for): the bearer check's one statement, with its joins and subqueries, is then
+    /// parsed and planned once per connection instead of on every call. Npgsql re-prepares after a
+    /// schema change (a migration by another instance). An operator's own setting (even 0) wins.
+    /// </summary>
+    internal static string WithPreparedStatements(string? connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // Npgsql's own builder answers ContainsKey for every keyword it knows: ask the raw string.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(key => key.Replace(" ", "").Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        return builder.ConnectionString;
     }
 
     /// <summary>
