@@ -58,7 +58,12 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         var now = Now;
         var page = await reader.ReadAsync(state, inventory ? null : actor.User.Id, now, cancellationToken);
         var liveCount = inventory ? 0 : await reader.CountLiveAsync(actor.User.Id, cancellationToken);
-        return new TokenListView(actor, page, liveCount, now);
+        foreach (var row in page.Rows)
+        {
+            // Untracked rows; the screen never needs the hash, and the view may travel in the prerendered page.
+            row.Token.SecretHash = [];
+        }
+        return new TokenListView(actor.User.Id, actor.CanReadAll, actor.Permissions.Contains(Permission.TokensRevokeAll), page, liveCount, now);
     }
 
     /// <summary>
@@ -204,8 +209,12 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
     }
 }
 
-/// <summary>One page of the list as the actor may see it, read at <paramref name="Now"/>.</summary>
-public sealed record TokenListView(TokenScreenActor Actor, TokenPage Page, int LiveCount, DateTime Now);
+/// <summary>
+/// One page of the list as the actor may see it, read at <paramref name="Now"/>, with what they may
+/// do there: plain data,
+/// no user object and no secret hash, so the prerendered page can hand it to its circuit.
+/// </summary>
+public sealed record TokenListView(string UserId, bool CanReadAll, bool CanRevokeAll, TokenPage Page, int LiveCount, DateTime Now);
 
 /// <summary>A token's details page: <paramref name="View"/> is null when the token is not there for this actor.</summary>
 public sealed record TokenDetailsLoad(bool SignedOut, TokenDetailsView? View);
