@@ -4,25 +4,30 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (Playwright's own browser download cannot work here;
-/// see PLATFORM.md). One browser per test class through <c>IClassFixture&lt;Chromium&gt;</c> (see <see cref="BrowserTest"/>).
+/// see PLATFORM.md). One browser for the whole run, shared by every test class through
+/// <c>IClassFixture&lt;Chromium&gt;</c> (see <see cref="BrowserTest"/>): starting a browser per class
+/// cost the suite seconds each time. Isolation comes from a fresh context (own cookies, storage)
+/// per page; the browser closes when the test process ends.
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    private IPlaywright? _playwright;
+    private static readonly Lazy<Task<(IPlaywright Playwright, IBrowser Browser)>> Shared = new(LaunchAsync);
 
     public IBrowser Browser { get; private set; } = default!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Browser = (await Shared.Value).Browser;
+
+    private static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {
         if (!File.Exists(ExecutablePath))
         {
             throw new InvalidOperationException(
                 $"{ExecutablePath} is missing: install it with 'apt-get install -y chromium' (the test script does this when run as root).");
         }
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
@@ -32,6 +37,12 @@ public sealed class Chromium : IAsyncLifetime
                 "--disable-component-update", "--disable-sync", "--no-first-run",
             ],
         });
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            browser.CloseAsync().Wait(TimeSpan.FromSeconds(10));
+            playwright.Dispose();
+        };
+        return (playwright, browser);
     }
 
     /// <summary>A fresh context (own cookies) at the given base address.</summary>
@@ -45,12 +56,6 @@ public sealed class Chromium : IAsyncLifetime
             ColorScheme = colorScheme,
         });
 
-    public async Task DisposeAsync()
-    {
-        if (Browser is not null)
-        {
-            await Browser.CloseAsync();
-        }
-        _playwright?.Dispose();
-    }
+    // The shared browser outlives each class; each test disposes its own contexts.
+    public Task DisposeAsync() => Task.CompletedTask;
 }
