@@ -67,6 +67,12 @@ public sealed class SsoTrustedProviderTests(Chromium chromium) : BrowserTest(chr
         Assert.Equal(SignInMethods.SsoWithProviderMfa, session.SignInMethod);
         Assert.Equal("mfa-subject", session.ProviderSubject);
         Assert.False(string.IsNullOrEmpty(session.ProviderSessionId));
+
+        // Signing out of the panel ends the panel session.
+        await page.GotoAsync("/account/sessions");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        Assert.NotNull(await Factory.WithDbAsync(db => db.UserSessions.Where(s => s.Id == session.Id).Select(s => s.EndedAt).SingleAsync()));
     }
 
     [Fact]
