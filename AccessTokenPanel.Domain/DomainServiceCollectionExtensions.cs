@@ -48,6 +48,7 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<Users.UserAccounts>();
         services.AddScoped<SessionRegistry>();
         services.AddScoped<Passkeys.PasskeyAccounts>();
+        services.AddScoped<Passkeys.PasskeyStepUps>();
         services.AddScoped<Users.SingleSignOnMatch>();
         services.AddScoped<SignInAudit>();
         services.AddScoped<DecoyPasswordCheck>();

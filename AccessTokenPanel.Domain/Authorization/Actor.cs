@@ -41,6 +41,15 @@ public sealed record Actor
     /// checked: operations that need step-up check it once, after the request's other checks.
     /// </summary>
     public string? StepUpCode { get; init; }
+    /// <summary>
+    /// A verified passkey for this request's step-up instead of a code (the handle from
+    /// <see cref="Passkeys.PasskeyStepUps.RecordAsync"/>), spent once; only a session may present one.
+    /// </summary>
+    public string? StepUpPasskeyProof { get; init; }
+
+    /// <summary>This actor answering a step-up with <paramref name="answer"/> (a code or a passkey proof).</summary>
+    public Actor WithStepUp(StepUpAnswer? answer) =>
+        this with { StepUpCode = answer?.Code, StepUpPasskeyProof = answer?.PasskeyProof };
 
     public bool Holds(string permission) => Permissions.Contains(permission);
 

@@ -114,6 +114,15 @@ public static class Operations
     public static readonly Operation RemovePasskey = new("passkeys.remove", OperationScope.Own, [], false, StepUpRule.Always, Kinds(ActorKind.Session),
         "Removes one of the actor's passkeys.");
 
+    // Single sign-on: the OpenID Provider's word, checked by the panel (a signed logout token, a
+    // verified sign-in), is the credential; the panel itself acts.
+    public static readonly Operation EndSessionsByProvider = new("sessions.end-by-provider", OperationScope.Global, [], false, StepUpRule.None,
+        Kinds(ActorKind.System),
+        "Ends the panel sessions an OpenID Provider's logout names (back-channel: a logout token signed by the provider; front-channel: its sid).");
+    public static readonly Operation CreateUserBySso = new("users.create-by-sso", OperationScope.Global, [], false, StepUpRule.None,
+        Kinds(ActorKind.System),
+        "Creates the user at their first single sign-on (Sso:CreateUsers), with the configured non-administrator role.");
+
     /// <summary>Every row, for the matrix test and the README's table.</summary>
     public static IReadOnlyList<Operation> All { get; } =
     [
@@ -123,6 +132,7 @@ public static class Operations
         ReadUsers, CreateUser, UpdateUser, SetUserRole, ResetSecondFactor, EndSessions, DeleteUser,
         ReadSettings, ChangeSettings, ReadExternalValidators, ChangeExternalValidators, ReadAudit,
         ReadOwnNotices, ListOwnPasskeys, AddPasskey, RenamePasskey, RemovePasskey,
+        EndSessionsByProvider, CreateUserBySso,
     ];
 
     public static Operation? Find(string name) => All.FirstOrDefault(o => o.Name == name);

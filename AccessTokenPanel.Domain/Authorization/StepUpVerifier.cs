@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Notices;
+using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Identity;
@@ -45,6 +46,21 @@ public static class StepUpErrors
         "Other codes for your account are being checked right now. Try again in a moment.", ErrorKind.TooManyAttempts);
     public static readonly DomainError Throttled = new(TooManyAttempts, Field,
         "Too many attempts. Wait a minute and try again.", ErrorKind.TooManyAttempts);
+
+    public const string PasskeyInvalid = "passkey-invalid";
+    public const string PasskeyAssertionFailed = "passkey-failed";
+    public const string PasskeyAssertionReplayed = "passkey-replayed";
+    public const string PasskeyUnverified = "passkey-not-user-verified";
+
+    /// <summary>The proof handed to the operation is unknown, someone else's, spent or older than its lifetime.</summary>
+    public static readonly DomainError PasskeyExpired = new(PasskeyInvalid, Field,
+        "The passkey check expired or was already used. Use your passkey again, or enter a code.", ErrorKind.StepUpFailed);
+    public static readonly DomainError PasskeyFailed = new(PasskeyAssertionFailed, Field,
+        "That passkey could not be verified for your account. Try again, or enter a code.", ErrorKind.StepUpFailed);
+    public static readonly DomainError PasskeyReplayed = new(PasskeyAssertionReplayed, Field,
+        "That passkey answer was already used. Use your passkey again.", ErrorKind.StepUpFailed);
+    public static readonly DomainError PasskeyNotUserVerified = new(PasskeyUnverified, Field,
+        "Your authenticator did not verify you (PIN, fingerprint or face), which a passkey step-up needs.", ErrorKind.StepUpFailed);
 }
 
 /// <summary>
@@ -52,16 +68,23 @@ public static class StepUpErrors
 /// (<see cref="Actor.StepUpCode"/>), once (replay refused), attempts counted before the code is
 /// looked at. A code that came with a panel token counts against that token, so a token's holder
 /// can lock the token's step-up but never the owner's sign-in; the owner gets a notice when it locks.
+/// On the screens a verified passkey (<see cref="Actor.StepUpPasskeyProof"/>, made by
+/// <see cref="PasskeyStepUps"/>) does instead of the code, once; only sessions may present one.
 /// </summary>
 public sealed class StepUpVerifier(
-    PanelDbContext db, UserManager<PanelUser> users, TotpVerifier verifier, NoticeBoard notices, IEnumerable<IStepUpThrottle> throttles)
+    PanelDbContext db, UserManager<PanelUser> users, TotpVerifier verifier, NoticeBoard notices, IEnumerable<IStepUpThrottle> throttles,
+    PasskeyStepUps passkeys)
 {
-    /// <summary>Null when the code was right; otherwise the refusal.</summary>
+    /// <summary>Null when the code (or the passkey proof) was right; otherwise the refusal.</summary>
     public async Task<DomainError?> VerifyAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         if (actor.UserId is null)
         {
             return StepUpErrors.Unenrolled;
+        }
+        if (!string.IsNullOrEmpty(actor.StepUpPasskeyProof))
+        {
+            return await VerifyPasskeyAsync(actor, actor.StepUpPasskeyProof, cancellationToken);
         }
         var code = actor.StepUpCode?.Replace(" ", "", StringComparison.Ordinal).Trim();
         if (string.IsNullOrEmpty(code))
@@ -97,6 +120,25 @@ public sealed class StepUpVerifier(
             TotpCheck.Replayed => StepUpErrors.Replayed,
             _ => StepUpErrors.Invalid,
         };
+    }
+
+    private async Task<DomainError?> VerifyPasskeyAsync(Actor actor, string proof, CancellationToken cancellationToken)
+    {
+        // The APIs keep the code: a proof is made for, and spent by, a signed-in session only.
+        if (actor.Kind != ActorKind.Session)
+        {
+            return StepUpErrors.PasskeyExpired;
+        }
+        var user = await users.FindByIdAsync(actor.UserId!);
+        if (user is null || user.IsDisabled)
+        {
+            return StepUpErrors.Unenrolled;
+        }
+        if (await users.IsLockedOutAsync(user))
+        {
+            return StepUpErrors.AccountLocked;
+        }
+        return await passkeys.SpendAsync(user.Id, proof, cancellationToken) ? null : StepUpErrors.PasskeyExpired;
     }
 
     /// <summary>One notice per lockout: only the failure whose conditional update locked the token gets here.</summary>

@@ -43,6 +43,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<TokenPolicy> TokenPolicies => Set<TokenPolicy>();
     public DbSet<TokenRequest> TokenRequests => Set<TokenRequest>();
     public DbSet<PasskeyLastUse> PasskeyLastUses => Set<PasskeyLastUse>();
+    public DbSet<PasskeyStepUp> PasskeyStepUps => Set<PasskeyStepUp>();
 
 
     /// <summary>
@@ -267,7 +268,12 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             session.Property(s => s.Stage).HasConversion<string>().HasMaxLength(20);
             session.Property(s => s.Address).HasMaxLength(64);
             session.Property(s => s.SignInMethod).HasMaxLength(32);
+            session.Property(s => s.ProviderSubject).HasMaxLength(UserSession.ProviderValueMaxLength);
+            session.Property(s => s.ProviderSessionId).HasMaxLength(UserSession.ProviderValueMaxLength);
             session.HasIndex(s => new { s.UserId, s.EndedAt });
+            // Back-channel logout finds the sessions by the provider's sid or sub.
+            session.HasIndex(s => s.ProviderSessionId);
+            session.HasIndex(s => s.ProviderSubject);
             session.HasOne<PanelUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -281,6 +287,18 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             // No foreign key to Identity's passkey row (EF then maps its JSON data as an entity of its
             // own): PasskeyAccounts deletes this row with the passkey.
             use.HasOne<PanelUser>().WithMany().HasForeignKey(u => u.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PasskeyStepUp>(stepUp =>
+        {
+            stepUp.ToTable("PasskeyStepUps");
+            stepUp.HasKey(p => p.Id);
+            stepUp.Property(p => p.Id).HasMaxLength(64);
+            stepUp.Property(p => p.UserId).HasMaxLength(450);
+            stepUp.Property(p => p.ChallengeHash).HasMaxLength(64);
+            stepUp.HasIndex(p => p.ChallengeHash).IsUnique();
+            stepUp.HasIndex(p => p.CreatedAt);
+            stepUp.HasOne<PanelUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<PanelSettings>(settings =>

@@ -79,6 +79,14 @@ public static class PanelRoles
     public static bool CanDelegate(IReadOnlySet<string> holderPermissions, PanelRole role) =>
         role.Permissions.IsSubsetOf(holderPermissions);
 
+    /// <summary>
+    /// An administrator role holds a permission beyond Read Only's (any write, manage, approve or
+    /// token-inventory permission): such a role is never given without a person deciding it
+    /// (e.g. never to a user created by single sign-on).
+    /// </summary>
+    public static bool IsAdministratorRole(PanelRole role) =>
+        !role.Permissions.IsSubsetOf(Find(ReadOnly)!.Permissions);
+
     public static IReadOnlyList<PanelRole> DelegableBy(IReadOnlySet<string> holderPermissions) =>
         All.Where(r => CanDelegate(holderPermissions, r)).ToList();
 

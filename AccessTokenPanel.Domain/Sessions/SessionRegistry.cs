@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Domain.Sessions;
 
+/// <summary>Who the OpenID Provider said signed in: its subject (<c>sub</c>) and its session (<c>sid</c>, when it sends one).</summary>
+public sealed record ProviderSession(string? Subject, string? SessionId);
+
 /// <summary>
 /// The server-side record of sign-in sessions. Every check and change is a single query or a single
 /// conditional update, so instances sharing the database agree and parallel requests cannot both
@@ -19,7 +22,15 @@ public sealed class SessionRegistry(PanelDbContext db, TimeProvider time)
 
     /// <summary>Records a new session and returns its id (to be put in the cookie).</summary>
     public async Task<string> StartAsync(string userId, SessionStage stage, string? address, string? signInMethod = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await StartAsync(userId, stage, address, signInMethod, provider: null, cancellationToken);
+
+    /// <summary>
+    /// Records a new session; <paramref name="provider"/> is the OpenID Provider's subject and session
+    /// id when it came through single sign-on (the provider's logout ends it by either).
+    /// </summary>
+    public async Task<string> StartAsync(string userId, SessionStage stage, string? address, string? signInMethod,
+        ProviderSession? provider, CancellationToken cancellationToken = default)
     {
         var now = Now;
         var session = new UserSession
@@ -30,6 +41,8 @@ public sealed class SessionRegistry(PanelDbContext db, TimeProvider time)
             CreatedAt = now,
             Address = address is { Length: > 64 } ? address[..64] : address,
             SignInMethod = signInMethod is { Length: > 32 } ? signInMethod[..32] : signInMethod,
+            ProviderSubject = Bounded(provider?.Subject),
+            ProviderSessionId = Bounded(provider?.SessionId),
         };
         db.UserSessions.Add(session);
         await db.SaveChangesAsync(cancellationToken);
@@ -94,6 +107,37 @@ public sealed class SessionRegistry(PanelDbContext db, TimeProvider time)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now), cancellationToken);
     }
 
+    /// <summary>
+    /// Ends the sessions an OpenID Provider's logout names: those of its session <paramref name="sessionId"/>
+    /// (sid), or when it names none, every session of its user <paramref name="subject"/> (sub); with both,
+    /// the sessions matching both. Returns the ended sessions' users and how many each.
+    /// </summary>
+    public async Task<IReadOnlyList<(string UserId, int Count)>> EndByProviderAsync(string? sessionId, string? subject,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(sessionId) && string.IsNullOrEmpty(subject))
+        {
+            return [];
+        }
+        var query = db.UserSessions.Where(s => s.EndedAt == null);
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            query = query.Where(s => s.ProviderSessionId == sessionId);
+        }
+        if (!string.IsNullOrEmpty(subject))
+        {
+            query = query.Where(s => s.ProviderSubject == subject);
+        }
+        var users = await query.GroupBy(s => s.UserId).Select(g => new { UserId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        if (users.Count == 0)
+        {
+            return [];
+        }
+        var now = Now;
+        await query.ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now), cancellationToken);
+        return users.Select(u => (u.UserId, u.Count)).ToList();
+    }
+
     /// <summary>The user's active signed-in sessions, newest first.</summary>
     public async Task<IReadOnlyList<UserSession>> ListActiveAsync(string userId, CancellationToken cancellationToken = default) =>
         await db.UserSessions.AsNoTracking()
@@ -102,6 +146,9 @@ public sealed class SessionRegistry(PanelDbContext db, TimeProvider time)
             .ToListAsync(cancellationToken);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private static string? Bounded(string? value) =>
+        string.IsNullOrEmpty(value) ? null : value.Length > UserSession.ProviderValueMaxLength ? value[..UserSession.ProviderValueMaxLength] : value;
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

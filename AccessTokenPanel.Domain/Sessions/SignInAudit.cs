@@ -40,6 +40,11 @@ public sealed class SignInAudit(IServiceScopeFactory scopes)
         SaveAsync(actorId, AuditActions.SessionsEnded, userId,
             $"Ended {count} session(s) of {email} (sign out everywhere) from {Address(address)}.", cancellationToken);
 
+    /// <summary>The OpenID Provider's logout (<paramref name="channel"/>: back-channel or front-channel) ended sessions of the user.</summary>
+    public Task EndedByProviderAsync(string userId, int count, string channel, CancellationToken cancellationToken = default) =>
+        SaveAsync(null, AuditActions.SessionsEnded, userId,
+            $"Ended {count} session(s) on the OpenID Provider's {channel} logout.", cancellationToken);
+
     private async Task SaveAsync(string? actorId, string action, string? subjectId, string details, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

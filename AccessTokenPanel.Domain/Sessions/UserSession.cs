@@ -33,6 +33,14 @@ public class UserSession
 
     /// <summary>How the user proved who they are (<see cref="SignInMethods"/>); null for sessions recorded before it was kept.</summary>
     public string? SignInMethod { get; set; }
+
+    /// <summary>Single sign-on: the provider's subject (<c>sub</c>) this session came from; back-channel logout by <c>sub</c> ends it.</summary>
+    public string? ProviderSubject { get; set; }
+
+    /// <summary>Single sign-on: the provider's session id (<c>sid</c> of the ID token); logout by <c>sid</c> ends it.</summary>
+    public string? ProviderSessionId { get; set; }
+
+    public const int ProviderValueMaxLength = 255;
 }
 
 /// <summary>The sign-in methods a session records, shown on "Your sessions" and in the audit log.</summary>

@@ -34,6 +34,10 @@ public sealed class VirtualAuthenticator
         return new VirtualAuthenticator(cdp, answer!.Value.GetProperty("authenticatorId").GetString()!);
     }
 
+    /// <summary>Whether the authenticator says it verified its user (PIN, biometrics) from now on.</summary>
+    public async Task SetUserVerifiedAsync(bool verified) =>
+        await _cdp.SendAsync("WebAuthn.setUserVerified", new Dictionary<string, object> { ["authenticatorId"] = Id, ["isUserVerified"] = verified });
+
     /// <summary>How many passkeys the authenticator holds.</summary>
     public async Task<int> CountCredentialsAsync()
     {

@@ -25,6 +25,12 @@ public sealed class TokenGovernanceApiOnPostgreSqlTests() : ServiceAccounts.Toke
 public sealed class IdleAndAddressNoticeOnPostgreSqlTests() : ServiceAccounts.IdleAndAddressNoticeTests(DatabaseProvider.PostgreSql);
 
 [PostgreSqlCases]
+public sealed class ProviderSessionOnPostgreSqlTests() : Sso.ProviderSessionTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class PasskeyStepUpOnPostgreSqlTests() : Passkeys.PasskeyStepUpTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
 public sealed class AuditStreamingOnPostgreSqlTests() : Audit.AuditStreamingTests(DatabaseProvider.PostgreSql);
 
 [PostgreSqlCases]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace AccessTokenPanel.Tests.Sso;
@@ -16,12 +17,30 @@ public sealed class OpenIdProvider : IAsyncDisposable
     public const string ClientSecret = "a-client-secret-only-for-these-tests-0123456789";
 
     private Process? _process;
+    private readonly System.Text.StringBuilder _errors = new();
+
+    /// <summary>What the provider wrote to its error output (its server and back-channel errors), for a failing test's message.</summary>
+    public string ErrorOutput
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
 
     private OpenIdProvider(int port) => Port = port;
 
     public int Port { get; }
 
     public string Issuer => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The provider's signing key: tests sign logout tokens with it as the provider would.</summary>
+    public RSA SigningKey { get; } = RSA.Create(2048);
+
+    public const string SigningKeyId = "test-provider-key";
 
     /// <summary>Reserves the port first: the panel needs the issuer before it starts, the provider the panel's redirect URI.</summary>
     public static OpenIdProvider ReservePort()
@@ -51,7 +70,9 @@ public sealed class OpenIdProvider : IAsyncDisposable
         start.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(new Uri(panel, "/account/sso/callback").ToString());
         start.ArgumentList.Add(ClientSecret);
+        start.ArgumentList.Add(new Uri(panel, "/account/sso/backchannel-logout").ToString());
         start.Environment["SSO_ACCOUNTS"] = JsonSerializer.Serialize(accounts);
+        start.Environment["SSO_SIGNING_JWK"] = PrivateJwk();
         _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
         var listening = new TaskCompletionSource();
         _process.OutputDataReceived += (_, e) =>
@@ -61,8 +82,14 @@ public sealed class OpenIdProvider : IAsyncDisposable
                 listening.TrySetResult();
             }
         };
-        var errors = new System.Text.StringBuilder();
-        _process.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
+        var errors = _errors;
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var exited = _process.WaitForExitAsync();
@@ -70,6 +97,18 @@ public sealed class OpenIdProvider : IAsyncDisposable
         {
             throw new InvalidOperationException($"The OpenID Provider did not start: {errors}");
         }
+    }
+
+    private string PrivateJwk()
+    {
+        var key = SigningKey.ExportParameters(includePrivateParameters: true);
+        static string B(byte[]? bytes) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(bytes);
+        return JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["kty"] = "RSA", ["kid"] = SigningKeyId, ["use"] = "sig", ["alg"] = "RS256",
+            ["n"] = B(key.Modulus), ["e"] = B(key.Exponent), ["d"] = B(key.D), ["p"] = B(key.P), ["q"] = B(key.Q),
+            ["dp"] = B(key.DP), ["dq"] = B(key.DQ), ["qi"] = B(key.InverseQ),
+        });
     }
 
     private static string RepositoryRoot()
@@ -90,5 +129,6 @@ public sealed class OpenIdProvider : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
+        SigningKey.Dispose();
     }
 }

@@ -36,6 +36,8 @@ public sealed class SsoBrowserTests(Chromium chromium) : BrowserTest(chromium)
             ["ada-subject"] = new { email = "someone-else@example.test", email_verified = true },
             ["grace-subject"] = new { email = "grace@example.test", email_verified = true },
             ["mallory-subject"] = new { email = "linus@example.test", email_verified = false },
+            ["mfa-subject"] = new { email = "mfa@example.test", email_verified = true, amr = new[] { "pwd", "mfa" } },
+            ["new-subject"] = new { email = "new@example.test", email_verified = true },
         });
     }
 
@@ -100,37 +102,36 @@ public sealed class SsoBrowserTests(Chromium chromium) : BrowserTest(chromium)
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Your panel account is disabled");
     }
 
-    /// <summary>The sign-in page's button, then the provider's development login and consent pages.</summary>
-    private async Task SignInAtProviderAsync(IPage page, string subject)
+    [Fact]
+    public async Task TheProvidersSecondFactorIsNotTrustedUnlessConfigured()
     {
-        await page.GotoAsync("/account/login");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Example Corp SSO" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).Port == _provider.Port);
-        await page.Locator("input[name=login]").FillAsync(subject);
-        await page.Locator("input[name=password]").FillAsync("any password");
-        await page.Locator("button[type=submit]").ClickAsync();
-        // The consent page ("Continue"), until the browser is back at the panel.
-        while (true)
-        {
-            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-            if (new Uri(page.Url).Port != _provider.Port)
-            {
-                break;
-            }
-            await page.Locator("button[type=submit]").First.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).Port != _provider.Port || new Uri(url).AbsolutePath != new Uri(page.Url).AbsolutePath);
-        }
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "mfa@example.test", PanelRoles.ReadOnly);
+        await SetExternalIdAsync(user.Id, "mfa-subject");
+        var page = await NewPageAsync();
+
+        await SignInAtProviderAsync(page, "mfa-subject");
+
+        // amr says mfa, but Sso:TrustProviderMfa is off: the panel's code step still comes.
+        await page.GetByLabel("Authentication code", new() { Exact = true }).WaitForAsync();
+        Assert.Equal("/account/login/two-factor", new Uri(page.Url).AbsolutePath);
+        Assert.Equal(0, await Factory.WithDbAsync(db => db.UserSessions.CountAsync(s => s.Stage == SessionStage.SignedIn)));
     }
 
-    private async Task SetExternalIdAsync(string userId, string externalId, bool disabled = false)
+    [Fact]
+    public async Task AnUnmatchedUserIsNotCreatedWhileCreateUsersIsOff()
     {
-        await using var scope = Factory.Scope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
-        var user = (await users.FindByIdAsync(userId))!;
-        user.ExternalId = externalId;
-        user.IsDisabled = disabled;
-        Assert.True((await users.UpdateAsync(user)).Succeeded);
+        var page = await NewPageAsync();
+
+        await SignInAtProviderAsync(page, "new-subject");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You were not signed in" })).ToBeVisibleAsync();
+        Assert.Equal(0, await Factory.WithDbAsync(db => db.Users.CountAsync(u => u.Email == "new@example.test")));
     }
+
+    private Task SignInAtProviderAsync(IPage page, string subject) => SsoBrowser.SignInAtProviderAsync(page, _provider, subject);
+
+    private Task SetExternalIdAsync(string userId, string externalId, bool disabled = false) =>
+        SsoBrowser.SetExternalIdAsync(Factory, userId, externalId, disabled);
 
     public override async Task DisposeAsync()
     {

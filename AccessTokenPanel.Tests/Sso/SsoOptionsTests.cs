@@ -47,4 +47,43 @@ public sealed class SsoOptionsTests
         var error = Assert.ThrowsAny<Exception>(() => factory.Services);
         Assert.Contains("Sso:Authority", error.ToString());
     }
+
+    [Theory]
+    [InlineData("Token Policy Administrator")]
+    [InlineData("User Administrator")]
+    [InlineData("Super Administrator")]
+    public void CreatingUsersWithAnAdministratorRoleIsRefused(string role)
+    {
+        var errors = Errors(new SsoOptions { Authority = "https://login.example.com", ClientId = "panel", CreateUsers = true, NewUserRole = role });
+        Assert.Contains(errors, e => e.Contains("Sso:NewUserRole") && e.Contains("administrator role"));
+    }
+
+    [Fact]
+    public void CreatingUsersWithReadOnlyIsAllowedAndAnUnknownRoleIsRefused()
+    {
+        Assert.Empty(Errors(new SsoOptions { Authority = "https://login.example.com", ClientId = "panel", CreateUsers = true }));
+        Assert.Contains(Errors(new SsoOptions { Authority = "https://login.example.com", ClientId = "panel", CreateUsers = true, NewUserRole = "Auditor" }),
+            e => e.Contains("Sso:NewUserRole must name a role"));
+    }
+
+    [Fact]
+    public void SsoOnlyNeedsABreakGlassEmailAndSingleSignOn()
+    {
+        Assert.Contains(Errors(new SsoOptions { Authority = "https://login.example.com", ClientId = "panel", Only = true }),
+            e => e.Contains("Sso:BreakGlassEmail"));
+        Assert.Contains(Errors(new SsoOptions { Only = true, BreakGlassEmail = "root@example.test" }), e => e.Contains("need single sign-on"));
+        Assert.Empty(Errors(new SsoOptions { Authority = "https://login.example.com", ClientId = "panel", Only = true, BreakGlassEmail = "root@example.test" }));
+    }
+
+    [Fact]
+    public void TheAppRefusesToStartWhenSsoWouldCreateAdministrators()
+    {
+        using var factory = new PanelAppFactory();
+        factory.Settings["Sso:Authority"] = "https://login.example.com";
+        factory.Settings["Sso:ClientId"] = "panel";
+        factory.Settings["Sso:CreateUsers"] = "true";
+        factory.Settings["Sso:NewUserRole"] = "User Administrator";
+        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
+        Assert.Contains("Sso:NewUserRole", error.ToString());
+    }
 }

@@ -15,7 +15,8 @@ namespace AccessTokenPanel.Web.Api.Rest;
 /// wrong password, locked-out and disabled accounts refused. Used by the user-token endpoints.
 /// </summary>
 internal sealed class BasicCredentials(
-    UserManager<PanelUser> users, StepUpVerifier stepUp, DecoyPasswordCheck decoy, SignInAudit audit)
+    UserManager<PanelUser> users, StepUpVerifier stepUp, DecoyPasswordCheck decoy, SignInAudit audit,
+    Microsoft.Extensions.Options.IOptions<Authentication.Sso.SsoOptions> sso)
 {
     public const string OtpHeader = "X-OTP";
 
@@ -58,6 +59,12 @@ internal sealed class BasicCredentials(
         if (user.IsDisabled)
         {
             return (null, ApiProblems.Problem(StatusCodes.Status403Forbidden, "account-disabled", "Account disabled", "This account is disabled."));
+        }
+        if (!await Authentication.Sso.SsoSignInPolicy.MayUsePasswordAsync(sso.Value, users, user))
+        {
+            await audit.FailedAsync(user.Id, user.Email, "API password, single sign-on only", address);
+            return (null, ApiProblems.Problem(StatusCodes.Status403Forbidden, "sso-only", "Single sign-on only",
+                "Passwords are turned off here (Sso:Only): only the break-glass administrator may use one."));
         }
         if (complete)
         {

@@ -39,13 +39,62 @@ public sealed class SsoOptions : IValidatableObject
     /// </summary>
     public bool TrustProviderMfa { get; set; }
 
+    /// <summary>
+    /// A provider's user who matches no panel user becomes one at their first single sign-on, with
+    /// <see cref="NewUserRole"/> (only when the provider verified their email). Off by default.
+    /// </summary>
+    public bool CreateUsers { get; set; }
+
+    /// <summary>The role of users made by <see cref="CreateUsers"/>: never an administrator role (see <see cref="PanelRoles.IsAdministratorRole"/>).</summary>
+    public string NewUserRole { get; set; } = PanelRoles.ReadOnly;
+
+    /// <summary>
+    /// Sign-in through the provider only: the password form (and the API's password check) and
+    /// passkey sign-in refuse everyone but the break-glass Super Administrator <see cref="BreakGlassEmail"/>.
+    /// </summary>
+    public bool Only { get; set; }
+
+    /// <summary>The email of the one Super Administrator who may still sign in with password and code when <see cref="Only"/> is on.</summary>
+    public string? BreakGlassEmail { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
+
+    /// <summary>Whether <paramref name="email"/> is the break-glass administrator's (case-insensitive, as Identity's normalized emails).</summary>
+    public bool IsBreakGlass(string? email) =>
+        !string.IsNullOrWhiteSpace(BreakGlassEmail) && !string.IsNullOrWhiteSpace(email)
+        && string.Equals(email.Trim(), BreakGlassEmail.Trim(), StringComparison.OrdinalIgnoreCase);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Enabled)
         {
+            if (CreateUsers || Only)
+            {
+                yield return new ValidationResult("Sso:CreateUsers and Sso:Only need single sign-on: set Sso:Authority and Sso:ClientId.",
+                    [CreateUsers ? nameof(CreateUsers) : nameof(Only)]);
+            }
             yield break;
+        }
+        if (CreateUsers)
+        {
+            if (PanelRoles.Find(NewUserRole) is not { } role)
+            {
+                yield return new ValidationResult(
+                    $"Sso:NewUserRole must name a role ({string.Join(", ", PanelRoles.All.Select(r => r.Name))}); got '{NewUserRole}'.",
+                    [nameof(NewUserRole)]);
+            }
+            else if (PanelRoles.IsAdministratorRole(role))
+            {
+                yield return new ValidationResult(
+                    $"Sso:NewUserRole '{NewUserRole}' is an administrator role (it holds permissions beyond {PanelRoles.ReadOnly}'s): users created by single sign-on may only get {string.Join(" or ", PanelRoles.All.Where(r => !PanelRoles.IsAdministratorRole(r)).Select(r => r.Name))}.",
+                    [nameof(NewUserRole)]);
+            }
+        }
+        if (Only && (string.IsNullOrWhiteSpace(BreakGlassEmail) || !BreakGlassEmail.Contains('@', StringComparison.Ordinal)))
+        {
+            yield return new ValidationResult(
+                "Sso:Only needs Sso:BreakGlassEmail, the email of a Super Administrator who can still sign in with password and code when the provider is down.",
+                [nameof(BreakGlassEmail)]);
         }
         if (!Uri.TryCreate(Authority!.Trim(), UriKind.Absolute, out var authority)
             || !(authority.Scheme == Uri.UriSchemeHttps || (authority.Scheme == Uri.UriSchemeHttp && authority.IsLoopback))

@@ -17,6 +17,7 @@ internal static class SsoSetup
     {
         services.AddOptions<SsoOptions>().BindConfiguration(SsoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<SsoSignIn>();
+        services.AddScoped<SsoLogout>();
         var sso = configuration.GetSection(SsoOptions.Section).Get<SsoOptions>() ?? new SsoOptions();
         if (!sso.Enabled)
         {
@@ -72,4 +73,10 @@ public static class SsoPaths
     public const string Start = "/account/sso/start";
     public const string Complete = "/account/sso/complete";
     public const string Refused = "/account/sso/refused";
+
+    /// <summary>POST from the OpenID Provider: OpenID Connect Back-Channel Logout 1.0 (register it as the client's backchannel_logout_uri).</summary>
+    public const string BackChannelLogout = "/account/sso/backchannel-logout";
+
+    /// <summary>GET in the provider's frame: OpenID Connect Front-Channel Logout 1.0 with iss and sid (frontchannel_logout_uri).</summary>
+    public const string FrontChannelLogout = "/account/sso/frontchannel-logout";
 }

@@ -51,7 +51,13 @@ internal sealed class SsoSignIn(
         }
         var subject = principal.FindFirstValue("sub");
         var email = principal.FindFirstValue("email");
-        var found = await match.FindAsync(subject, email, principal.FindFirstValue("email_verified") is "true" or "True");
+        var emailVerified = principal.FindFirstValue("email_verified") is "true" or "True";
+        var found = await match.FindAsync(subject, email, emailVerified);
+        if (found.Refusal == SingleSignOnRefusal.NoMatch && options.Value.CreateUsers && !string.IsNullOrEmpty(subject))
+        {
+            found = await match.CreateAsync(subject, email, emailVerified, principal.FindFirstValue("name"), options.Value.NewUserRole,
+                $"from {address}");
+        }
         if (found.Refusal != SingleSignOnRefusal.None || found.User is not { } user)
         {
             await audit.FailedAsync(found.User?.Id, email ?? subject, "single sign-on", address);
@@ -71,14 +77,39 @@ internal sealed class SsoSignIn(
             var step = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
             step.AddClaim(new Claim(ClaimTypes.Name, user.Id));
             step.AddClaim(new Claim(ClaimTypes.AuthenticationMethod, SsoOptions.Scheme));
+            // Carried to the session the code step starts, for the provider's logout.
+            AddProviderClaims(step, subject, principal.FindFirstValue("sid"));
             await http.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(step));
             return TypedResults.LocalRedirect(AccountPaths.WithReturnUrl(AccountPaths.LoginWithAuthenticator, AccountPaths.LocalOrHome(returnUrl)));
         }
         http.Items[SessionCookies.SignInMethodKey] = enrolled ? SignInMethods.SsoWithProviderMfa : SignInMethods.Sso;
+        http.Items[SessionCookies.ProviderSessionKey] = new ProviderSession(subject, principal.FindFirstValue("sid"));
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(ClaimTypes.AuthenticationMethod, SsoOptions.Scheme)]);
         // Without an authenticator the panel's policies send the user to enrollment first.
         return TypedResults.LocalRedirect(enrolled ? AccountPaths.LocalOrHome(returnUrl) : AccountPaths.EnrollAuthenticator);
     }
+
+    /// <summary>The provider's subject and session id on the code step's cookie (see <see cref="ProviderSessionOf"/>).</summary>
+    private static void AddProviderClaims(ClaimsIdentity identity, string? subject, string? sessionId)
+    {
+        if (!string.IsNullOrEmpty(subject))
+        {
+            identity.AddClaim(new Claim(ProviderSubjectClaim, subject));
+        }
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            identity.AddClaim(new Claim(ProviderSessionIdClaim, sessionId));
+        }
+    }
+
+    private const string ProviderSubjectClaim = "atp:sso-sub";
+    private const string ProviderSessionIdClaim = "atp:sso-sid";
+
+    /// <summary>The provider's subject and session id that the code step's cookie carries after single sign-on, or null.</summary>
+    public static ProviderSession? ProviderSessionOf(ClaimsPrincipal? twoFactor) =>
+        twoFactor?.FindFirstValue(ClaimTypes.AuthenticationMethod) == SsoOptions.Scheme
+            ? new ProviderSession(twoFactor.FindFirstValue(ProviderSubjectClaim), twoFactor.FindFirstValue(ProviderSessionIdClaim))
+            : null;
 
     private static IResult Refuse(string reason) => TypedResults.LocalRedirect($"{SsoPaths.Refused}?reason={reason}");
 }

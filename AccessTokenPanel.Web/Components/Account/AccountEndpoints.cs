@@ -24,6 +24,7 @@ internal static class AccountEndpoints
         endpoints.MapPost(AccountPaths.EndUserSessions, EndUserSessionsAsync).RequireAuthorization(Permission.UsersWrite).Performs(Operations.EndSessions);
         endpoints.MapPasskeyEndpoints();
         Authentication.Sso.SsoSignIn.MapSsoEndpoints(endpoints);
+        Authentication.Sso.SsoLogout.MapSsoLogoutEndpoints(endpoints);
         return endpoints;
     }
 

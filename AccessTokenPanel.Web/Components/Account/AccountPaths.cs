@@ -23,6 +23,12 @@ public static class AccountPaths
     /// <summary>POST (from the page's script): the options for the browser's "sign in with a passkey" dialog.</summary>
     public const string PasskeyRequestOptions = "/account/passkeys/request-options";
 
+    /// <summary>POST (from an admin screen's script): the options for a step-up with one of the signed-in user's passkeys.</summary>
+    public const string PasskeyStepUpOptions = "/account/passkeys/step-up-options";
+
+    /// <summary>POST (JSON, from an admin screen's script): the browser's passkey answer, verified into a one-time step-up proof.</summary>
+    public const string PasskeyStepUp = "/account/passkeys/step-up";
+
     /// <summary>The return URL when it stays on this site, otherwise the home page (no open redirect).</summary>
     public static string LocalOrHome(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal)

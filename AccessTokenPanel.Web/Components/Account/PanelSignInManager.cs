@@ -4,6 +4,7 @@ using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Hosting;
+using AccessTokenPanel.Web.Authentication.Sso;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,8 @@ public sealed class PanelSignInManager(
     TimeProvider time,
     SignInAudit audit,
     DecoyPasswordCheck decoy,
-    PasskeyAccounts passkeys)
+    PasskeyAccounts passkeys,
+    IOptions<SsoOptions> sso)
     : SignInManager<PanelUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private string? Address => ClientAddress.TextOf(Context);
@@ -50,7 +52,8 @@ public sealed class PanelSignInManager(
             // The same work as a wrong password for a real account, so the answer's timing tells nothing.
             decoy.Spend(password);
             await audit.FailedAsync(null, userName, "password", Address);
-            return SignInResult.Failed;
+            // Under Sso:Only every refusal reads the same, so the answer does not tell who has an account.
+            return sso.Value is { Enabled: true, Only: true } ? SignInResult.NotAllowed : SignInResult.Failed;
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
     }
@@ -58,6 +61,13 @@ public sealed class PanelSignInManager(
     public override async Task<SignInResult> CheckPasswordSignInAsync(PanelUser user, string password, bool lockoutOnFailure)
     {
         var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        if (!await SsoSignInPolicy.MayUsePasswordAsync(sso.Value, UserManager, user))
+        {
+            // Sso:Only: the same work as a real check, so the answer's timing tells nothing.
+            decoy.Spend(password);
+            await audit.FailedAsync(user.Id, user.Email ?? user.UserName, "password, single sign-on only", Address);
+            return SignInResult.NotAllowed;
+        }
         SignInResult result;
         // Only someone who knows the password learns that the account is disabled.
         if (user.IsDisabled && !await UserManager.CheckPasswordAsync(user, password))
@@ -107,6 +117,11 @@ public sealed class PanelSignInManager(
         {
             await AuditFailureAsync(user, "passkey", refused, wasLockedOut);
             return refused;
+        }
+        if (!await SsoSignInPolicy.MayUsePasswordAsync(sso.Value, UserManager, user))
+        {
+            await audit.FailedAsync(user.Id, user.Email ?? user.UserName, "passkey, single sign-on only", Address);
+            return SignInResult.NotAllowed;
         }
         if (!assertion.Passkey.IsUserVerified || !await PanelClaims.HasEnrolledAsync(UserManager, user))
         {
@@ -165,6 +180,12 @@ public sealed class PanelSignInManager(
             return SignInResult.Failed;
         }
         var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        // After single sign-on the step's cookie carries the provider's subject and session: the
+        // session about to start records them (the provider's logout ends it by either).
+        if (SsoSignIn.ProviderSessionOf((await Context.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme)).Principal) is { } provider)
+        {
+            Context.Items[SessionCookies.ProviderSessionKey] = provider;
+        }
         var result = await signIn();
         if (!result.Succeeded)
         {

@@ -22,6 +22,9 @@ public static class SessionCookies
     /// <summary>HttpContext item: how the sign-in being completed proved the user (a <see cref="SignInMethods"/> value).</summary>
     public const string SignInMethodKey = "atp:sign-in-method";
 
+    /// <summary>HttpContext item: the OpenID Provider's subject and session (a <see cref="ProviderSession"/>) of a single sign-on being completed.</summary>
+    public const string ProviderSessionKey = "atp:provider-session";
+
     public static string? SessionIdOf(ClaimsPrincipal? principal) => principal?.FindFirstValue(SessionIdClaim);
 
     /// <summary>
@@ -58,7 +61,8 @@ public static class SessionCookies
                 : method == SignInMethods.PasswordAndCode ? SignInMethods.SsoAndCode
                 : method;
         }
-        identity.AddClaim(new Claim(SessionIdClaim, await sessions.StartAsync(userId, SessionStage.SignedIn, address, method)));
+        var provider = context.HttpContext.Items[ProviderSessionKey] as ProviderSession;
+        identity.AddClaim(new Claim(SessionIdClaim, await sessions.StartAsync(userId, SessionStage.SignedIn, address, method, provider)));
         await services.GetRequiredService<SignInAudit>().SignedInAsync(userId, context.Principal.FindFirstValue(ClaimTypes.Name), address, method);
     }
 

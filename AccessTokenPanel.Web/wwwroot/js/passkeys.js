@@ -63,3 +63,46 @@
         HTMLFormElement.prototype.submit.call(form);
     });
 })();
+
+// Step-up with a passkey on the interactive admin screens (Generate, Rotate, allowed addresses): the
+// screen calls this through JS interop; it asks for options bound to the signed-in user's passkeys,
+// lets the browser use one, and posts the answer for the server to verify. The server answers with a
+// one-time proof that the screen hands to the operation; failures come back as { error }.
+window.accessTokenPanelPasskeys = {
+    async stepUp(optionsUrl, verifyUrl) {
+        if (typeof window.PublicKeyCredential !== 'function' || typeof PublicKeyCredential.parseRequestOptionsFromJSON !== 'function') {
+            return { error: 'This browser cannot use passkeys. Enter the code from your authenticator app.' };
+        }
+        async function detail(response) {
+            try {
+                const problem = await response.json();
+                return problem.detail || problem.title || `The server refused (${response.status}).`;
+            } catch {
+                return `The server refused (${response.status}).`;
+            }
+        }
+        try {
+            const optionsResponse = await fetch(optionsUrl, { method: 'POST', credentials: 'same-origin', headers: { 'Accept': 'application/json' } });
+            if (!optionsResponse.ok) {
+                return { error: await detail(optionsResponse) };
+            }
+            const options = PublicKeyCredential.parseRequestOptionsFromJSON(await optionsResponse.json());
+            const credential = await navigator.credentials.get({ publicKey: options });
+            const verifyResponse = await fetch(verifyUrl, {
+                method: 'POST', credentials: 'same-origin',
+                headers: { 'Accept': 'application/json', 'Content-Type': 'application/json' },
+                body: JSON.stringify(credential),
+            });
+            if (!verifyResponse.ok) {
+                return { error: await detail(verifyResponse) };
+            }
+            return { proof: (await verifyResponse.json()).proof };
+        } catch (error) {
+            return {
+                error: error.name === 'NotAllowedError' || error.name === 'AbortError'
+                    ? 'The passkey dialog was closed or timed out, or no passkey was chosen.'
+                    : error.message,
+            };
+        }
+    },
+};

@@ -52,7 +52,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
     public async Task<GenerateTokenOutcome> HandleAsync(Actor actor, GenerateTokenInput input, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string>(await ValidateAsync(actor, input, cancellationToken), StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(input.Code))
+        if (string.IsNullOrWhiteSpace(input.Code) && string.IsNullOrEmpty(input.PasskeyProof))
         {
             errors[CodeField] = StepUpErrors.Required.Message;
         }
@@ -61,7 +61,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
             // The code is not checked (so not used up) while other fields need fixing.
             return new(null, null, errors);
         }
-        var result = await issuer.IssueAsync(actor with { StepUpCode = input.Code }, ToRequest(actor, input, errors), cancellationToken);
+        var result = await issuer.IssueAsync(actor.WithStepUp(new StepUpAnswer(input.Code, input.PasskeyProof)), ToRequest(actor, input, errors), cancellationToken);
         if (result.IsPending)
         {
             return new(null, null, errors, result.Request);

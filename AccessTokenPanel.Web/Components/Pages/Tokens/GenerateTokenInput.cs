@@ -29,4 +29,7 @@ public sealed class GenerateTokenInput
 
     /// <summary>The step-up code; never rendered back.</summary>
     public string? Code { get; set; }
+
+    /// <summary>A verified passkey's one-time proof, instead of <see cref="Code"/> ("Use a passkey").</summary>
+    public string? PasskeyProof { get; set; }
 }

@@ -30,9 +30,9 @@ public sealed class RotateTokenHandler(TokenRotator rotator, AllowedAddressesEdi
     /// <summary>Errors about the token itself (already rotated, deleted meanwhile).</summary>
     public const string FormField = "";
 
-    public async Task<RotateTokenOutcome> HandleAsync(Actor actor, Guid tokenId, int overlapMinutes, string? code, CancellationToken cancellationToken = default)
+    public async Task<RotateTokenOutcome> HandleAsync(Actor actor, Guid tokenId, int overlapMinutes, StepUpAnswer? stepUp, CancellationToken cancellationToken = default)
     {
-        var result = await rotator.RotateAsync(actor with { StepUpCode = code }, tokenId, overlapMinutes, cancellationToken);
+        var result = await rotator.RotateAsync(actor.WithStepUp(stepUp), tokenId, overlapMinutes, cancellationToken);
         return result.Succeeded
             ? new(result.NewToken, result.Secret, result.OldToken, new Dictionary<string, string>())
             : Failed(result);
@@ -40,12 +40,12 @@ public sealed class RotateTokenHandler(TokenRotator rotator, AllowedAddressesEdi
 
     /// <summary>
     /// Saves the typed list (one entry per line, or separated by commas); empty allows every address.
-    /// <paramref name="code"/>: the authentication code, needed only when the list grows or goes.
+    /// <paramref name="stepUp"/>: the authentication code or a passkey's proof, needed only when the list grows or goes.
     /// </summary>
-    public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Actor actor, Guid tokenId, string? typed, string? code = null,
+    public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Actor actor, Guid tokenId, string? typed, StepUpAnswer? stepUp = null,
         CancellationToken cancellationToken = default)
     {
-        var result = await addresses.SetAsync(actor with { StepUpCode = code }, tokenId, AddressAllowlist.Split(typed), cancellationToken);
+        var result = await addresses.SetAsync(actor.WithStepUp(stepUp), tokenId, AddressAllowlist.Split(typed), cancellationToken);
         return result.Succeeded
             ? new(result.Token, null)
             : new(null, string.Join(" ", result.Errors.Select(e => e.Message)), result.Outcome == AllowedAddressesOutcome.StepUpFailed);

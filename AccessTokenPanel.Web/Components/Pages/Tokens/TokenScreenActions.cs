@@ -132,7 +132,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
 
     /// <summary>Rotates a token (the rotator checks ownership, or the revoke-all permission and rank) after the step-up code.</summary>
     [Performs("tokens.rotate")]
-    public async Task<RotateTokenOutcome> RotateAsync(Guid tokenId, int overlapMinutes, string? code, CancellationToken cancellationToken = default)
+    public async Task<RotateTokenOutcome> RotateAsync(Guid tokenId, int overlapMinutes, StepUpAnswer? stepUp, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
@@ -141,15 +141,15 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
             return new(null, null, null, new Dictionary<string, string> { [RotateTokenHandler.FormField] = SignedOutMessage });
         }
         return await scope.ServiceProvider.GetRequiredService<RotateTokenHandler>()
-            .HandleAsync(actor.Actor, tokenId, overlapMinutes, code, cancellationToken);
+            .HandleAsync(actor.Actor, tokenId, overlapMinutes, stepUp, cancellationToken);
     }
 
     /// <summary>
     /// Replaces a token's allowed client addresses (the editor checks ownership, or the revoke-all
-    /// permission and rank); <paramref name="code"/> is needed when the list grows or goes.
+    /// permission and rank); <paramref name="stepUp"/> (a code or a passkey's proof) is needed when the list grows or goes.
     /// </summary>
     [Performs("tokens.set-allowed-addresses")]
-    public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Guid tokenId, string? typed, string? code = null,
+    public async Task<AllowedAddressesSaveOutcome> SetAllowedAddressesAsync(Guid tokenId, string? typed, StepUpAnswer? stepUp = null,
         CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -159,7 +159,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
             return new(null, SignedOutMessage);
         }
         return await scope.ServiceProvider.GetRequiredService<RotateTokenHandler>()
-            .SetAllowedAddressesAsync(actor.Actor, tokenId, typed, code, cancellationToken);
+            .SetAllowedAddressesAsync(actor.Actor, tokenId, typed, stepUp, cancellationToken);
     }
 
     /// <summary>Revokes one token if <paramref name="typed"/> is "yes"; the revoker checks ownership or the revoke-all permission.</summary>

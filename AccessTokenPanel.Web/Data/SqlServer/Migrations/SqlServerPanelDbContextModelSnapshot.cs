@@ -378,6 +378,40 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("PasskeyLastUses", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Passkeys.PasskeyStepUp", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ChallengeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChallengeHash")
+                        .IsUnique();
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PasskeyStepUps", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Policies.TokenPolicy", b =>
                 {
                     b.Property<string>("ApiType")
@@ -451,6 +485,14 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("ProviderSessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("ProviderSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
                     b.Property<string>("SignInMethod")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
@@ -466,6 +508,10 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .HasColumnType("nvarchar(450)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProviderSessionId");
+
+                    b.HasIndex("ProviderSubject");
 
                     b.HasIndex("UserId", "EndedAt");
 
@@ -1000,6 +1046,15 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Passkeys.PasskeyLastUse", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Passkeys.PasskeyStepUp", b =>
                 {
                     b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
                         .WithMany()

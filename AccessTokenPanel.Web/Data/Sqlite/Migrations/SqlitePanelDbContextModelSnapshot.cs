@@ -370,6 +370,40 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("PasskeyLastUses", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Passkeys.PasskeyStepUp", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChallengeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChallengeHash")
+                        .IsUnique();
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PasskeyStepUps", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Policies.TokenPolicy", b =>
                 {
                     b.Property<string>("ApiType")
@@ -443,6 +477,14 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProviderSessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SignInMethod")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -458,6 +500,10 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProviderSessionId");
+
+                    b.HasIndex("ProviderSubject");
 
                     b.HasIndex("UserId", "EndedAt");
 
@@ -984,6 +1030,15 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Passkeys.PasskeyLastUse", b =>
+                {
+                    b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Passkeys.PasskeyStepUp", b =>
                 {
                     b.HasOne("AccessTokenPanel.Domain.Users.PanelUser", null)
                         .WithMany()

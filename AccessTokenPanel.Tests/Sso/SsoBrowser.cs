@@ -1,0 +1,43 @@
+using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace AccessTokenPanel.Tests.Sso;
+
+/// <summary>What the single sign-on browser tests do as a person would.</summary>
+internal static class SsoBrowser
+{
+    /// <summary>The sign-in page's button, then the provider's development login and consent pages.</summary>
+    public static async Task SignInAtProviderAsync(IPage page, OpenIdProvider provider, string subject, string displayName = "Example Corp SSO")
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in with {displayName}" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).Port == provider.Port);
+        await page.Locator("input[name=login]").FillAsync(subject);
+        await page.Locator("input[name=password]").FillAsync("any password");
+        await page.Locator("button[type=submit]").ClickAsync();
+        // The consent page ("Continue"), until the browser is back at the panel.
+        while (true)
+        {
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+            if (new Uri(page.Url).Port != provider.Port)
+            {
+                break;
+            }
+            await page.Locator("button[type=submit]").First.ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).Port != provider.Port || new Uri(url).AbsolutePath != new Uri(page.Url).AbsolutePath);
+        }
+    }
+
+    public static async Task SetExternalIdAsync(PanelAppFactory factory, string userId, string externalId, bool disabled = false)
+    {
+        await using var scope = factory.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
+        var user = (await users.FindByIdAsync(userId))!;
+        user.ExternalId = externalId;
+        user.IsDisabled = disabled;
+        Assert.True((await users.UpdateAsync(user)).Succeeded);
+    }
+}
