@@ -58,10 +58,13 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration a test class wants (e.g. <c>["Panel:Something"] = "x"</c>).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
-    /// <summary>Serves on a real loopback port (for Chromium) and returns the base address.</summary>
-    public Uri StartKestrel()
+    /// <summary>Serves on a free loopback port (for Chromium) and returns the base address.</summary>
+    public Uri StartKestrel() => StartKestrel(0);
+
+    /// <summary>Serves on loopback port <paramref name="port"/> (an instance restarted where the balancer expects it).</summary>
+    public Uri StartKestrel(int port)
     {
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         return ClientOptions.BaseAddress;
     }
