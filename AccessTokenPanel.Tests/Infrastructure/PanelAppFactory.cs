@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
@@ -68,6 +69,18 @@ public class PanelAppFactory : WebApplicationFactory<Program>
         StartServer();
         return ClientOptions.BaseAddress;
     }
+
+    private IHost? _host;
+
+    /// <summary>
+    /// What SIGTERM does to the real process: the host's graceful stop (drain, requests in flight,
+    /// hosted services' last work). <paramref name="hurry"/> plays the shutdown deadline passing.
+    /// The services stay readable until the factory is disposed.
+    /// </summary>
+    public Task StopAsync(CancellationToken hurry = default) =>
+        (_host ?? throw new InvalidOperationException("Not started.")).StopAsync(hurry);
+
+    protected override IHost CreateHost(IHostBuilder builder) => _host = base.CreateHost(builder);
 
     /// <summary>A scope on the app's services, e.g. to read the database the app wrote.</summary>
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AccessTokenPanel.Tests.Api;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Hosting;
-using Microsoft.Extensions.Hosting;
 
 namespace AccessTokenPanel.Tests.ScaleOut;
 
@@ -111,18 +110,11 @@ public sealed class PanelCluster : IAsyncLifetime
             Settings["Api:TokenUsage:FlushInterval"] = "01:00:00";
         }
 
-        private IHost? _host;
-
         public int Index { get; }
         public Uri Address { get; private set; } = null!;
 
         public new Uri StartKestrel() => Address = base.StartKestrel();
 
         public new Uri StartKestrel(int port) => Address = base.StartKestrel(port);
-
-        /// <summary>What SIGTERM does to the real process: the host's graceful stop (its shutdown timeout applies).</summary>
-        public Task StopAsync() => (_host ?? throw new InvalidOperationException("Not started.")).StopAsync();
-
-        protected override IHost CreateHost(IHostBuilder builder) => _host = base.CreateHost(builder);
     }
 }
