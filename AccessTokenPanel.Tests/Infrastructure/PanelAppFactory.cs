@@ -73,12 +73,28 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     private IHost? _host;
 
     /// <summary>
-    /// What SIGTERM does to the real process: the host's graceful stop (drain, requests in flight,
-    /// hosted services' last work). <paramref name="hurry"/> plays the shutdown deadline passing.
-    /// The services stay readable until the factory is disposed.
+    /// What SIGTERM does to the real process: the app is asked to stop, and its own <c>app.Run()</c>
+    /// (Program.cs runs under the factory) stops the host gracefully (drain, requests in flight,
+    /// hosted services' last work) and then disposes it: returns once it stopped. With
+    /// <paramref name="hurry"/> the test stops the host itself, and cancelling it plays the
+    /// shutdown deadline passing. Either way the app's services may be gone afterwards.
     /// </summary>
-    public Task StopAsync(CancellationToken hurry = default) =>
-        (_host ?? throw new InvalidOperationException("Not started.")).StopAsync(hurry);
+    public async Task StopAsync(CancellationToken hurry = default)
+    {
+        var host = _host ?? throw new InvalidOperationException("Not started.");
+        if (hurry.CanBeCanceled)
+        {
+            await host.StopAsync(hurry);
+            return;
+        }
+        // Not host.StopAsync() here: app.Run() would wake up, stop it too and dispose it while our
+        // stop still flushes. ApplicationStopped is raised after every hosted service stopped.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = lifetime.ApplicationStopped.Register(() => stopped.TrySetResult());
+        lifetime.StopApplication();
+        await stopped.Task.WaitAsync(TimeSpan.FromMinutes(1));
+    }
 
     protected override IHost CreateHost(IHostBuilder builder) => _host = base.CreateHost(builder);
 
