@@ -31,6 +31,7 @@ builder.Services.AddPanelDataProtection();
 builder.Services.AddPanelIdentity();
 builder.Services.AddPanelSso(builder.Configuration);
 builder.Services.AddPublicOrigin();
+builder.Services.AddGracefulShutdown();
 builder.Services.AddProblemDetails();
 builder.Services.AddPanelUi(builder.Configuration, builder.Environment);
 builder.Services.AddPanelApis();

@@ -30,8 +30,12 @@ public sealed partial class Nginx : IAsyncDisposable
     {
         var port = LocalServer.FreePort();
         var site = File.ReadAllText(DeployConfigPath());
-        var servers = string.Concat(instances.Select(i => $"    server 127.0.0.1:{i.Port};\n"));
-        site = UpstreamServers().Replace(site, m => m.Groups[1].Value + servers);
+        // Each upstream keeps its header and the parameters of its server lines (max_fails=...).
+        site = UpstreamServers().Replace(site, m =>
+        {
+            var parameters = ServerParameters().Match(m.Value).Groups[1].Value;
+            return m.Groups[1].Value + string.Concat(instances.Select(i => $"    server 127.0.0.1:{i.Port}{parameters};\n"));
+        });
         site = ListenLine().Replace(site, $"listen 127.0.0.1:{port};");
         return StartSiteAsync(site, new Uri($"http://127.0.0.1:{port}/"));
     }
@@ -105,6 +109,10 @@ public sealed partial class Nginx : IAsyncDisposable
     // The upstream's server lines (kept: the block header and directives such as ip_hash).
     [GeneratedRegex(@"(upstream \w+ \{\n(?:\s*(?:ip_hash|least_conn);\n)?)(?:\s*server [^\n]+;\n)+")]
     private static partial Regex UpstreamServers();
+
+    // What follows the address on a server line, e.g. " max_fails=1 fail_timeout=1s".
+    [GeneratedRegex(@"server \S+?((?: \w+(?:=\S+)?)*);")]
+    private static partial Regex ServerParameters();
 
     [GeneratedRegex(@"listen \d+;")]
     private static partial Regex ListenLine();

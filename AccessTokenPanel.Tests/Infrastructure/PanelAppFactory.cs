@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AccessTokenPanel.Tests.Infrastructure;
@@ -58,13 +59,44 @@ public class PanelAppFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration a test class wants (e.g. <c>["Panel:Something"] = "x"</c>).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
-    /// <summary>Serves on a real loopback port (for Chromium) and returns the base address.</summary>
-    public Uri StartKestrel()
+    /// <summary>Serves on a free loopback port (for Chromium) and returns the base address.</summary>
+    public Uri StartKestrel() => StartKestrel(0);
+
+    /// <summary>Serves on loopback port <paramref name="port"/> (an instance restarted where the balancer expects it).</summary>
+    public Uri StartKestrel(int port)
     {
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         return ClientOptions.BaseAddress;
     }
+
+    private IHost? _host;
+
+    /// <summary>
+    /// What SIGTERM does to the real process: the app is asked to stop, and its own <c>app.Run()</c>
+    /// (Program.cs runs under the factory) stops the host gracefully (drain, requests in flight,
+    /// hosted services' last work) and then disposes it: returns once it stopped. With
+    /// <paramref name="hurry"/> the test stops the host itself, and cancelling it plays the
+    /// shutdown deadline passing. Either way the app's services may be gone afterwards.
+    /// </summary>
+    public async Task StopAsync(CancellationToken hurry = default)
+    {
+        var host = _host ?? throw new InvalidOperationException("Not started.");
+        if (hurry.CanBeCanceled)
+        {
+            await host.StopAsync(hurry);
+            return;
+        }
+        // Not host.StopAsync() here: app.Run() would wake up, stop it too and dispose it while our
+        // stop still flushes. ApplicationStopped is raised after every hosted service stopped.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = lifetime.ApplicationStopped.Register(() => stopped.TrySetResult());
+        lifetime.StopApplication();
+        await stopped.Task.WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder) => _host = base.CreateHost(builder);
 
     /// <summary>A scope on the app's services, e.g. to read the database the app wrote.</summary>
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();

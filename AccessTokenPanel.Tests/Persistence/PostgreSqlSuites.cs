@@ -106,3 +106,6 @@ public sealed class ScimQueryOnPostgreSqlTests(PostgreSqlApiAppFactory app)
 
 [PostgreSqlCases]
 public sealed class ExternalIdUniquenessOnPostgreSqlTests() : AccessTokenPanel.Tests.Users.ExternalIdUniquenessTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class OverPolicyCountOnPostgreSqlTests() : ServiceAccounts.OverPolicyCountTests(DatabaseProvider.PostgreSql);

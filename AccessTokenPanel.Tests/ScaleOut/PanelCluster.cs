@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AccessTokenPanel.Tests.Api;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Hosting;
@@ -12,7 +13,9 @@ public sealed class PanelCluster : IAsyncLifetime
 {
     public const int Size = 3;
 
-    public IReadOnlyList<Instance> Instances { get; private set; } = [];
+    private readonly List<Instance> _instances = [];
+
+    public IReadOnlyList<Instance> Instances => _instances;
     public Nginx Balancer { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
 
@@ -23,7 +26,7 @@ public sealed class PanelCluster : IAsyncLifetime
     {
         // Empty: the instances themselves must migrate it, all at once.
         ConnectionString = PostgreSqlTestServer.CreateDatabase(migrated: false);
-        Instances = Enumerable.Range(0, Size).Select(i => new Instance(ConnectionString, i)).ToList();
+        _instances.AddRange(Enumerable.Range(0, Size).Select(i => new Instance(ConnectionString, i)));
         var starts = Instances.Select(instance => Task.Run(instance.StartKestrel)).ToList();
         try
         {
@@ -47,6 +50,39 @@ public sealed class PanelCluster : IAsyncLifetime
         {
             instance.Time.Advance(by);
         }
+    }
+
+    /// <summary>
+    /// Restarts instance <paramref name="index"/> as an operator would: stops its host gracefully
+    /// (as on SIGTERM), then starts a new one on the same port and database, with the cluster's
+    /// clock, and returns once it serves. <paramref name="whileStopping"/> runs once the stop began.
+    /// </summary>
+    /// <returns>How long the graceful stop took.</returns>
+    public async Task<TimeSpan> RestartAsync(int index, Func<Instance, Task>? whileStopping = null)
+    {
+        var old = _instances[index];
+        var started = Stopwatch.GetTimestamp();
+        var stopping = old.StopAsync();
+        if (whileStopping is not null)
+        {
+            await whileStopping(old);
+        }
+        await stopping;
+        var stopped = Stopwatch.GetElapsedTime(started);
+
+        var next = new Instance(ConnectionString, index);
+        next.Time.SetUtcNow(old.Time.GetUtcNow());
+        next.StartKestrel(old.Address.Port);
+        _instances[index] = next;
+        await old.DisposeAsync();
+        // What the README's procedure waits for before the next instance: ready, at its address.
+        using var http = new HttpClient { BaseAddress = next.Address };
+        var ready = await http.GetAsync("/healthz/ready");
+        if (!ready.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Restarted instance {index} at {next.Address} is not ready: {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}");
+        }
+        return stopped;
     }
 
     public async Task DisposeAsync()
@@ -78,5 +114,7 @@ public sealed class PanelCluster : IAsyncLifetime
         public Uri Address { get; private set; } = null!;
 
         public new Uri StartKestrel() => Address = base.StartKestrel();
+
+        public new Uri StartKestrel(int port) => Address = base.StartKestrel(port);
     }
 }

@@ -46,10 +46,16 @@ public sealed class TokenUsageFlusher(
         }
     }
 
+    /// <summary>How long the last flush at shutdown may take.</summary>
+    public static readonly TimeSpan FinalFlushBudget = TimeSpan.FromSeconds(10);
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
+        // The server stopped before this (requests are done), so nothing is counted after it. Not
+        // on the host's deadline: slow requests may have spent it, and these counts live nowhere else.
+        using var budget = new CancellationTokenSource(FinalFlushBudget);
+        await FlushAsync(budget.Token);
     }
 
     public async Task FlushAsync(CancellationToken cancellationToken = default)

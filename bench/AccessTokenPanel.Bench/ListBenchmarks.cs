@@ -1,10 +1,18 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using AccessTokenPanel.Domain.Audit;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Policies;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Components.Account;
+using AccessTokenPanel.Web.Components.Pages.Overview;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +21,9 @@ namespace AccessTokenPanel.Bench;
 /// <summary>
 /// Server time per page with 100,000 tokens, 2,000 users and 100,000 audit entries: the access
 /// tokens page's reader (own tokens and the inventory), the query of GET /api/v1/tokens, and the
-/// audit log's keyset pages. Each case runs 5 times to warm up, then 40 times timed.
+/// audit log's keyset pages, and the Overview as an inventory holder (with 30 days of usage history
+/// for 3,000 tokens and a REST policy that leaves tokens over it). Each case runs 5 times to warm up,
+/// then 40 times timed.
 /// </summary>
 internal static class ListBenchmarks
 {
@@ -21,6 +31,7 @@ internal static class ListBenchmarks
     private const int Tokens = 100_000;
     private const int AuditEntries = 100_000;
     private const int Runs = 40;
+    private const int TokensWithUsage = 3_000;
 
     public static async Task<int> RunAsync(string provider, string? connection)
     {
@@ -29,7 +40,8 @@ internal static class ListBenchmarks
         var now = DateTime.UtcNow;
         var sw = Stopwatch.StartNew();
         var (someOwner, someEmail, middle) = await SeedAsync(app.Services, now);
-        Console.WriteLine($"seeded {Users} users, {Tokens} tokens, {AuditEntries} audit entries on {provider} in {sw.Elapsed.TotalSeconds:F1} s");
+        var inventoryHolder = await SeedInventoryHolderAsync(app.Services, now);
+        Console.WriteLine($"seeded {Users} users, {Tokens} tokens, {AuditEntries} audit entries, {TokensWithUsage} tokens' usage on {provider} in {sw.Elapsed.TotalSeconds:F1} s");
 
         var cases = new (string Name, Func<IServiceProvider, Task<int>> Run)[]
         {
@@ -47,6 +59,15 @@ internal static class ListBenchmarks
             ("audit: newest page", async sp => (await sp.GetRequiredService<AuditLogReader>().ReadAsync(null, null, null)).Rows.Count),
             ("audit: page from the middle (keyset)", async sp => (await sp.GetRequiredService<AuditLogReader>().ReadAsync(null, middle, null)).Rows.Count),
             ("audit: action filter, page 1", async sp => (await sp.GetRequiredService<AuditLogReader>().ReadAsync(AuditActions.TokenRevoked, null, null)).Rows.Count),
+            // As a circuit runs it: the signed-in inventory holder re-checked, then every figure.
+            ("overview: inventory holder (estate)", async sp =>
+            {
+                ((IHostEnvironmentAuthenticationStateProvider)sp.GetRequiredService<AuthenticationStateProvider>())
+                    .SetAuthenticationState(Task.FromResult(new AuthenticationState(inventoryHolder)));
+                var view = await sp.GetRequiredService<OverviewReader>().ReadAsync()
+                    ?? throw new InvalidOperationException("The inventory holder was refused the Overview.");
+                return view.Estate is { OverPolicy: > 0 } estate ? estate.ActiveByApi.Values.Sum() : throw new InvalidOperationException("No estate figures.");
+            }),
         };
 
         var worstP99 = 0.0;
@@ -138,6 +159,62 @@ internal static class ListBenchmarks
         await db.Database.ExecuteSqlRawAsync("ANALYZE");
         var middle = await db.AuditEntries.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Skip(AuditEntries / 2).FirstAsync();
         return (users[7].Id, "user0007", new AuditCursor(middle.OccurredAt, middle.Id));
+    }
+
+    /// <summary>
+    /// A Super Administrator's principal (as the sign-in cookie carries it), 30 days of calls for
+    /// 3,000 tokens (refusals for every tenth), and a REST policy of 180 days, which the seeded
+    /// 365-day tokens exceed.
+    /// </summary>
+    private static async Task<ClaimsPrincipal> SeedInventoryHolderAsync(IServiceProvider services, DateTime now)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
+        var admin = new PanelUser { UserName = "overview@example.com", Email = "overview@example.com", DisplayName = "Overview", CreatedAt = now };
+        Check(await users.CreateAsync(admin, "Correct-Horse-Battery-9"));
+        Check(await users.AddToRoleAsync(admin, PanelRoles.SuperAdministrator));
+        Check(await users.ResetAuthenticatorKeyAsync(admin));
+        Check(await users.SetTwoFactorEnabledAsync(admin, true));
+        var principal = await scope.ServiceProvider.GetRequiredService<SignInManager<PanelUser>>().CreateUserPrincipalAsync(admin);
+        if (!PanelClaims.IsEnrolled(principal))
+        {
+            throw new InvalidOperationException("The overview user's principal does not say it is enrolled.");
+        }
+
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        var ids = await db.AccessTokens.AsNoTracking().OrderBy(t => t.CreatedAt).Select(t => t.Id).Take(TokensWithUsage).ToListAsync();
+        var today = DateOnly.FromDateTime(now);
+        var usage = new List<TokenDailyUsage>(10_000);
+        var refusals = new List<TokenDailyRefusals>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            for (var day = 0; day < OverviewReader.Days; day++)
+            {
+                usage.Add(new TokenDailyUsage { TokenId = ids[i], Day = today.AddDays(-day), Requests = 1 + (i * 7 + day) % 500 });
+                if (i % 10 == 0)
+                {
+                    refusals.Add(new TokenDailyRefusals { TokenId = ids[i], Day = today.AddDays(-day), Reason = TokenValidationStatus.Revoked, Count = 1 + day % 3 });
+                }
+                if (usage.Count == 10_000)
+                {
+                    await InsertAsync(services, usage);
+                    usage.Clear();
+                }
+            }
+        }
+        await InsertAsync(services, usage);
+        await InsertAsync(services, refusals);
+        await InsertAsync(services, new[] { new TokenPolicy { ApiType = ApiType.Rest, MaxLifetimeDays = 180, UpdatedAt = now } });
+        await db.Database.ExecuteSqlRawAsync("ANALYZE");
+        return principal;
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
     }
 
     private static async Task InsertAsync<T>(IServiceProvider services, IEnumerable<T> rows) where T : class

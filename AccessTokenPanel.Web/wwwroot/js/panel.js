@@ -10,6 +10,26 @@ window.panel = {
 (() => {
     const modal = document.getElementById("components-reconnect-modal");
     if (!modal) return;
+    // As the .NET 10 template's ReconnectModal.razor.js: a circuit the server no longer knows
+    // (its instance stopped or restarted, or it expired) cannot come back, so the page reloads by
+    // itself and gets a new one, wherever the balancer sends it; a failed reconnect (server out of
+    // reach) is tried again when the tab is looked at again.
+    modal.addEventListener("components-reconnect-state-changed", event => {
+        if (event.detail.state === "rejected") {
+            location.reload();
+        } else if (event.detail.state === "failed") {
+            document.addEventListener("visibilitychange", retryWhenVisible);
+        }
+    });
+    const retryWhenVisible = async () => {
+        if (document.visibilityState !== "visible") return;
+        document.removeEventListener("visibilitychange", retryWhenVisible);
+        try {
+            if (!await Blazor.reconnect() && !await Blazor.resumeCircuit?.()) location.reload();
+        } catch {
+            document.addEventListener("visibilitychange", retryWhenVisible);
+        }
+    };
     const on = (id, handler) => document.getElementById(id)?.addEventListener("click", handler);
     on("panel-reconnect-reload", () => location.reload());
     on("panel-reconnect-retry", async () => {

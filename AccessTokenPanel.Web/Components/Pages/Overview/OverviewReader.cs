@@ -76,17 +76,26 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
     private static async Task<EstateOverview> ReadEstateAsync(PanelDbContext db, TokenPolicies policies, DateTime now, CancellationToken cancellationToken)
     {
         var live = db.AccessTokens.AsNoTracking().Where(t => t.Kind == TokenKind.Standard && t.RevokedAt == null && t.ExpiresAt > now);
-        var byApi = await live.GroupBy(t => t.ApiType).Select(g => new { Api = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var ofServiceAccounts = await live.CountAsync(t => db.Users.Any(u => u.Id == t.OwnerId && u.IsServiceAccount), cancellationToken);
         var in7 = now.AddDays(7);
         var in30 = now.AddDays(30);
-        var expiring7 = await live.CountAsync(t => t.ExpiresAt <= in7, cancellationToken);
-        var expiring30 = await live.CountAsync(t => t.ExpiresAt <= in30, cancellationToken);
-        var neverUsed = await live.CountAsync(t => t.LastUsedAt == null, cancellationToken);
+        // One pass over the live tokens for every count of them (conditional counts per API).
+        var byApi = await (
+            from t in live
+            join u in db.Users on t.OwnerId equals u.Id
+            group new { t.ExpiresAt, t.LastUsedAt, u.IsServiceAccount } by t.ApiType into g
+            select new
+            {
+                Api = g.Key,
+                Count = g.Count(),
+                OfServiceAccounts = g.Count(x => x.IsServiceAccount),
+                Expiring7 = g.Count(x => x.ExpiresAt <= in7),
+                Expiring30 = g.Count(x => x.ExpiresAt <= in30),
+                NeverUsed = g.Count(x => x.LastUsedAt == null),
+            }).ToListAsync(cancellationToken);
 
         // Over the policy: only asked when some API has a policy that can leave tokens over it.
         var saved = await db.TokenPolicies.AsNoTracking().AnyAsync(p => p.MaxLifetimeDays != null || p.AddressesRequired, cancellationToken);
-        int? overPolicy = saved ? (await policies.ListOverPolicyAsync(cancellationToken)).Count : null;
+        int? overPolicy = saved ? await policies.CountOverPolicyAsync(cancellationToken) : null;
 
         var today = DateOnly.FromDateTime(now);
         var from = today.AddDays(-(Days - 1));
@@ -113,7 +122,8 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
 
         return new EstateOverview(
             ApiTypes.All.ToDictionary(api => api, api => byApi.Where(b => b.Api == api).Sum(b => b.Count)),
-            byApi.Sum(b => b.Count) - ofServiceAccounts, ofServiceAccounts, expiring7, expiring30, neverUsed, overPolicy,
+            byApi.Sum(b => b.Count - b.OfServiceAccounts), byApi.Sum(b => b.OfServiceAccounts),
+            byApi.Sum(b => b.Expiring7), byApi.Sum(b => b.Expiring30), byApi.Sum(b => b.NeverUsed), overPolicy,
             days, byReason, mostActive, failedSignIns);
     }
 }
