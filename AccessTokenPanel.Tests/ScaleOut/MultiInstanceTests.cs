@@ -5,6 +5,7 @@ using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Account;
 using AccessTokenPanel.Tests.Infrastructure;
+using AccessTokenPanel.Tests.Passkeys;
 using AccessTokenPanel.Web.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -180,6 +181,54 @@ public sealed class MultiInstanceTests(PanelCluster cluster, Chromium chromium) 
 
     private static int RevokedRefusals(PanelCluster.Instance instance) =>
         instance.Logs.Lines.Count(l => l.Contains("Refused a Rest token: Revoked"));
+
+    [Fact]
+    public async Task APasskeyAddedThroughTheBalancerSignsInOnEveryInstanceButNotFromAnotherOrigin()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(cluster.Instances[0].Services, "passkey@example.test", PanelRoles.ReadOnly);
+        // WebAuthn refuses a bare IP address as relying party: every address below names localhost.
+        await using var context = await chromium.NewContextAsync(Localhost(cluster.Balancer.BaseAddress));
+        var page = await context.NewPageAsync();
+        var authenticator = await VirtualAuthenticator.AttachAsync(page);
+        string NextCode()
+        {
+            cluster.AdvanceClocks(TimeSpan.FromSeconds(30));
+            return user.CodeAt(cluster.Instances[0].Time.GetUtcNow());
+        }
+        await BrowserSignIn.SignInAsync(page, user, NextCode);
+        await page.GotoAsync("/account/passkeys");
+        await page.GetByLabel("Passkey name", new() { Exact = true }).FillAsync("Laptop");
+        await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(NextCode());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Added the passkey “Laptop”");
+        Assert.Equal(1, await authenticator.CountCredentialsAsync());
+
+        // Through the balancer, then on each instance at its own address: the passkey alone signs in.
+        foreach (var address in cluster.Instances.Select(i => i.Address).Prepend(cluster.Balancer.BaseAddress))
+        {
+            await context.ClearCookiesAsync();
+            await page.GotoAsync(new Uri(Localhost(address), "/account/login").ToString());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
+            await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account", StringComparison.Ordinal),
+                new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            Assert.Equal(Localhost(address).Authority, new Uri(page.Url).Authority);
+        }
+
+        // An instance whose public address is the balancer's, reached at another origin (its own
+        // port): the browser signs that origin into the assertion, and the panel refuses it.
+        await using var fenced = new PanelCluster.Instance(cluster.ConnectionString, PanelCluster.Size);
+        fenced.Settings["Hosting:PublicBaseUrl"] = Localhost(cluster.Balancer.BaseAddress).ToString();
+        fenced.Time.SetUtcNow(cluster.Instances[0].Time.GetUtcNow());
+        fenced.StartKestrel();
+        await context.ClearCookiesAsync();
+        await page.GotoAsync(new Uri(Localhost(fenced.Address), "/account/login").ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That passkey did not sign you in");
+        Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
+        Assert.Equal(Localhost(fenced.Address).Authority, new Uri(page.Url).Authority);
+    }
+
+    private static Uri Localhost(Uri address) => new UriBuilder(address) { Host = "localhost" }.Uri;
 
     private static HttpClient Client(CookieContainer cookies, Uri address) =>
         new(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = address };
