@@ -211,8 +211,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
 
 /// <summary>
 /// One page of the list as the actor may see it, read at <paramref name="Now"/>, with what they may
-/// do there: plain data,
-/// no user object and no secret hash, so the prerendered page can hand it to its circuit.
+/// do there: plain data (no user object, no secret hash), so the prerendered page can hand it to its circuit.
 /// </summary>
 public sealed record TokenListView(string UserId, bool CanReadAll, bool CanRevokeAll, TokenPage Page, int LiveCount, DateTime Now);
 
