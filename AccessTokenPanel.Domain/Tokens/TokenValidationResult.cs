@@ -1,4 +1,5 @@
 using System.Net;
+using AccessTokenPanel.Domain.Permissions;
 
 namespace AccessTokenPanel.Domain.Tokens;
 
@@ -41,6 +42,15 @@ public sealed record TokenValidationResult(TokenValidationStatus Status, AccessT
     /// (what the token may do follows from them and, for a Configuration token, its delegated role).
     /// </summary>
     public IReadOnlySet<string> OwnerPermissions { get; init; } = EmptyPermissions;
+
+    /// <summary>
+    /// What a valid Configuration token may do: its delegated role within its owner's current
+    /// permissions (an owner who lost a permission takes it away from their tokens too).
+    /// </summary>
+    public IReadOnlySet<string> DelegatedPermissions() =>
+        PanelRoles.Find(Token?.DelegatedRole) is { } role
+            ? role.Permissions.Where(OwnerPermissions.Contains).ToHashSet(StringComparer.Ordinal)
+            : EmptyPermissions;
 
     private static readonly IReadOnlySet<string> EmptyPermissions = new HashSet<string>();
 

@@ -74,15 +74,7 @@ public sealed class BearerTokenHandler(
         {
             // REST endpoints only touch the caller's own tokens, so REST tokens carry no permission claims.
             // The owner's permissions came with the token's row: no second query.
-            var ownerPermissions = result.OwnerPermissions;
-            IEnumerable<string> granted = ownerPermissions;
-            if (token.ApiType == ApiType.Configuration)
-            {
-                // The delegated role bounds the token, and the owner's current permissions bound the
-                // role: an owner who lost a permission takes it away from their tokens too.
-                var role = PanelRoles.Find(token.DelegatedRole);
-                granted = role is null ? [] : role.Permissions.Where(ownerPermissions.Contains);
-            }
+            var granted = token.ApiType == ApiType.Configuration ? result.DelegatedPermissions() : result.OwnerPermissions;
             if (token.DelegatedRole is not null)
             {
                 claims.Add(new(TokenClaims.DelegatedRole, token.DelegatedRole));

@@ -156,14 +156,11 @@ internal static class OAuthApi
                 return Error(StatusCodes.Status401Unauthorized, "invalid_token", validated.Description);
             }
             var callerToken = validated.Token!;
-            var owner = validated.OwnerPermissions;
             caller = new Actor
             {
                 UserId = callerToken.OwnerId,
                 Kind = callerToken.Kind == TokenKind.Access ? ActorKind.AccessToken : ActorKind.Token,
-                Permissions = callerToken.ApiType == ApiType.Configuration && PanelRoles.Find(callerToken.DelegatedRole) is { } role
-                    ? role.Permissions.Where(owner.Contains).ToHashSet(StringComparer.Ordinal)
-                    : Actor.NoPermissions,
+                Permissions = callerToken.ApiType == ApiType.Configuration ? validated.DelegatedPermissions() : Actor.NoPermissions,
                 TokenId = callerToken.Id,
                 Via = $"via OAuth introspection with token {callerToken.Id}",
             };
