@@ -18,7 +18,7 @@ namespace AccessTokenPanel.Tests.Look;
 /// Walks every screen of this part of the panel, as a person would, and hands each one (page and a
 /// name) to a check: the first-run setup, the sign-in steps, enrollment, users (with the Create user
 /// and confirmation dialogs), audit log, settings (with the external token validator dialog), service
-/// accounts, approvals, access denied and a token's details page. Used by the screenshot and the axe-core tests.
+/// accounts, approvals, access denied and a token's details page. Used by the screenshot and axe-core tests (ScreenshotTests).
 /// </summary>
 public static class PanelTour
 {

@@ -2,7 +2,6 @@ using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
 using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -109,7 +108,7 @@ public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chrom
 
         // The app bar belongs to the layout (MainLayout has its own scan); the token screens and their dialogs are checked here.
         var context = new AxeRunContext { Exclude = [new AxeSelector(".mud-appbar")] };
-        var axe = await page.RunAxe(context);
+        var axe = await Axe.ScanAsync(page, context);
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Select(n => string.Join(" ", n.Target?.ToString() ?? "")))}")
             .ToList();

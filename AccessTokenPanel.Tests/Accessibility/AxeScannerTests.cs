@@ -1,0 +1,34 @@
+using AccessTokenPanel.Tests.Infrastructure;
+using Deque.AxeCore.Commons;
+
+namespace AccessTokenPanel.Tests.Accessibility;
+
+/// <summary>
+/// The scanner the screen tests rely on (<see cref="Axe.ScanAsync"/>, axe-core in the page) finds
+/// what it must: were it to see nothing, every "no violation" assertion would pass on any page.
+/// </summary>
+public sealed class AxeScannerTests(Chromium chromium) : IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task ItReportsSeriousViolationsWithTheirNodesAndHonoursExclusions()
+    {
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.SetContentAsync("""
+            <!doctype html><html lang="en"><head><title>t</title></head><body><main>
+            <header class="bar"><button id="unnamed-in-bar"></button></header>
+            <button id="unnamed"></button>
+            <p style="color:#777;background:#888">low contrast</p>
+            </main></body></html>
+            """);
+
+        var all = await Axe.ScanAsync(page);
+        var buttonName = Assert.Single(all.Violations, v => v.Id == "button-name");
+        Assert.Equal("critical", buttonName.Impact);
+        Assert.Equal(["#unnamed-in-bar", "#unnamed"], buttonName.Nodes.Select(n => n.Target.ToString()));
+        Assert.Contains(all.Violations, v => v.Id == "color-contrast" && v.Impact == "serious");
+
+        var outsideBar = await Axe.ScanAsync(page, new AxeRunContext { Exclude = [new AxeSelector(".bar")] });
+        Assert.Equal(["#unnamed"], Assert.Single(outsideBar.Violations, v => v.Id == "button-name").Nodes.Select(n => n.Target.ToString()));
+    }
+}
