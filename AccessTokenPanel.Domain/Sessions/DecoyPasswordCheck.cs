@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using AccessTokenPanel.Domain.Users;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace AccessTokenPanel.Domain.Sessions;
 
@@ -9,16 +11,20 @@ namespace AccessTokenPanel.Domain.Sessions;
 /// password costs: the password is verified against a decoy hash made with the same hasher and
 /// settings. Without it, the unknown email answered ~30 times faster, telling who has an account.
 /// </summary>
-public sealed class DecoyPasswordCheck(IPasswordHasher<PanelUser> hasher)
+public sealed class DecoyPasswordCheck(IPasswordHasher<PanelUser> hasher, IOptions<PasswordHasherOptions> options)
 {
     private static readonly PanelUser Decoy = new() { Id = "decoy", UserName = "decoy" };
-    // Made once per process by the configured hasher (its settings do not change at run time).
-    private static string? s_hash;
+    // Made once per process and hasher setting (the settings do not change at run time; several
+    // hosts in one process, as in the tests, may have different ones: the decoy must cost what
+    // their own users' hashes cost).
+    private static readonly ConcurrentDictionary<(PasswordHasherCompatibilityMode, int), string> s_hashes = new();
 
     /// <summary>Verifies <paramref name="password"/> against the decoy (never succeeds; the result is the time spent).</summary>
     public void Spend(string? password)
     {
-        var hash = s_hash ??= hasher.HashPassword(Decoy, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+        var settings = options.Value;
+        var hash = s_hashes.GetOrAdd((settings.CompatibilityMode, settings.IterationCount),
+            _ => hasher.HashPassword(Decoy, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
         hasher.VerifyHashedPassword(Decoy, hash, password ?? "");
     }
 }

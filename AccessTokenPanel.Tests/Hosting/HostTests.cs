@@ -25,6 +25,21 @@ public class HostTests(PanelAppFactory factory) : IClassFixture<PanelAppFactory>
     [Fact]
     public async Task StartUpMigratesTheDatabaseFileAndSeedsRolesAndSettings()
     {
+        // Not the class's app: that one starts from the run's migrated template, this one from no file at all.
+        await using var fresh = new PanelAppFactory { StartFromMigratedTemplate = false };
+        Assert.False(File.Exists(fresh.DatabasePath));
+        fresh.CreateClient();
+        Assert.True(File.Exists(fresh.DatabasePath));
+
+        var roles = await fresh.WithDbAsync(db => db.Roles.Select(r => r.Name).ToListAsync());
+        Assert.Equal(PanelRoles.All.Select(r => r.Name).Order(), roles.Order());
+        Assert.Equal(1, await fresh.WithDbAsync(db => db.Settings.CountAsync()));
+        Assert.Empty(await fresh.WithDbAsync(db => db.Database.GetPendingMigrationsAsync()));
+    }
+
+    [Fact]
+    public async Task StartUpOnTheMigratedTemplateSeedsRolesAndSettings()
+    {
         factory.CreateClient();
         Assert.True(File.Exists(factory.DatabasePath));
 

@@ -28,6 +28,19 @@ public class PanelAppFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>
+    /// Whether a SQLite app starts on a copy of the run's migrated template (<see cref="SqliteTemplate"/>)
+    /// rather than migrating an empty file itself: migrating costs the suite far more than a copy.
+    /// A file already at <see cref="DatabasePath"/> (a restored backup, a restart) is left alone either way.
+    /// </summary>
+    public bool StartFromMigratedTemplate { get; init; } = true;
+
+    /// <summary>
+    /// PBKDF2 rounds of the password hasher (<see cref="TestPasswordHashing"/>); null keeps the app's
+    /// own setting, for the tests that measure what a password check costs.
+    /// </summary>
+    public int? PasswordHashIterations { get; init; } = TestPasswordHashing.Iterations;
+
     /// <summary>SQLite unless a derived fixture chooses PostgreSQL (a database of its own on the run's server).</summary>
     public DatabaseProvider Provider { get; protected init; } = DatabaseProvider.Sqlite;
 
@@ -118,6 +131,10 @@ public class PanelAppFactory : WebApplicationFactory<Program>
         }
         else
         {
+            if (StartFromMigratedTemplate && !File.Exists(DatabasePath))
+            {
+                SqliteTemplate.CopyTo(DatabasePath);
+            }
             builder.UseSetting("Database:Provider", "Sqlite");
             builder.UseSetting("Database:ConnectionString",
                 new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
@@ -132,6 +149,10 @@ public class PanelAppFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            if (PasswordHashIterations is { } iterations)
+            {
+                TestPasswordHashing.Use(services, iterations);
+            }
         });
     }
 

@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AccessTokenPanel.Tests.Infrastructure;
 
 /// <summary>
-/// A real SQLite database file in a temp folder, migrated like the app's, with the domain services
+/// A real SQLite database file in a temp folder, migrated like the app's (a copy of <see cref="SqliteTemplate"/>), with the domain services
 /// over it and a clock the test controls. Deleted on dispose. With <see cref="DatabaseProvider.PostgreSql"/>
 /// it is a fresh database of its own on the run's PostgreSQL server instead (see <see cref="PostgreSqlTestServer"/>).
 /// </summary>
@@ -40,9 +40,12 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
             DatabaseProvider.PostgreSql => PostgreSqlTestServer.CreateDatabase(),
             _ => throw new NotSupportedException($"No test database for {provider}."),
         };
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            // A copy of the run's migrated template (PostgreSQL's CreateDatabase copies its template too).
+            SqliteTemplate.CopyTo(FilePath);
+        }
         Services = BuildServices();
-        using var scope = Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<PanelDbContext>().Database.Migrate();
     }
 
     public DatabaseProvider Provider { get; }
@@ -104,6 +107,7 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
             services.AddScoped<PanelDbContext>(sp => sp.GetRequiredService<SqlitePanelDbContext>());
         }
         services.AddIdentityCore<PanelUser>(IdentitySchema.Configure).AddRoles<IdentityRole>().AddEntityFrameworkStores<PanelDbContext>();
+        TestPasswordHashing.Use(services, TestPasswordHashing.Iterations);
         return services.BuildServiceProvider();
     }
 
