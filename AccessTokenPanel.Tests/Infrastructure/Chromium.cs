@@ -26,6 +26,10 @@ public sealed class Chromium : IAsyncLifetime
             throw new InvalidOperationException(
                 $"{ExecutablePath} is missing: install it with 'apt-get install -y chromium' (the test script does this when run as root).");
         }
+        // Expect(...) assertions wait 5 s by default, locator actions 30 s. Several tests run at once on
+        // the CI's two cores, and a passkey ceremony or a circuit's first render can take longer than
+        // 5 s there while nothing is wrong: assertions wait as long as a person would.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
