@@ -14,7 +14,7 @@ namespace AccessTokenPanel.Web.Localization;
 /// </summary>
 internal static class LanguageEndpoint
 {
-    /// <summary>POST (form: <c>culture</c>, <c>returnUrl</c>, antiforgery token).</summary>
+    /// <summary>POST (form: <c>culture</c>, <c>redirectUri</c>, antiforgery token).</summary>
     public const string Path = "/account/language";
 
     public static IEndpointRouteBuilder MapLanguageEndpoint(this IEndpointRouteBuilder endpoints)
@@ -24,9 +24,9 @@ internal static class LanguageEndpoint
     }
 
     private static async Task<IResult> SetLanguageAsync(
-        HttpContext http, PanelDbContext db, [FromForm] string? culture, [FromForm] string? returnUrl)
+        HttpContext http, PanelDbContext db, [FromForm] string? culture, [FromForm] string? redirectUri)
     {
-        var back = AccountPaths.LocalOrHome(returnUrl);
+        var back = AccountPaths.LocalOrHome(redirectUri);
         if (PanelLanguages.Find(culture) is not { } language)
         {
             return TypedResults.LocalRedirect(back);
