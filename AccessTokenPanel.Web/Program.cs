@@ -7,6 +7,7 @@ using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Layout;
 using AccessTokenPanel.Web.Components.Pages.Tokens;
 using AccessTokenPanel.Web.Hosting;
+using AccessTokenPanel.Web.Localization;
 using AccessTokenPanel.Web.Maintenance;
 using AccessTokenPanel.Web.Notices;
 using AccessTokenPanel.Web.Telemetry;
@@ -34,6 +35,7 @@ builder.Services.AddPublicOrigin();
 builder.Services.AddGracefulShutdown();
 builder.Services.AddProblemDetails();
 builder.Services.AddPanelUi(builder.Configuration, builder.Environment);
+builder.Services.AddPanelLocalization();
 builder.Services.AddPanelApis();
 builder.Services.AddTokenScreens();
 builder.Services.AddPanelNotices();
@@ -55,6 +57,7 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UsePanelLocalization();
 app.UseAuthorization();
 app.UseAntiforgery();
 
@@ -65,6 +68,7 @@ app.MapPanelHealthChecks();
 app.MapPanelApis();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapLanguageEndpoint();
 app.MapAuditExport();
 
 app.Run();

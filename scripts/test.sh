@@ -16,6 +16,8 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # The SMTP server the notice tests send email to.
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+# A CJK font, or Chromium draws the Japanese screens (and their screenshots) as empty boxes.
+fc-list :lang=ja 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 if ((${#missing[@]})); then
     if [ "$(id -u)" = 0 ]; then
         apt_get=(apt-get)

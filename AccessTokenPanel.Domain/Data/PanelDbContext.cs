@@ -80,6 +80,7 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             user.Property(u => u.FamilyName).HasMaxLength(200);
             user.Property(u => u.FormattedName).HasMaxLength(200);
             user.Property(u => u.Description).HasMaxLength(500);
+            user.Property(u => u.PreferredLanguage).HasMaxLength(16);
             // External JWTs are mapped to users by externalId: one value names at most one user, also
             // when two requests set it at once. Filtered, as SQL Server would otherwise allow one NULL.
             user.HasIndex(u => u.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");

@@ -15,8 +15,8 @@ public interface INoticeChannel
     Task<DeliveryAttempt> SendAsync(NoticeMessage message, Guid deliveryId, CancellationToken cancellationToken);
 }
 
-/// <summary>A notice with what a channel needs to send it: the owner's address and name.</summary>
-public sealed record NoticeMessage(TokenNotice Notice, string? OwnerEmail, string OwnerName);
+/// <summary>A notice with what a channel needs to send it: the owner's address, name and chosen language (null: none chosen).</summary>
+public sealed record NoticeMessage(TokenNotice Notice, string? OwnerEmail, string OwnerName, string? OwnerLanguage = null);
 
 public readonly record struct DeliveryAttempt(bool Delivered, string? Error)
 {

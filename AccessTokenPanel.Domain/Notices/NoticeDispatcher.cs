@@ -56,9 +56,10 @@ public sealed class NoticeDispatcher(
                 join n in db.TokenNotices.AsNoTracking() on d.NoticeId equals n.Id
                 join u in db.Users.AsNoTracking() on n.OwnerId equals u.Id
                 where d.Id == deliveryId
-                select new { Delivery = d, Notice = n, u.Email, u.DisplayName })
+                select new { Delivery = d, Notice = n, u.Email, u.DisplayName, u.PreferredLanguage })
             .SingleAsync(cancellationToken);
-        var message = new NoticeMessage(row.Notice, row.Email, string.IsNullOrWhiteSpace(row.DisplayName) ? row.Email ?? "" : row.DisplayName);
+        var message = new NoticeMessage(row.Notice, row.Email, string.IsNullOrWhiteSpace(row.DisplayName) ? row.Email ?? "" : row.DisplayName,
+            row.PreferredLanguage);
         var channel = channels.FirstOrDefault(c => c.Channel == row.Delivery.Channel && c.IsEnabled);
         var target = channel?.TargetFor(message);
         DeliveryAttempt attempt;

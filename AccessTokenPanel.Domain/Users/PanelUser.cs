@@ -53,4 +53,10 @@ public class PanelUser : IdentityUser
 
     /// <summary>When the administrators were told that this service account has no active owner (once per time it loses them).</summary>
     public DateTime? OwnerlessNoticeAt { get; set; }
+
+    /// <summary>
+    /// The language the user chose for the panel and its notices (<c>en</c>, <c>ja</c>); null: none
+    /// chosen, the browser's language decides.
+    /// </summary>
+    public string? PreferredLanguage { get; set; }
 }

@@ -18,6 +18,8 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
     protected MudComponentTest()
     {
         Services.AddMudServices();
+        // The screens' texts come from their resources (IStringLocalizer<T>), as in the app.
+        Services.AddLogging().AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

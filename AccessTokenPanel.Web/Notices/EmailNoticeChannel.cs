@@ -23,15 +23,15 @@ public sealed class EmailNoticeChannel(IOptions<EmailNoticeOptions> options, IOp
         var mail = new MimeMessage();
         mail.From.Add(MailboxAddress.Parse(settings.From!));
         mail.To.Add(new MailboxAddress(message.OwnerName, message.OwnerEmail ?? ""));
-        mail.Subject = NoticeText.Title(message.Notice);
+        // In the owner's language (their profile's choice), English when they made none.
+        using var language = NoticeWords.InLanguage(message.OwnerLanguage);
+        mail.Subject = NoticeWords.Title(message.Notice);
         // The delivery id as Message-ID: a retry after a lost acknowledgement is the same message.
         mail.MessageId = $"{deliveryId:N}@accesstokenpanel";
         var link = NoticeLinks.TokenPage(origin.Value, message.Notice);
         mail.Body = new TextPart("plain")
         {
-            Text = $"Hello {message.OwnerName},\n\n{NoticeText.Body(message.Notice)}\n"
-                + (link is null ? "" : $"\nThe token in the panel: {link}\n")
-                + "\nThis message was sent by AccessTokenPanel. It never contains a token's secret.\n",
+            Text = NoticeWords.Email(message, link),
         };
 
         using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Web.Localization;
 using System.Globalization;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Authorization;
@@ -39,11 +40,11 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
             // Each wrong address has its own message; the other fields show their first.
             if (field == nameof(GenerateTokenInput.AllowedAddresses) && errors.TryGetValue(field, out var earlier))
             {
-                errors[field] = $"{earlier} {error.Message}";
+                errors[field] = $"{earlier} {DomainMessages.Text(error)}";
             }
             else
             {
-                errors.TryAdd(field, error.Message);
+                errors.TryAdd(field, DomainMessages.Text(error));
             }
         }
         return errors;
@@ -54,7 +55,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
         var errors = new Dictionary<string, string>(await ValidateAsync(actor, input, cancellationToken), StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(input.Code) && string.IsNullOrEmpty(input.PasskeyProof))
         {
-            errors[CodeField] = StepUpErrors.Required.Message;
+            errors[CodeField] = DomainMessages.Text(StepUpErrors.Required);
         }
         if (errors.Count > 0)
         {
@@ -70,7 +71,7 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
         {
             foreach (var error in result.Errors)
             {
-                errors.TryAdd(FieldOf(error), error.Message);
+                errors.TryAdd(FieldOf(error), DomainMessages.Text(error));
             }
             return new(null, null, errors);
         }
@@ -106,12 +107,12 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
             var date = input.ExpirationDate?.Trim();
             if (string.IsNullOrEmpty(date))
             {
-                errors[nameof(GenerateTokenInput.ExpirationDate)] = "Choose the date the token stops working.";
+                errors[nameof(GenerateTokenInput.ExpirationDate)] = TokenTexts.Localizer["Choose the date the token stops working."];
                 return null;
             }
             if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsedDate))
             {
-                errors[nameof(GenerateTokenInput.ExpirationDate)] = "Enter the date as YYYY-MM-DD, e.g. 2027-03-31.";
+                errors[nameof(GenerateTokenInput.ExpirationDate)] = TokenTexts.Localizer["Enter the date as YYYY-MM-DD, e.g. 2027-03-31."];
                 return null;
             }
             return TokenExpiry.OnDate(parsedDate);
@@ -120,12 +121,12 @@ public sealed class GenerateTokenHandler(TokenIssuer issuer)
         var days = input.Days?.Trim();
         if (string.IsNullOrEmpty(days))
         {
-            errors[nameof(GenerateTokenInput.Days)] = "Enter how many days the token should work, e.g. 90.";
+            errors[nameof(GenerateTokenInput.Days)] = TokenTexts.Localizer["Enter how many days the token should work, e.g. 90."];
             return null;
         }
         if (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedDays))
         {
-            errors[nameof(GenerateTokenInput.Days)] = "Enter the number of days as a whole number, e.g. 90.";
+            errors[nameof(GenerateTokenInput.Days)] = TokenTexts.Localizer["Enter the number of days as a whole number, e.g. 90."];
             return null;
         }
         return TokenExpiry.InDays(parsedDays);

@@ -1,4 +1,5 @@
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Web.Localization;
 using AccessTokenPanel.Domain.Authorization;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
@@ -48,13 +49,13 @@ public sealed class RotateTokenHandler(TokenRotator rotator, AllowedAddressesEdi
         var result = await addresses.SetAsync(actor.WithStepUp(stepUp), tokenId, AddressAllowlist.Split(typed), cancellationToken);
         return result.Succeeded
             ? new(result.Token, null)
-            : new(null, string.Join(" ", result.Errors.Select(e => e.Message)), result.Outcome == AllowedAddressesOutcome.StepUpFailed);
+            : new(null, string.Join(" ", result.Errors.Select(DomainMessages.Text)), result.Outcome == AllowedAddressesOutcome.StepUpFailed);
     }
 
     private static RotateTokenOutcome Failed(RotateTokenResult result) =>
         new(null, null, null, result.Errors
             .GroupBy(e => e.Field switch { TokenFields.Overlap => OverlapField, StepUpErrors.Field => CodeField, _ => FormField })
-            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(e => e.Message))));
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(DomainMessages.Text))));
 
     private static RotateTokenOutcome Failed(string field, string message) =>
         new(null, null, null, new Dictionary<string, string> { [field] = message });

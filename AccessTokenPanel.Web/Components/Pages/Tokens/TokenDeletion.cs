@@ -1,5 +1,6 @@
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Tokens;
+using AccessTokenPanel.Web.Localization;
 
 namespace AccessTokenPanel.Web.Components.Pages.Tokens;
 
@@ -17,8 +18,10 @@ public sealed class TokenDeletion(TokenRevoker revoker)
 
     /// <summary>What to tell someone who typed something else; nothing was deleted.</summary>
     public static string RefusalFor(string? typed) => string.IsNullOrEmpty(typed)
-        ? "Nothing was deleted: type yes to confirm."
-        : $"Nothing was deleted: you typed \"{(typed.Length > 20 ? typed[..20] + "…" : typed)}\", not yes.";
+        ? Texts["Nothing was deleted: type yes to confirm."]
+        : Texts["Nothing was deleted: you typed \"{0}\", not yes.", typed.Length > 20 ? typed[..20] + "…" : typed];
+
+    private static Microsoft.Extensions.Localization.IStringLocalizer Texts => TokenTexts.Localizer;
 
     public async Task<DeletionOutcome> DeleteAsync(Actor actor, Guid tokenId, string tokenName, string? typed, CancellationToken cancellationToken = default)
     {
@@ -29,10 +32,10 @@ public sealed class TokenDeletion(TokenRevoker revoker)
         var result = await revoker.RevokeAsync(actor, tokenId, cancellationToken);
         return result switch
         {
-            { Succeeded: true, Value: RevokeOutcome.Revoked } => new(true, $"The token \"{tokenName}\" was deleted. It no longer works."),
-            { Succeeded: true } => new(false, $"The token \"{tokenName}\" had already been deleted."),
-            { Error.Kind: ErrorKind.NotFound } => new(false, "Error: that token no longer exists."),
-            _ => new(false, $"Error: {result.Error.Message}"),
+            { Succeeded: true, Value: RevokeOutcome.Revoked } => new(true, Texts["The token \"{0}\" was deleted. It no longer works.", tokenName]),
+            { Succeeded: true } => new(false, Texts["The token \"{0}\" had already been deleted.", tokenName]),
+            { Error.Kind: ErrorKind.NotFound } => new(false, Texts["Error: that token no longer exists."]),
+            _ => new(false, Texts["Error: {0}", DomainMessages.Text(result.Error)]),
         };
     }
 
@@ -45,9 +48,9 @@ public sealed class TokenDeletion(TokenRevoker revoker)
         var result = await revoker.RevokeOwnAsync(actor, cancellationToken);
         if (!result.Succeeded)
         {
-            return new(false, $"Error: {result.Error.Message}");
+            return new(false, Texts["Error: {0}", DomainMessages.Text(result.Error)]);
         }
         var count = result.Value;
-        return new(count > 0, count == 1 ? "1 token was deleted. It no longer works." : $"{count} tokens were deleted. None of them work any more.");
+        return new(count > 0, count == 1 ? Texts["1 token was deleted. It no longer works."] : Texts["{0} tokens were deleted. None of them work any more.", count]);
     }
 }

@@ -170,7 +170,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
         if (actor is null)
         {
-            return new(false, SignedOutMessage);
+            return new(false, TokenTexts.Localizer[SignedOutMessage]);
         }
         return await scope.ServiceProvider.GetRequiredService<TokenDeletion>()
             .DeleteAsync(actor.Actor, tokenId, tokenName, typed, cancellationToken);
@@ -183,7 +183,7 @@ public sealed class TokenScreenActions(AuthenticationStateProvider authenticatio
         var actor = await ResolveAsync(scope.ServiceProvider, cancellationToken);
         if (actor is null)
         {
-            return new(false, SignedOutMessage);
+            return new(false, TokenTexts.Localizer[SignedOutMessage]);
         }
         return await scope.ServiceProvider.GetRequiredService<TokenDeletion>()
             .DeleteAllAsync(actor.Actor, typed, cancellationToken);
