@@ -8,8 +8,8 @@ namespace AccessTokenPanel.Tests.Infrastructure;
 /// One SQLite file migrated once per test run; a test database starts as a copy of it. Applying the
 /// sixteen-odd migrations builds each one's target model and rebuilds tables, which cost the suite
 /// far more than a file copy (PostgreSQL does the same with a template database, see
-/// <see cref="PostgreSqlTestServer"/>). The migrations themselves stay tested where a test needs a
-/// fresh start (Hosting/HostTests, Persistence/MigrationTests).
+/// <see cref="PostgreSqlTestServer"/>). The migrations still run from empty: for the
+/// template itself, and in Hosting/HostTests, which starts an app on no file.
 /// </summary>
 public static class SqliteTemplate
 {
