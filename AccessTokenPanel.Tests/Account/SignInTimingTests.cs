@@ -15,11 +15,8 @@ namespace AccessTokenPanel.Tests.Account;
 /// <summary>
 /// Who has an account must not show in how long a wrong sign-in takes. A measured ratio of medians
 /// with a generous bound (a known email costs a password hash; before the fix an unknown one cost
-/// none and answered ~30 times faster), not a timing goal. Measured alone, after the parallel part
-/// of the run: with other tests' work on the same cores the medians measured that load as much as
-/// the sign-in (a ratio of 0.46 once, with four tests running beside it).
+/// none and answered ~30 times faster), not a timing goal.
 /// </summary>
-[Collection(nameof(SignInTimingCollection))]
 public sealed class SignInTimingTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Attempts = 9;
@@ -100,6 +97,3 @@ public sealed class SignInTimingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.InRange(ratio, 0.5, 2.0);
     }
 }
-
-[CollectionDefinition(nameof(SignInTimingCollection), DisableParallelization = true)]
-public sealed class SignInTimingCollection;
