@@ -144,6 +144,32 @@ public sealed class JapaneseScreensBrowserTests(Chromium chromium) : BrowserTest
         Assert.Equal("en", await Factory.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.PreferredLanguage).SingleAsync()));
     }
 
+    [Fact]
+    public async Task TheSettingsSectionsAndTheValidatorDialogAreInJapanese()
+    {
+        var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "jiro@example.test", PanelRoles.SuperAdministrator);
+        var page = await NewPageAsync();
+        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
+        // The language as the menu leaves it: the standard culture cookie.
+        await page.Context.AddCookiesAsync([new Cookie
+        {
+            Name = ".AspNetCore.Culture", Value = Uri.EscapeDataString("c=ja|uic=ja"), Url = BaseAddress.GetLeftPart(UriPartial.Authority),
+        }]);
+
+        await page.GotoInteractiveAsync("/settings");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
+        foreach (var section in new[] { "API ごとのトークンポリシー", "外部トークン検証", "有効期限と漏えいの通知", "監査ログのストリーミング" })
+        {
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = section, Level = 2 })).ToBeVisibleAsync();
+        }
+        await AssertNoSeriousAxeFindingAsync(page, "settings");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "検証を追加", Exact = true }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "外部トークン検証を追加" });
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Textbox, new() { Name = "認証コード", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "キャンセル", Exact = true })).ToBeVisibleAsync();
+    }
+
     [Theory]
     [InlineData("en", 1280, 900)]
     [InlineData("en", 390, 844)]

@@ -30,6 +30,9 @@ public sealed partial class ResourceCompletenessTests
             }
             var english = Entries(file);
             var translated = Entries(japanese);
+            // The resource build ignores a key that differs from another only in case, so its text is never found.
+            problems.AddRange(english.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
+                .Select(g => $"{Relative(file)} has keys that differ only in case: {string.Join(", ", g)}"));
             problems.AddRange(english.Keys.Except(translated.Keys).Select(k => $"{Relative(japanese)} lacks \"{k}\""));
             problems.AddRange(translated.Keys.Except(english.Keys).Select(k => $"{Relative(file)} lacks \"{k}\" (only in Japanese)"));
             foreach (var (key, value) in translated.Where(t => english.ContainsKey(t.Key)))

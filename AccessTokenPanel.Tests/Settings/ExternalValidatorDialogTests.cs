@@ -1,3 +1,4 @@
+using System.Globalization;
 using AccessTokenPanel.Domain.ExternalTokens;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Tests.Tokens.Screens;
@@ -87,6 +88,27 @@ public sealed class ExternalValidatorDialogTests : MudDialogTest
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(new ValidatorRemoval(true, "Removed \"Corporate IdP\"."), result!.Data);
         Assert.Equal([null, "654321"], _removals);
+    }
+
+    [Fact]
+    public async Task InJapaneseTheDialogIsInJapanese()
+    {
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("ja");
+        try
+        {
+            var (providers, _) = await OpenAsync(_ => new Dictionary<string, string>());
+
+            Assert.NotNull(InputLabelled(providers, "名前"));
+            Assert.NotNull(InputLabelled(providers, "認証コード"));
+            Assert.True(HasLabel(providers, "最大ロール"));
+            Assert.NotNull(Button(providers, "検証を追加"));
+            Assert.NotNull(Button(providers, "キャンセル"));
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
     }
 
     private Task<(IRenderedComponent<IComponent> Providers, IDialogReference Dialog)> OpenAsync(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AccessTokenPanel.Domain.Authorization;
 using Microsoft.Extensions.Localization;
 
@@ -13,13 +14,28 @@ public static class DomainMessages
 {
     private static readonly IStringLocalizer Texts = StaticLocalizer.For<DomainErrorTexts>();
 
-    public static string Text(DomainError error)
+    public static string Text(DomainError error) => Text(error, []);
+
+    /// <summary>
+    /// As <see cref="Text(DomainError)"/>, with the values the translation names ({0}, {1}...): the
+    /// screen passes those it knows (a limit, the list of roles). A translation with placeholders
+    /// asked for without values shows the English message, which carries them.
+    /// </summary>
+    public static string Text(DomainError error, params object?[] values)
     {
         if (PanelLanguages.Current == PanelLanguages.English)
         {
             return error.Message;
         }
         var translated = Texts[error.Code];
-        return translated.ResourceNotFound || translated.Value.Length == 0 ? error.Message : translated.Value;
+        if (translated.ResourceNotFound || translated.Value.Length == 0)
+        {
+            return error.Message;
+        }
+        if (values.Length == 0)
+        {
+            return translated.Value.Contains('{', StringComparison.Ordinal) ? error.Message : translated.Value;
+        }
+        return string.Format(CultureInfo.CurrentCulture, translated.Value, values);
     }
 }

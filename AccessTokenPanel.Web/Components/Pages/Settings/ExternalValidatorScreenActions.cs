@@ -5,6 +5,8 @@ using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Web.Authentication;
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Hosting;
+using AccessTokenPanel.Web.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace AccessTokenPanel.Web.Components.Pages.Settings;
 
@@ -29,6 +31,9 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
     public const string Via = "on the Settings page";
     public const string NotAllowed = "You can no longer change the settings. Nothing was saved.";
     public const string Gone = "This validator no longer exists (someone removed it). Nothing was saved.";
+
+    /// <summary>The messages shown on the screen, in its language (the English texts are their keys).</summary>
+    private static readonly IStringLocalizer Texts = StaticLocalizer.For<SettingsTexts>();
 
     /// <summary>The validators by name, or null when the user may no longer read the settings.</summary>
     [Performs("validators.read")]
@@ -61,7 +66,7 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
     {
         if (await ActingAsync(cancellationToken) is not { } acting)
         {
-            return new Dictionary<string, string> { [FormField] = NotAllowed };
+            return new Dictionary<string, string> { [FormField] = Texts[NotAllowed] };
         }
         // The step-up (and its per-user limit) is the Domain's: StepUpVerifier.
         var actorWithCode = acting with { StepUpCode = Normalize(code) };
@@ -72,10 +77,10 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
             : await changes.CreateAsync(actorWithCode, input, cancellationToken);
         if (result.Outcome == ExternalTokenValidatorOutcome.NotFound)
         {
-            return new Dictionary<string, string> { [FormField] = Gone };
+            return new Dictionary<string, string> { [FormField] = Texts[Gone] };
         }
         // One message per field: the first the Domain found.
-        return result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.First().Message);
+        return result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => SettingsMessages.ValidatorText(g.First()));
     }
 
     /// <summary>Removes a validator with the user's current <paramref name="code"/>.</summary>
@@ -84,17 +89,17 @@ public sealed class ExternalValidatorScreenActions(CircuitActor actor, IServiceS
     {
         if (await ActingAsync(cancellationToken) is not { } acting)
         {
-            return new(false, "You can no longer change the settings. Nothing was removed.");
+            return new(false, Texts["You can no longer change the settings. Nothing was removed."]);
         }
         await using var scope = scopes.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<ExternalTokenValidatorChanges>()
             .DeleteAsync(acting with { StepUpCode = Normalize(code) }, id, cancellationToken);
         return result.Outcome switch
         {
-            ExternalTokenValidatorOutcome.Done => new(true, $"Removed \"{name}\". Its issuer's tokens are refused from now on."),
-            ExternalTokenValidatorOutcome.NotFound => new(false, $"\"{name}\" was already removed."),
-            ExternalTokenValidatorOutcome.StepUpRefused => new(false, result.Errors[0].Message, result.Errors[0].Message),
-            _ => new(false, result.Errors[0].Message + " Nothing was removed."),
+            ExternalTokenValidatorOutcome.Done => new(true, Texts["Removed \"{0}\". Its issuer's tokens are refused from now on.", name]),
+            ExternalTokenValidatorOutcome.NotFound => new(false, Texts["\"{0}\" was already removed.", name]),
+            ExternalTokenValidatorOutcome.StepUpRefused => new(false, SettingsMessages.ValidatorText(result.Errors[0]), SettingsMessages.ValidatorText(result.Errors[0])),
+            _ => new(false, Texts["{0} Nothing was removed.", SettingsMessages.ValidatorText(result.Errors[0])]),
         };
     }
 

@@ -9,7 +9,8 @@ namespace AccessTokenPanel.Web.Components.Pages.Settings;
 
 /// <summary>
 /// The Settings form's submit: reads the typed numbers, lets <see cref="SettingsUpdater"/> (the rules
-/// the Configuration API uses too) judge and save, and puts each message beside its field.
+/// the Configuration API uses too) judge and save, and puts each message beside its field, in the
+/// screen's language (by error code: the API's English is the Domain's).
 /// </summary>
 public sealed class SettingsEditor(SettingsUpdater updater, PermissionResolver permissions)
 {
@@ -39,17 +40,17 @@ public sealed class SettingsEditor(SettingsUpdater updater, PermissionResolver p
         var maxLifetime = ParseWholeNumber(input.MaxLifetimeDays);
         if (maxLifetime is null)
         {
-            errors[nameof(SettingsInput.MaxLifetimeDays)] = SettingsError.MaxLifetimeOutOfRange().Message;
+            errors[nameof(SettingsInput.MaxLifetimeDays)] = SettingsMessages.Text(SettingsError.MaxLifetimeOutOfRange());
         }
         var defaultExpiry = ParseWholeNumber(input.DefaultExpiryDays);
         if (defaultExpiry is null)
         {
-            errors[nameof(SettingsInput.DefaultExpiryDays)] = SettingsError.DefaultExpiryOutOfRange(input.MaxLifetimeDays?.Trim()).Message;
+            errors[nameof(SettingsInput.DefaultExpiryDays)] = SettingsMessages.Text(SettingsError.DefaultExpiryOutOfRange(input.MaxLifetimeDays?.Trim()));
         }
         var accessLifetime = ParseWholeNumber(input.AccessTokenLifetimeMinutes);
         if (accessLifetime is null)
         {
-            errors[nameof(SettingsInput.AccessTokenLifetimeMinutes)] = SettingsError.AccessTokenLifetimeOutOfRange().Message;
+            errors[nameof(SettingsInput.AccessTokenLifetimeMinutes)] = SettingsMessages.Text(SettingsError.AccessTokenLifetimeOutOfRange());
         }
         var change = new SettingsChange(actorId, "on the Settings page")
         {
@@ -96,7 +97,7 @@ public sealed class SettingsEditor(SettingsUpdater updater, PermissionResolver p
     {
         foreach (var error in found)
         {
-            errors.TryAdd(FieldOf(error), error.Message);
+            errors.TryAdd(FieldOf(error), SettingsMessages.Text(error));
         }
     }
 
