@@ -1,3 +1,4 @@
+using AccessTokenPanel.Tests.Infrastructure;
 using System.Globalization;
 using AccessTokenPanel.Domain.Authorization;
 using AccessTokenPanel.Domain.Settings;
@@ -18,31 +19,17 @@ public sealed class JapaneseSettingsMessagesTests
         var nameTaken = new DomainError("name-taken", "Name", "Another validator has this name.");
         var unknownCode = new DomainError("no-such-code", "", "Something only the Domain says.");
 
-        InCulture("ja", () =>
+        TestCulture.Run("ja", () =>
         {
             Assert.Equal($"最長有効期間は 1〜{PanelSettings.MaxLifetimeDaysLimit} 日にしてください。", SettingsMessages.Text(maxLifetime));
             // "name-taken" is a token's name elsewhere; beside a validator it is another validator's.
             Assert.Equal("この名前の検証はすでにあります。", SettingsMessages.ValidatorText(nameTaken));
             Assert.Equal("Something only the Domain says.", SettingsMessages.Text(unknownCode));
         });
-        InCulture("en", () =>
+        TestCulture.Run("en", () =>
         {
             Assert.Equal(maxLifetime.Message, SettingsMessages.Text(maxLifetime));
             Assert.Equal(nameTaken.Message, SettingsMessages.ValidatorText(nameTaken));
         });
-    }
-
-    private static void InCulture(string name, Action action)
-    {
-        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(name);
-        try
-        {
-            action();
-        }
-        finally
-        {
-            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using AccessTokenPanel.Tests.Infrastructure;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -80,7 +81,7 @@ public sealed partial class ResourceCompletenessTests
         var texts = services.GetRequiredService<IStringLocalizer<TokenTexts>>();
         var now = new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc);
 
-        InCulture("ja", () =>
+        TestCulture.Run("ja", () =>
         {
             Assert.Equal("トークン発行", texts["Generate access token"]);
             Assert.Equal("はい、削除します", texts["Yes, delete"]);
@@ -91,7 +92,7 @@ public sealed partial class ResourceCompletenessTests
             Assert.Equal("3日前に期限切れ", RelativeTime.Expiry(now.AddDays(-3), now));
             Assert.Equal("2026/12/19", DisplayDates.Date(now.AddDays(12)));
         });
-        InCulture("en", () =>
+        TestCulture.Run("en", () =>
         {
             Assert.Equal("Generate access token", texts["Generate access token"]);
             Assert.Equal("Yes, delete", texts["Yes, delete"]);
@@ -99,20 +100,6 @@ public sealed partial class ResourceCompletenessTests
             Assert.Equal("expired 3 days ago", RelativeTime.Expiry(now.AddDays(-3), now));
             Assert.Equal("2026-12-19", DisplayDates.Date(now.AddDays(12)));
         });
-    }
-
-    private static void InCulture(string name, Action action)
-    {
-        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(name);
-        try
-        {
-            action();
-        }
-        finally
-        {
-            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
-        }
     }
 
     internal static IReadOnlyList<string> ResourceFiles() =>
