@@ -44,6 +44,7 @@ builder.Services.AddPanelTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
+app.StartPanelTelemetry();
 await app.Services.InitializeDatabaseAsync();
 
 app.UseSecurityHeaders();

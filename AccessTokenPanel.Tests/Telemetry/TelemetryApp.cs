@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using AccessTokenPanel.Tests.Api;
+using AccessTokenPanel.Web.Data.Sqlite;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -25,6 +27,12 @@ public sealed class TelemetryApp : ApiAppFactory
     }
 
     public ConcurrentQueue<Activity> Spans { get; } = new();
+
+    /// <summary>
+    /// How long EF Core may remember that nobody listened to a context's commands (its logging
+    /// cache time, a second unless set): a long one makes a test of that independent of timing.
+    /// </summary>
+    public TimeSpan? EfLoggingCacheTime { get; init; }
 
     /// <summary>Every span's name, tags, status and events, one per line, for searching.</summary>
     public string SpansText()
@@ -54,7 +62,13 @@ public sealed class TelemetryApp : ApiAppFactory
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services =>
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Capture(Spans))));
+        {
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Capture(Spans)));
+            if (EfLoggingCacheTime is { } cacheTime)
+            {
+                services.ConfigureDbContext<SqlitePanelDbContext>(db => db.ConfigureLoggingCacheTime(cacheTime));
+            }
+        });
     }
 
     private sealed class Capture(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>

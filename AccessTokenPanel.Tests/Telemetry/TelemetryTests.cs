@@ -105,6 +105,24 @@ public sealed partial class TelemetryTests
     }
 
     [Fact]
+    public async Task RequestsRightAfterTheStartAreTracedDownToTheDatabase()
+    {
+        // Start-up (migration, seeding, hosted services) uses pooled contexts. Had nobody listened
+        // then, EF Core would stay silent about their commands for its logging cache time: a second
+        // by default, which a warm process starts and serves well within. An hour here makes the
+        // test independent of timing.
+        await using var app = new TelemetryApp(prometheus: false) { EfLoggingCacheTime = TimeSpan.FromHours(1) };
+        using var http = new HttpClient { BaseAddress = app.StartKestrel() };
+        var owner = await TestUsers.CreateEnrolledUserAsync(app.Services, "early@example.test");
+        var secret = await app.IssueTokenAsync(owner.Id, Domain.Tokens.ApiType.Rest);
+
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(http, "/api/v1/tokens", secret)).StatusCode);
+
+        var request = app.Spans.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.StartsWith("GET /api/v1/tokens", StringComparison.Ordinal));
+        Assert.Contains(app.Spans, s => s.TraceId == request.TraceId && s.Source.Name == "OpenTelemetry.Instrumentation.EntityFrameworkCore");
+    }
+
+    [Fact]
     public async Task WithAnOtlpEndpointTracesMetricsAndLogsReachTheCollectorWithoutTheSecret()
     {
         await using var collector = await OtlpCollector.StartAsync();

@@ -54,6 +54,19 @@ public static class TelemetrySetup
     }
 
     /// <summary>
+    /// Builds the tracer and meter providers now instead of when the host starts, so the start-up
+    /// migration and seeding are traced like any other work. It matters beyond that: EF Core
+    /// remembers for a second (its logging cache time) that nobody listened to a pooled context's
+    /// commands, and the contexts seeding used would otherwise leave the first requests untraced.
+    /// </summary>
+    public static WebApplication StartPanelTelemetry(this WebApplication app)
+    {
+        _ = app.Services.GetService<TracerProvider>();
+        _ = app.Services.GetService<MeterProvider>();
+        return app;
+    }
+
+    /// <summary>
     /// The scrape endpoint, when enabled: answered only for client addresses in
     /// <see cref="PrometheusOptions.AllowedNetworks"/>; anyone else gets the 404 of a path that does not exist.
     /// </summary>
