@@ -1,5 +1,10 @@
 using System.Security.Cryptography;
 using AccessTokenPanel.Domain.Data;
+using AccessTokenPanel.Domain.Permissions;
+using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Components.Pages.Overview;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
 using AccessTokenPanel.Domain.Policies;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Api;
@@ -11,8 +16,10 @@ namespace AccessTokenPanel.Tests.ServiceAccounts;
 
 /// <summary>
 /// The Overview's "over policy" figure is counted by the database; it must be the length of the
-/// list it links to, also for tokens a microsecond, a millisecond or hours from their policy's bound
-/// (where SQL date arithmetic differs between providers).
+/// list it links to, and both must put a token over its policy only when it outlives the bound by
+/// more than <see cref="TokenPolicies.Margin"/>: not at the bound, nor a microsecond or a
+/// millisecond past it (the ticks between two clock readings), but a millisecond past the margin,
+/// where SQL date arithmetic of each provider must still tell them apart.
 /// </summary>
 public class OverPolicyCountTests(DatabaseProvider provider = DatabaseProvider.Sqlite) : IAsyncLifetime
 {
@@ -25,14 +32,16 @@ public class OverPolicyCountTests(DatabaseProvider provider = DatabaseProvider.S
     [Fact]
     public async Task TheCountIsTheListsLengthRightAtTheBoundAndAroundIt()
     {
-        var owner = await TestUsers.CreateEnrolledUserAsync(_app.Services, "bounds@example.test");
+        var owner = await TestUsers.CreateEnrolledUserAsync(_app.Services, "bounds@example.test", PanelRoles.SuperAdministrator);
         // Created a little after a whole second, as a real clock would (to the microsecond: PostgreSQL keeps no more).
         var created = _app.Time.GetUtcNow().UtcDateTime.AddDays(-10).AddTicks(1_234_560);
         var lifetimes = new (string Name, ApiType Api, TimeSpan Lifetime, string[]? Addresses, bool Over)[]
         {
             ("at the bound", ApiType.Rest, TimeSpan.FromDays(90), null, false),
-            ("a microsecond over", ApiType.Rest, TimeSpan.FromDays(90) + TimeSpan.FromMicroseconds(1), null, true),
-            ("a millisecond over", ApiType.Rest, TimeSpan.FromDays(90) + TimeSpan.FromMilliseconds(1), null, true),
+            ("a microsecond over", ApiType.Rest, TimeSpan.FromDays(90) + TimeSpan.FromMicroseconds(1), null, false),
+            ("a millisecond over", ApiType.Rest, TimeSpan.FromDays(90) + TimeSpan.FromMilliseconds(1), null, false),
+            ("a millisecond short of the margin", ApiType.Rest, TimeSpan.FromDays(90) + TokenPolicies.Margin - TimeSpan.FromMilliseconds(1), null, false),
+            ("a millisecond past the margin", ApiType.Rest, TimeSpan.FromDays(90) + TokenPolicies.Margin + TimeSpan.FromMilliseconds(1), null, true),
             ("a millisecond under", ApiType.Rest, TimeSpan.FromDays(90) - TimeSpan.FromMilliseconds(1), null, false),
             ("12 hours over", ApiType.Rest, TimeSpan.FromDays(90.5), null, true),
             ("a day under", ApiType.Rest, TimeSpan.FromDays(89), null, false),
@@ -66,5 +75,13 @@ public class OverPolicyCountTests(DatabaseProvider provider = DatabaseProvider.S
         var listed = await policies.ListOverPolicyAsync();
         Assert.Equal(lifetimes.Where(l => l.Over).Select(l => l.Name).Order(), listed.Select(t => t.Name).Order());
         Assert.Equal(listed.Count, await policies.CountOverPolicyAsync());
+
+        // The Overview counts it in its own pass over the live tokens, as the owner (an inventory holder) sees it.
+        var user = await reading.ServiceProvider.GetRequiredService<UserManager<PanelUser>>().FindByIdAsync(owner.Id);
+        var principal = await reading.ServiceProvider.GetRequiredService<SignInManager<PanelUser>>().CreateUserPrincipalAsync(user!);
+        ((IHostEnvironmentAuthenticationStateProvider)reading.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
+        var overview = await reading.ServiceProvider.GetRequiredService<OverviewReader>().ReadAsync();
+        Assert.Equal(listed.Count, overview?.Estate?.OverPolicy);
     }
 }

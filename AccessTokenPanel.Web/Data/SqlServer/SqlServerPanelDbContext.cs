@@ -5,7 +5,14 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace AccessTokenPanel.Web.Data.SqlServer;
 
 /// <summary>The model on SQL Server, with its own migrations in this folder.</summary>
-public sealed class SqlServerPanelDbContext(DbContextOptions<SqlServerPanelDbContext> options) : PanelDbContext(options);
+public sealed class SqlServerPanelDbContext(DbContextOptions<SqlServerPanelDbContext> options) : PanelDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        PanelDbFunctionMappings.MapForSqlServer(builder);
+    }
+}
 
 internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerPanelDbContext>
 {
