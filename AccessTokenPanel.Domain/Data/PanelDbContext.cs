@@ -122,6 +122,12 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             // is steered onto it instead of the parent index.
             token.HasIndex(t => t.ExpiresAt)
                 .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL AND \"RotatedAt\" IS NULL");
+            // The Overview counts every live long-lived token in one pass (by API, expiry, owner
+            // kind, use, policy): everything it reads is in this index, narrower than the rows (no
+            // secret hash, names or addresses), so SQLite (and PostgreSQL, once vacuumed) never
+            // reads the table.
+            token.HasIndex(t => new { t.ExpiresAt, t.ApiType, t.CreatedAt, t.LastUsedAt, t.RotatedAt, t.OwnerId }, "IX_AccessTokens_LiveSummary")
+                .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL");
             token.HasOne<PanelUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -171,7 +177,9 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
         {
             usage.ToTable("TokenDailyUsage");
             usage.HasKey(u => new { u.TokenId, u.Day });
-            usage.HasIndex(u => u.Day);
+            // By day with the token and its count: pruning finds old days, and the Overview's daily
+            // totals and most active tokens read only the index, never the rows.
+            usage.HasIndex(u => new { u.Day, u.TokenId, u.Requests });
         });
         builder.Entity<TokenDailyRefusals>(refusals =>
         {

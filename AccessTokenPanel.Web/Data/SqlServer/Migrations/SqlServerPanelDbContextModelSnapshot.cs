@@ -664,6 +664,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasIndex("OwnerId", "Name");
 
+                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "CreatedAt", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
+                        .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL");
+
                     b.ToTable("AccessTokens", (string)null);
                 });
 
@@ -702,7 +705,7 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("TokenId", "Day");
 
-                    b.HasIndex("Day");
+                    b.HasIndex("Day", "TokenId", "Requests");
 
                     b.ToTable("TokenDailyUsage", (string)null);
                 });

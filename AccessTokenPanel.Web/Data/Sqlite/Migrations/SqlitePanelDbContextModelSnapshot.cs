@@ -656,6 +656,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasIndex("OwnerId", "Name");
 
+                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "CreatedAt", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
+                        .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL");
+
                     b.ToTable("AccessTokens", (string)null);
                 });
 
@@ -694,7 +697,7 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasKey("TokenId", "Day");
 
-                    b.HasIndex("Day");
+                    b.HasIndex("Day", "TokenId", "Requests");
 
                     b.ToTable("TokenDailyUsage", (string)null);
                 });
