@@ -16,6 +16,13 @@ public sealed record TokenPolicyChange(
     string? ApprovalRole,
     bool ApprovalForServiceAccounts);
 
+/// <summary>The codes of token policy refusals (besides the token codes they share).</summary>
+public static class TokenPolicyErrorCodes
+{
+    public const string MaxLifetimeOutOfRange = "max-lifetime-out-of-range";
+    public const string IdleDaysOutOfRange = "idle-days-out-of-range";
+}
+
 public static class TokenPolicyFields
 {
     public const string MaxLifetimeDays = nameof(TokenPolicyChange.MaxLifetimeDays);

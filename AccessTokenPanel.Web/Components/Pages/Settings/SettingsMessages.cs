@@ -22,17 +22,17 @@ public static class SettingsMessages
         SettingsErrorCodes.AccessTokenLifetimeOutOfRange =>
             DomainMessages.Text(error, PanelSettings.AccessTokenLifetimeMinutesMin, PanelSettings.AccessTokenLifetimeMinutesMax),
         SettingsErrorCodes.OrganizationNameLength => DomainMessages.Text(error, PanelSettings.OrganizationNameMaxLength),
-        "idle-days-out-of-range" => DomainMessages.Text(error, TokenPolicy.IdleDaysMin, TokenPolicy.IdleDaysMax),
+        TokenPolicyErrorCodes.IdleDaysOutOfRange => DomainMessages.Text(error, TokenPolicy.IdleDaysMin, TokenPolicy.IdleDaysMax),
         _ => DomainMessages.Text(error),
     };
 
     /// <summary>An external token validator's refusal ("name-taken" means another validator's name here, not a token's).</summary>
     public static string ValidatorText(DomainError error) => error.Code switch
     {
-        "name-taken" => PanelLanguages.Current == PanelLanguages.English ? error.Message : Texts["Another validator has this name."],
-        "name-invalid" => DomainMessages.Text(error, ExternalTokenValidator.NameMaxLength),
-        "audience-invalid" => DomainMessages.Text(error, ExternalTokenValidator.AudienceMaxLength),
-        "max-role-invalid" => DomainMessages.Text(error, string.Join(", ", PanelRoles.All.Select(r => r.Name))),
+        ExternalTokenValidatorErrorCodes.NameTaken => PanelLanguages.Current == PanelLanguages.English ? error.Message : Texts["Another validator has this name."],
+        ExternalTokenValidatorErrorCodes.NameInvalid => DomainMessages.Text(error, ExternalTokenValidator.NameMaxLength),
+        ExternalTokenValidatorErrorCodes.AudienceInvalid => DomainMessages.Text(error, ExternalTokenValidator.AudienceMaxLength),
+        ExternalTokenValidatorErrorCodes.MaxRoleInvalid => DomainMessages.Text(error, string.Join(", ", PanelRoles.All.Select(r => r.Name))),
         _ => DomainMessages.Text(error),
     };
 }
