@@ -141,12 +141,12 @@ public sealed class TokenPolicies(
                 if (policy.AddressesRequired && t.AllowedAddresses is null)
                 {
                     result.Add(new(t.Id, t.OwnerId, t.Name, api, t.Hint, t.CreatedAt, t.ExpiresAt, null,
-                        "The policy requires allowed client addresses, and this token has none."));
+                        OverPolicyReason.AddressesRequired, max));
                 }
                 else if (t.ExpiresAt > bound)
                 {
                     result.Add(new(t.Id, t.OwnerId, t.Name, api, t.Hint, t.CreatedAt, t.ExpiresAt, bound > now ? bound : null,
-                        $"It lives longer than the policy's {max} days."));
+                        OverPolicyReason.LivesTooLong, max));
                 }
             }
         }
