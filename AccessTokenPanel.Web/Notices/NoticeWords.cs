@@ -77,6 +77,8 @@ public static partial class NoticeWords
             case NoticeKind.IdleSoon when DateTime.TryParseExact(details, "yyyy-MM-dd", CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var on):
                 return [DisplayDates.Date(on)];
+            case NoticeKind.Leaked:
+                return [details.Length == 0 ? "" : Texts["Part.PublishedAt", details]];
             case NoticeKind.RequestDecided:
                 return [details, ""];
             default:
