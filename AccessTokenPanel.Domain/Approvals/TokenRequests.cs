@@ -24,10 +24,10 @@ public sealed class TokenRequests(
     AuditLog audit,
     TimeProvider time)
 {
-    public const string NotFoundCode = "token-request-not-found";
-    public const string NotPendingCode = "token-request-not-pending";
-    public const string OwnRequestCode = "token-request-own";
-    public const string ReasonRequiredCode = "reason-required";
+    public const string NotFoundCode = TokenRequestErrorCodes.NotFound;
+    public const string NotPendingCode = TokenRequestErrorCodes.NotPending;
+    public const string OwnRequestCode = TokenRequestErrorCodes.OwnRequest;
+    public const string ReasonRequiredCode = TokenRequestErrorCodes.ReasonRequired;
     public const string ReasonField = "Reason";
 
     public static readonly DomainError NotFound = new(NotFoundCode, "", "There is no such token request, or it is not one you may see.", ErrorKind.NotFound);
@@ -194,4 +194,13 @@ public sealed class TokenRequests(
         var now = time.GetUtcNow().UtcDateTime;
         return rows.Select(x => new TokenRequestView(x.r, x.r.StatusAt(now), x.Requester, x.Owner ?? x.r.OwnerId, x.Decider)).ToList();
     }
+}
+
+/// <summary>The codes of token request refusals.</summary>
+public static class TokenRequestErrorCodes
+{
+    public const string NotFound = "token-request-not-found";
+    public const string NotPending = "token-request-not-pending";
+    public const string OwnRequest = "token-request-own";
+    public const string ReasonRequired = "reason-required";
 }

@@ -54,6 +54,14 @@ public static class ExternalTokenValidatorErrorCodes
     public const string LockedOut = "locked-out";
     public const string TooManyAttempts = "too-many-attempts";
     public const string NotEnrolled = "not-enrolled";
+    public const string NameInvalid = "name-invalid";
+    public const string NameTaken = "name-taken";
+    public const string IssuerInvalid = "issuer-invalid";
+    public const string JwksUrlInvalid = "jwks-url-invalid";
+    public const string AudienceInvalid = "audience-invalid";
+    public const string UserClaimInvalid = "user-claim-invalid";
+    public const string MaxRoleInvalid = "max-role-invalid";
+    public const string MaxRoleNotDelegable = "max-role-not-delegable";
 }
 
 public static class ExternalUserClaims

@@ -103,45 +103,45 @@ public sealed class ExternalTokenValidators(
         var name = input.Name?.Trim() ?? "";
         if (name.Length is 0 or > ExternalTokenValidator.NameMaxLength)
         {
-            errors.Add(new("name-invalid", nameof(input.Name), $"Enter a name of 1 to {ExternalTokenValidator.NameMaxLength} characters."));
+            errors.Add(new(ExternalTokenValidatorErrorCodes.NameInvalid, nameof(input.Name), $"Enter a name of 1 to {ExternalTokenValidator.NameMaxLength} characters."));
         }
         else if (await db.ExternalTokenValidators.AnyAsync(v => v.Name == name && (existing == null || v.Id != existing.Id), cancellationToken))
         {
-            errors.Add(new("name-taken", nameof(input.Name), "Another validator has this name."));
+            errors.Add(new(ExternalTokenValidatorErrorCodes.NameTaken, nameof(input.Name), "Another validator has this name."));
         }
         var allowLoopbackHttp = urlOptions.Value.AllowLoopbackHttp;
         var httpNote = allowLoopbackHttp ? " (http only for localhost)" : "";
         var issuer = input.Issuer?.Trim() ?? "";
         if (!IsTrustedUrl(issuer, allowLoopbackHttp))
         {
-            errors.Add(new("issuer-invalid", nameof(input.Issuer),
+            errors.Add(new(ExternalTokenValidatorErrorCodes.IssuerInvalid, nameof(input.Issuer),
                 $"Enter the issuer as the https URL the tokens carry in iss{httpNote}."));
         }
         var jwksUrl = string.IsNullOrWhiteSpace(input.JwksUrl) ? null : input.JwksUrl.Trim();
         if (jwksUrl is not null && !IsTrustedUrl(jwksUrl, allowLoopbackHttp))
         {
-            errors.Add(new("jwks-url-invalid", nameof(input.JwksUrl),
+            errors.Add(new(ExternalTokenValidatorErrorCodes.JwksUrlInvalid, nameof(input.JwksUrl),
                 $"Enter the JWKS URL as an https URL{httpNote}, or leave it empty to use the issuer's discovery document."));
         }
         var audience = input.Audience?.Trim() ?? "";
         if (audience.Length is 0 or > ExternalTokenValidator.AudienceMaxLength)
         {
-            errors.Add(new("audience-invalid", nameof(input.Audience), $"Enter the audience the tokens carry in aud (1 to {ExternalTokenValidator.AudienceMaxLength} characters)."));
+            errors.Add(new(ExternalTokenValidatorErrorCodes.AudienceInvalid, nameof(input.Audience), $"Enter the audience the tokens carry in aud (1 to {ExternalTokenValidator.AudienceMaxLength} characters)."));
         }
         var claim = input.UserClaim is null ? ExternalUserClaim.Email : ExternalUserClaims.FromWire(input.UserClaim);
         if (claim is null)
         {
-            errors.Add(new("user-claim-invalid", nameof(input.UserClaim), "The user claim is email or sub."));
+            errors.Add(new(ExternalTokenValidatorErrorCodes.UserClaimInvalid, nameof(input.UserClaim), "The user claim is email or sub."));
         }
         var maxRole = PanelRoles.Find(string.IsNullOrWhiteSpace(input.MaxRole) ? ExternalTokenValidator.DefaultMaxRole : input.MaxRole.Trim());
         if (maxRole is null)
         {
-            errors.Add(new("max-role-invalid", nameof(input.MaxRole),
+            errors.Add(new(ExternalTokenValidatorErrorCodes.MaxRoleInvalid, nameof(input.MaxRole),
                 $"The maximum role is one of: {string.Join(", ", PanelRoles.All.Select(r => r.Name))}."));
         }
         else if (!PanelRoles.CanDelegate(actor.Permissions, maxRole))
         {
-            errors.Add(new("max-role-not-delegable", nameof(input.MaxRole), "Choose a role whose permissions you hold yourself."));
+            errors.Add(new(ExternalTokenValidatorErrorCodes.MaxRoleNotDelegable, nameof(input.MaxRole), "Choose a role whose permissions you hold yourself."));
         }
         if (errors.Count > 0)
         {

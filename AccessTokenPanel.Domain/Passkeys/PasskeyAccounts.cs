@@ -11,20 +11,34 @@ namespace AccessTokenPanel.Domain.Passkeys;
 /// <summary>One passkey as its owner sees it; <see cref="Id"/> is the credential id, base64url.</summary>
 public sealed record PasskeyView(string Id, string Name, DateTime AddedAt, DateTime? LastUsedAt);
 
+/// <summary>The codes of passkey refusals.</summary>
+public static class PasskeyErrorCodes
+{
+    public const string Limit = "passkey-limit";
+    public const string NameTooLong = "passkey-name-too-long";
+    public const string NameRequired = "passkey-name-required";
+    public const string NotFound = "passkey-not-found";
+    public const string NotUserVerified = "passkey-not-user-verified";
+    public const string AlreadyAdded = "passkey-already-added";
+    /// <summary>Identity refused to store the passkey (its own errors in the message).</summary>
+    public const string NotSaved = "passkey-not-saved";
+    public const string NotRemoved = "passkey-not-removed";
+}
+
 /// <summary>The codes and messages of passkey refusals, the same on every surface.</summary>
 public static class PasskeyErrors
 {
     public const string NameField = "Name";
 
-    public static readonly DomainError TooMany = new("passkey-limit", "",
+    public static readonly DomainError TooMany = new(PasskeyErrorCodes.Limit, "",
         $"You already have {PasskeyAccounts.MaxPerUser} passkeys, the most an account may have. Remove one first.", ErrorKind.Conflict);
-    public static readonly DomainError NameTooLong = new("passkey-name-too-long", NameField,
+    public static readonly DomainError NameTooLong = new(PasskeyErrorCodes.NameTooLong, NameField,
         $"A passkey name has at most {PasskeyAccounts.MaxNameLength} characters.");
-    public static readonly DomainError NameRequired = new("passkey-name-required", NameField, "Enter a name for the passkey.");
-    public static readonly DomainError NotFound = new("passkey-not-found", "", "There is no such passkey on your account.", ErrorKind.NotFound);
-    public static readonly DomainError NotUserVerified = new("passkey-not-user-verified", "",
+    public static readonly DomainError NameRequired = new(PasskeyErrorCodes.NameRequired, NameField, "Enter a name for the passkey.");
+    public static readonly DomainError NotFound = new(PasskeyErrorCodes.NotFound, "", "There is no such passkey on your account.", ErrorKind.NotFound);
+    public static readonly DomainError NotUserVerified = new(PasskeyErrorCodes.NotUserVerified, "",
         "This authenticator did not verify you (no PIN, fingerprint or face): a passkey must, because it signs you in on its own.");
-    public static readonly DomainError AlreadyAdded = new("passkey-already-added", "", "This passkey is already on an account.", ErrorKind.Conflict);
+    public static readonly DomainError AlreadyAdded = new(PasskeyErrorCodes.AlreadyAdded, "", "This passkey is already on an account.", ErrorKind.Conflict);
 }
 
 /// <summary>
@@ -107,7 +121,7 @@ public sealed class PasskeyAccounts(PanelDbContext db, UserManager<PanelUser> us
         var result = await users.AddOrUpdatePasskeyAsync(user, passkey);
         if (!result.Succeeded)
         {
-            return new DomainError("passkey-not-saved", "", string.Join(" ", result.Errors.Select(e => e.Description)));
+            return new DomainError(PasskeyErrorCodes.NotSaved, "", string.Join(" ", result.Errors.Select(e => e.Description)));
         }
         audit.Record(actor.UserId, AuditActions.PasskeyAdded, "user", user.Id, $"{user.Email} added the passkey \"{passkey.Name}\", {actor.Via}");
         await db.SaveChangesAsync(cancellationToken);
@@ -139,7 +153,7 @@ public sealed class PasskeyAccounts(PanelDbContext db, UserManager<PanelUser> us
         var result = await users.AddOrUpdatePasskeyAsync(user, passkey);
         if (!result.Succeeded)
         {
-            return new DomainError("passkey-not-saved", "", string.Join(" ", result.Errors.Select(e => e.Description)));
+            return new DomainError(PasskeyErrorCodes.NotSaved, "", string.Join(" ", result.Errors.Select(e => e.Description)));
         }
         audit.Record(actor.UserId, AuditActions.PasskeyRenamed, "user", user.Id, $"{user.Email} renamed the passkey \"{old}\" to \"{name}\", {actor.Via}");
         await db.SaveChangesAsync(cancellationToken);
@@ -164,7 +178,7 @@ public sealed class PasskeyAccounts(PanelDbContext db, UserManager<PanelUser> us
         var result = await users.RemovePasskeyAsync(user, passkey.CredentialId);
         if (!result.Succeeded)
         {
-            return new DomainError("passkey-not-removed", "", string.Join(" ", result.Errors.Select(e => e.Description)));
+            return new DomainError(PasskeyErrorCodes.NotRemoved, "", string.Join(" ", result.Errors.Select(e => e.Description)));
         }
         await db.PasskeyLastUses.Where(u => u.CredentialId == passkey.CredentialId).ExecuteDeleteAsync(cancellationToken);
         audit.Record(actor.UserId, AuditActions.PasskeyRemoved, "user", user.Id, $"{user.Email} removed the passkey \"{passkey.Name}\", {actor.Via}");

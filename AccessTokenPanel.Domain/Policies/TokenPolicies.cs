@@ -55,7 +55,7 @@ public sealed class TokenPolicies(
         }
         if (change.MaxLifetimeDays is { } max && (max < 1 || max > PanelSettings.MaxLifetimeDaysLimit))
         {
-            errors.Add(new("max-lifetime-out-of-range", TokenPolicyFields.MaxLifetimeDays,
+            errors.Add(new(TokenPolicyErrorCodes.MaxLifetimeOutOfRange, TokenPolicyFields.MaxLifetimeDays,
                 $"The maximum lifetime must be between 1 and {PanelSettings.MaxLifetimeDaysLimit} days, or empty for the general maximum."));
         }
         if (change.CreatorRoles?.FirstOrDefault(r => PanelRoles.Find(r) is null) is { } unknown)
@@ -64,7 +64,7 @@ public sealed class TokenPolicies(
         }
         if (change.IdleRevocationDays is { } idle && (idle < TokenPolicy.IdleDaysMin || idle > TokenPolicy.IdleDaysMax))
         {
-            errors.Add(new("idle-days-out-of-range", TokenPolicyFields.IdleRevocationDays,
+            errors.Add(new(TokenPolicyErrorCodes.IdleDaysOutOfRange, TokenPolicyFields.IdleRevocationDays,
                 $"Unused tokens can be revoked after {TokenPolicy.IdleDaysMin} to {TokenPolicy.IdleDaysMax} days, or never (empty)."));
         }
         if (!string.IsNullOrEmpty(change.ApprovalRole) && PanelRoles.Find(change.ApprovalRole) is null)
@@ -146,9 +146,9 @@ public sealed class TokenPolicies(
                 var bound = t.CreatedAt.AddDays(max);
                 return policy.AddressesRequired && t.AllowedAddresses is null
                     ? new OverPolicyToken(t.Id, t.OwnerId, t.Name, t.ApiType, t.Hint, t.CreatedAt, t.ExpiresAt, null,
-                        "The policy requires allowed client addresses, and this token has none.")
+                        OverPolicyReason.AddressesRequired, max)
                     : new OverPolicyToken(t.Id, t.OwnerId, t.Name, t.ApiType, t.Hint, t.CreatedAt, t.ExpiresAt, bound > now ? bound : null,
-                        $"It lives longer than the policy's {max} days.");
+                        OverPolicyReason.LivesTooLong, max);
             })
             .OrderBy(t => t.ExpiresAt).ToList();
     }

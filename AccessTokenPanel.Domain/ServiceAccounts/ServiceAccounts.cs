@@ -97,13 +97,13 @@ public sealed class ServiceAccounts(
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > NameMaxLength || !NamePattern.IsMatch(name))
         {
-            errors.Add(new("name-invalid", NameField,
+            errors.Add(new(ServiceAccountErrorCodes.NameInvalid, NameField,
                 $"Name the service account with 1 to {NameMaxLength} letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit."));
         }
         var description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
         if (description is { Length: > DescriptionMaxLength })
         {
-            errors.Add(new("description-too-long", DescriptionField, $"The description must be at most {DescriptionMaxLength} characters."));
+            errors.Add(new(ServiceAccountErrorCodes.DescriptionTooLong, DescriptionField, $"The description must be at most {DescriptionMaxLength} characters."));
         }
         var role = PanelRoles.Find(request.Role?.Trim());
         if (role is null)
@@ -121,7 +121,7 @@ public sealed class ServiceAccounts(
         }
         if (await db.Users.AnyAsync(u => u.Id == actor.UserId && u.IsServiceAccount, cancellationToken))
         {
-            return new DomainError("owner-not-person", OwnerField, "A service account is owned by people: create it on the panel or with a person's token.",
+            return new DomainError(ServiceAccountErrorCodes.OwnerNotPerson, OwnerField, "A service account is owned by people: create it on the panel or with a person's token.",
                 ErrorKind.Forbidden);
         }
         var roleId = await db.Roles.Where(r => r.Name == role!.Name).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
@@ -157,7 +157,7 @@ public sealed class ServiceAccounts(
             db.ChangeTracker.Clear();
             if (await db.Users.AnyAsync(u => u.NormalizedUserName == account.NormalizedUserName, cancellationToken))
             {
-                return new DomainError("name-taken", NameField, "There is already a service account with this name.", ErrorKind.Conflict);
+                return new DomainError(ServiceAccountErrorCodes.NameTaken, NameField, "There is already a service account with this name.", ErrorKind.Conflict);
             }
             throw;
         }
@@ -178,13 +178,13 @@ public sealed class ServiceAccounts(
             .Select(u => new { u.Id, u.Email, u.IsDisabled }).FirstOrDefaultAsync(cancellationToken);
         if (person is null || person.IsDisabled)
         {
-            return new DomainError("owner-unknown", OwnerField, "Name an active person of the panel (their email) as the owner.");
+            return new DomainError(ServiceAccountErrorCodes.OwnerUnknown, OwnerField, "Name an active person of the panel (their email) as the owner.");
         }
         // An owner issues the account's tokens: nobody becomes owner of an account more powerful than they are.
         var accountPermissions = await permissions.GetPermissionsAsync(id, cancellationToken);
         if (!accountPermissions.IsSubsetOf(await permissions.GetPermissionsAsync(person.Id, cancellationToken)))
         {
-            return new DomainError("owner-outranked", OwnerField,
+            return new DomainError(ServiceAccountErrorCodes.OwnerOutranked, OwnerField,
                 "That person does not hold every permission of the service account's role, so they cannot own it.", ErrorKind.Forbidden);
         }
         if (await db.ServiceAccountOwners.AnyAsync(o => o.ServiceAccountId == id && o.UserId == person.Id, cancellationToken))
@@ -220,7 +220,7 @@ public sealed class ServiceAccounts(
         var removed = await db.ServiceAccountOwners.Where(o => o.ServiceAccountId == id && o.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         if (removed == 0)
         {
-            return new DomainError("owner-not-found", OwnerField, "That person is not an owner of this service account.", ErrorKind.NotFound);
+            return new DomainError(ServiceAccountErrorCodes.OwnerNotFound, OwnerField, "That person is not an owner of this service account.", ErrorKind.NotFound);
         }
         audit.Record(actor.UserId, AuditActions.ServiceAccountOwnerRemoved, "service-account", id, $"owner {userId} removed, {actor.Via}");
         await db.SaveChangesAsync(cancellationToken);
@@ -349,4 +349,17 @@ public sealed class ServiceAccounts(
         return rows.Select(r => new ServiceAccountSummary(r.Id, r.DisplayName, r.Description, r.Role, r.IsDisabled, r.CreatedAt, r.ActiveOwners, r.LiveTokens))
             .ToList();
     }
+}
+
+/// <summary>The codes of service account refusals (besides the token and authorization codes they share).</summary>
+public static class ServiceAccountErrorCodes
+{
+    public const string NameInvalid = "name-invalid";
+    public const string DescriptionTooLong = "description-too-long";
+    public const string NameTaken = "name-taken";
+    /// <summary>A service account's token tried to create a service account.</summary>
+    public const string OwnerNotPerson = "owner-not-person";
+    public const string OwnerUnknown = "owner-unknown";
+    public const string OwnerOutranked = "owner-outranked";
+    public const string OwnerNotFound = "owner-not-found";
 }

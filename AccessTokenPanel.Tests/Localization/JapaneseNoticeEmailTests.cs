@@ -1,11 +1,15 @@
+using System.Text.RegularExpressions;
+using AccessTokenPanel.Domain.Notices;
+using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Tests.Notices;
+using AccessTokenPanel.Web.Notices;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccessTokenPanel.Tests.Localization;
 
 /// <summary>Notice emails speak the recipient's language: the one on their profile, English without one.</summary>
-public sealed class JapaneseNoticeEmailTests
+public sealed partial class JapaneseNoticeEmailTests
 {
     [Fact]
     public async Task AnOwnerWhoChoseJapaneseGetsTheExpiryEmailInJapaneseAndTheOthersInEnglish()
@@ -34,4 +38,69 @@ public sealed class JapaneseNoticeEmailTests
         Assert.StartsWith("Hello dana@example.test,", toDana.TextBody);
         Assert.Contains(english.ExpiresAt.ToString("yyyy-MM-dd HH:mm"), toDana.TextBody);
     }
+
+    /// <summary>The details as the Domain writes them for each kind (TokenRequests, TokenIssuer, StepUpVerifier, IdleTokenScanner...).</summary>
+    private static readonly Dictionary<NoticeKind, string?> DetailsOf = new()
+    {
+        [NoticeKind.ExpiresSoon] = null,
+        [NoticeKind.Expired] = null,
+        [NoticeKind.Leaked] = "https://example.test/leak",
+        [NoticeKind.StepUpLocked] = "Too many wrong authentication codes were sent with this token; codes sent with it are refused until 2026-12-07 10:15 UTC.",
+        [NoticeKind.Created] = "by user u-42 via Configuration API token 0190 for service account 'exporter'",
+        [NoticeKind.NewAddress] = "203.0.113.9",
+        [NoticeKind.IdleSoon] = "2026-12-21",
+        [NoticeKind.IdleRevoked] = "90",
+        [NoticeKind.RequestDecided] = "denied: 本番では使わないため",
+        [NoticeKind.RequestWaiting] = "Configuration API token requested by user u-42 with role Read Only",
+        [NoticeKind.AccountOwnerless] = null,
+    };
+
+    [Fact]
+    public void EveryNoticeKindReadsInJapaneseAndEnglishStaysTheDomainsText()
+    {
+        var problems = new List<string>();
+        foreach (var kind in Enum.GetValues<NoticeKind>())
+        {
+            if (!DetailsOf.TryGetValue(kind, out var details))
+            {
+                problems.Add($"{kind}: this test has no details for it yet");
+                continue;
+            }
+            var notice = new TokenNotice
+            {
+                OwnerId = "u-1", Kind = kind, Key = "k", ThresholdDays = 7, TokenName = "夜間エクスポート", ApiType = ApiType.Configuration,
+                TokenHint = "atp_c_…1a2b", TokenExpiresAt = new DateTime(2026, 12, 14, 9, 0, 0, DateTimeKind.Utc), Details = details,
+            };
+            TestCulture.Run("ja", () =>
+            {
+                foreach (var (part, words, english) in new[]
+                         {
+                             ("title", NoticeWords.Title(notice), NoticeText.Title(notice)),
+                             ("body", NoticeWords.Body(notice), NoticeText.Body(notice)),
+                         })
+                {
+                    // English words left in a Japanese notice (API and role names stay English on purpose).
+                    var leftover = EnglishWords().Matches(words.Replace("Configuration API", "", StringComparison.Ordinal)
+                        .Replace("Read Only", "", StringComparison.Ordinal)).Select(m => m.Value).ToList();
+                    // What the details name (where it leaked, from which address, the reason given) is kept.
+                    var named = part == "body" && kind is NoticeKind.Leaked or NoticeKind.NewAddress ? details! : "夜間エクスポート";
+                    if (words == english || leftover.Count > 0 || !words.Contains("夜間エクスポート", StringComparison.Ordinal)
+                        || !words.Contains(named, StringComparison.Ordinal))
+                    {
+                        problems.Add($"{kind} {part} in Japanese: \"{words}\"");
+                    }
+                }
+            });
+            TestCulture.Run("en", () =>
+            {
+                Assert.Equal(NoticeText.Title(notice), NoticeWords.Title(notice));
+                Assert.Equal(NoticeText.Body(notice), NoticeWords.Body(notice));
+            });
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [GeneratedRegex(@"\b(?:token|was|the|has|your|by|for|denied|approved|until)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex EnglishWords();
 }

@@ -125,7 +125,7 @@ public sealed partial class ResourceCompletenessTests
 
     private static string Relative(string file) => Path.GetRelativePath(RepositoryRoot(), file);
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "AccessTokenPanel.sln")))

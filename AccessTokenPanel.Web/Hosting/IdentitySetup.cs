@@ -6,6 +6,7 @@ using AccessTokenPanel.Domain.TwoFactor;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Web.Components.Account;
 using AccessTokenPanel.Web.Components.Pages.Users;
+using AccessTokenPanel.Web.Localization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -38,6 +39,8 @@ internal static class IdentitySetup
             .AddUserStore<PanelUserStore>()
             .AddSignInManager<PanelSignInManager>()
             .AddClaimsPrincipalFactory<PanelClaimsPrincipalFactory>()
+            // Identity's messages in the screen's language (English stays Identity's own).
+            .AddErrorDescriber<PanelIdentityErrorDescriber>()
             // Our RFC 6238 provider replaces Identity's (which allows replay and ignores TimeProvider).
             .AddTokenProvider<TotpAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
 

@@ -1,5 +1,9 @@
 using System.Globalization;
+using AccessTokenPanel.Domain.Approvals;
 using AccessTokenPanel.Domain.Authorization;
+using AccessTokenPanel.Domain.Passkeys;
+using AccessTokenPanel.Domain.ServiceAccounts;
+using AccessTokenPanel.Domain.Tokens;
 using Microsoft.Extensions.Localization;
 
 namespace AccessTokenPanel.Web.Localization;
@@ -14,7 +18,7 @@ public static class DomainMessages
 {
     private static readonly IStringLocalizer Texts = StaticLocalizer.For<DomainErrorTexts>();
 
-    public static string Text(DomainError error) => Text(error, []);
+    public static string Text(DomainError error) => Text(error, LimitsOf(error.Code));
 
     /// <summary>
     /// As <see cref="Text(DomainError)"/>, with the values the translation names ({0}, {1}...): the
@@ -38,4 +42,15 @@ public static class DomainMessages
         }
         return string.Format(CultureInfo.CurrentCulture, translated.Value, values);
     }
+
+    /// <summary>The Domain's limits that a code's translation names, whichever screen shows it.</summary>
+    private static object?[] LimitsOf(string code) => code switch
+    {
+        TokenErrorCodes.OverlapOutOfRange => [TokenRules.MaxOverlapMinutes],
+        TokenRequestErrorCodes.ReasonRequired => [TokenRequest.ReasonMaxLength],
+        ServiceAccountErrorCodes.DescriptionTooLong => [AccessTokenPanel.Domain.ServiceAccounts.ServiceAccounts.DescriptionMaxLength],
+        PasskeyErrorCodes.Limit => [PasskeyAccounts.MaxPerUser],
+        PasskeyErrorCodes.NameTooLong => [PasskeyAccounts.MaxNameLength],
+        _ => [],
+    };
 }

@@ -5,6 +5,7 @@ using AccessTokenPanel.Domain.Passkeys;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Sessions;
 using AccessTokenPanel.Domain.Users;
+using AccessTokenPanel.Web.Localization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -110,13 +111,16 @@ public sealed class UserAdministration(
     // The page passes an actor CircuitActor has just checked (signed in, session valid, enrolled).
     private async Task<Actor> ActorAsync(string actorId) => Actor.Session(actorId, await permissions.GetPermissionsAsync(actorId), enrolled: true, via: Via);
 
-    private static UserChangeResult ToPage(UserAccountResult result) => result.Error switch
+    private static readonly Microsoft.Extensions.Localization.IStringLocalizer Texts = StaticLocalizer.For<UserTexts>();
+
+    internal static UserChangeResult ToPage(UserAccountResult result) => result.Error switch
     {
         UserAccountError.None => UserChangeResult.Ok,
-        UserAccountError.NotFound => new(UserChangeError.NotFound, "That user no longer exists."),
-        UserAccountError.OutrankedTarget or UserAccountError.Forbidden => new(UserChangeError.OutrankedTarget, result.Message),
-        UserAccountError.Self => new(UserChangeError.Self, "You cannot do this to your own account."),
-        UserAccountError.RoleNotDelegable or UserAccountError.RoleUnknown => new(UserChangeError.RoleNotDelegable, result.Message, "Role"),
+        UserAccountError.NotFound => new(UserChangeError.NotFound, Texts["That user no longer exists."]),
+        UserAccountError.OutrankedTarget or UserAccountError.Forbidden => new(UserChangeError.OutrankedTarget, Translated(result, $"Refusal.{result.Error}")),
+        UserAccountError.Self => new(UserChangeError.Self, Texts["You cannot do this to your own account."]),
+        UserAccountError.RoleNotDelegable or UserAccountError.RoleUnknown => new(UserChangeError.RoleNotDelegable, Translated(result, $"Refusal.{result.Error}"), "Role"),
+        // Identity's own refusals (a taken email, the password rules) come translated by PanelIdentityErrorDescriber.
         _ => new(UserChangeError.Invalid, result.Message, result.Field switch
         {
             "password" => "Password",
@@ -125,4 +129,8 @@ public sealed class UserAdministration(
             _ => null,
         }),
     };
+
+    /// <summary>The Domain's English message, or in another language the translation of its kind (the message may name a role).</summary>
+    private static string Translated(UserAccountResult result, string key) =>
+        PanelLanguages.Current == PanelLanguages.English ? result.Message : Texts[key];
 }
