@@ -91,7 +91,7 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
 
         // One pass over the live tokens for every count of them (conditional counts per API; the
         // service accounts are few, so a set the database builds once instead of a join per token).
-        var byApiRead = ReadAsync(async other =>
+        var byApiRead = ReadApartAsync(async other =>
         {
             var live = other.AccessTokens.AsNoTracking().Where(t => t.Kind == TokenKind.Standard && t.RevokedAt == null && t.ExpiresAt > now);
             var serviceAccounts = other.Users.Where(u => u.IsServiceAccount).Select(u => u.Id);
@@ -107,7 +107,7 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
                     g.Count(x => x.LastUsedAt == null),
                     g.AsQueryable().Count(overPolicy))).ToListAsync(cancellationToken);
         });
-        var daysRead = ReadAsync(async other =>
+        var daysRead = ReadApartAsync(async other =>
         {
             var calls = await other.TokenDailyUsage.AsNoTracking().Where(u => u.Day >= from)
                 .GroupBy(u => u.Day).Select(g => new { Day = g.Key, Calls = g.Sum(u => u.Requests) }).ToListAsync(cancellationToken);
@@ -119,7 +119,7 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
             var byReason = refusals.GroupBy(r => r.Reason).Select(g => (g.Key, g.Sum(r => r.Count))).OrderByDescending(r => r.Item2).ToList();
             return (days, byReason);
         });
-        var mostActiveRead = ReadAsync(async other =>
+        var mostActiveRead = ReadApartAsync(async other =>
         {
             var top = await other.TokenDailyUsage.AsNoTracking().Where(u => u.Day >= from)
                 .GroupBy(u => u.TokenId).Select(g => new { TokenId = g.Key, Calls = g.Sum(u => u.Requests) })
@@ -129,13 +129,15 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
                 .Select(t => new { t.Id, t.Name, t.ApiType }).ToListAsync(cancellationToken);
             return top.Join(names, t => t.TokenId, n => n.Id, (t, n) => new TokenCalls(n.Id, n.Name, n.ApiType, t.Calls)).ToList();
         });
-        var failedSignIns = await db.AuditEntries.AsNoTracking()
-            .CountAsync(e => e.Action == AuditActions.SignInFailed && e.OccurredAt > since, cancellationToken);
+        var failedSignInsRead = ReadApartAsync(other => other.AuditEntries.AsNoTracking()
+            .CountAsync(e => e.Action == AuditActions.SignInFailed && e.OccurredAt > since, cancellationToken));
 
-        await Task.WhenAll(byApiRead, daysRead, mostActiveRead);
+        // All four end (or fail) before the page goes on: none is left running on its own.
+        await Task.WhenAll(byApiRead, daysRead, mostActiveRead, failedSignInsRead);
         var byApi = await byApiRead;
         var (days, byReason) = await daysRead;
         var mostActive = await mostActiveRead;
+        var failedSignIns = await failedSignInsRead;
         return new EstateOverview(
             ApiTypes.All.ToDictionary(api => api, api => byApi.Where(b => b.Api == api).Sum(b => b.Count)),
             byApi.Sum(b => b.Count - b.OfServiceAccounts), byApi.Sum(b => b.OfServiceAccounts),
@@ -150,7 +152,7 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
     /// under a circuit's synchronization context, and with SQLite's synchronous "async" commands,
     /// it would otherwise wait for the others.
     /// </summary>
-    private Task<T> ReadAsync<T>(Func<PanelDbContext, Task<T>> read) =>
+    private Task<T> ReadApartAsync<T>(Func<PanelDbContext, Task<T>> read) =>
         Task.Run(async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
