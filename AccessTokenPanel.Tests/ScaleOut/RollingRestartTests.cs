@@ -65,7 +65,17 @@ public sealed class RollingRestartTests(PanelCluster cluster, Chromium chromium,
 
         // The screen's instance went away with its circuit: the page reloaded by itself, and works.
         await page.WaitForFunctionAsync("() => window.openBeforeTheRestarts === undefined", null, new() { Timeout = (float)Patience.TotalMilliseconds });
-        await BrowserTest.WaitForInteractiveAsync(page);
+        try
+        {
+            await BrowserTest.WaitForInteractiveAsync(page);
+        }
+        catch (TimeoutException waiting)
+        {
+            // In one of three full runs on 2026-12-07 the reloaded page never got its circuit (cause not found): say what it showed instead.
+            var body = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"After reloading, {page.Url} got no circuit. It showed: {body[..Math.Min(body.Length, 600)]}\n"
+                + string.Join('\n', cluster.Balancer.ErrorLog.Split('\n').Where(l => l.Contains("[error]")).TakeLast(10)), waiting);
+        }
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate access token", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Generate access token" }).GetByLabel("Token name")).ToBeVisibleAsync();
     }
