@@ -12,6 +12,7 @@ namespace AccessTokenPanel.Tests.ScaleOut;
 /// both migrate and print a setup link, and either link works on the other instance; two people
 /// submitting both links at the same moment make exactly one first administrator.
 /// </summary>
+[Collection(nameof(ClusterAloneCollection))]
 [PostgreSqlCases]
 public sealed class FirstRunAcrossInstancesTests : IAsyncLifetime
 {

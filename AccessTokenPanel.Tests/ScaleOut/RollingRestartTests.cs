@@ -15,6 +15,7 @@ namespace AccessTokenPanel.Tests.ScaleOut;
 /// as on SIGTERM and started again on its port, while API calls keep coming and an admin screen
 /// stays open.
 /// </summary>
+[Collection(nameof(ClusterAloneCollection))]
 [PostgreSqlCases(NeedsNginx = true)]
 public sealed class RollingRestartTests(PanelCluster cluster, Chromium chromium, ITestOutputHelper output)
     : IClassFixture<PanelCluster>, IClassFixture<Chromium>
