@@ -90,6 +90,9 @@ public sealed class ApprovalBrowserTests(Chromium chromium) : BrowserTest(chromi
         await Assertions.Expect(row).ToContainTextAsync("Taken");
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Take secret of root" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Done", Exact = true }).ClickAsync();
+        // The dialog closes on the circuit's next render: wait for the secret to leave the page, then
+        // check that nothing of it (attributes included) stayed behind.
+        await Assertions.Expect(page.GetByText(secret)).ToHaveCountAsync(0);
         Assert.DoesNotContain(secret, await page.ContentAsync());
         await Assertions.Expect(page.Row("root").First).ToBeVisibleAsync();
         Assert.DoesNotContain(secret, Factory.Logs.AllText);
