@@ -48,6 +48,32 @@ public abstract class BrowserTest(Chromium chromium) : IClassFixture<Chromium>, 
         await WaitForInteractiveAsync(page);
     }
 
+    /// <summary>
+    /// Runs <paramref name="check"/> on the page as it is, in the colour scheme the browser reports
+    /// now, then in the other one: the browser's <c>prefers-color-scheme</c> is switched on the open
+    /// page, and the check waits until the page has taken it (the body's background turns dark or
+    /// light: a media query on the static pages, the theme provider's watch and a render on the
+    /// interactive ones). One visit of a screen checks both schemes, instead of a tour per scheme.
+    /// Leaves the page in the other scheme, so the next call starts there.
+    /// </summary>
+    public static async Task InBothSchemesAsync(IPage page, Func<ColorScheme, Task> check)
+    {
+        var dark = await page.EvaluateAsync<bool>("() => matchMedia('(prefers-color-scheme: dark)').matches");
+        foreach (var scheme in dark ? new[] { ColorScheme.Dark, ColorScheme.Light } : [ColorScheme.Light, ColorScheme.Dark])
+        {
+            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            await page.WaitForFunctionAsync("""
+                dark => {
+                    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+                    return (r + g + b < 3 * 128) === dark;
+                }
+                """, scheme == ColorScheme.Dark);
+            await check(scheme);
+        }
+    }
+
+    public static string SchemeName(ColorScheme scheme) => scheme.ToString().ToLowerInvariant();
+
     public virtual async Task DisposeAsync()
     {
         foreach (var context in _contexts)

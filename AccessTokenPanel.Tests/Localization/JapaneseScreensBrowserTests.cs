@@ -4,7 +4,6 @@ using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Tests.Tokens.Screens;
-using Deque.AxeCore.Commons;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -240,7 +239,7 @@ public sealed class JapaneseScreensBrowserTests(Chromium chromium) : BrowserTest
         await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
         // The snackbars are left out: MudBlazor's success snackbar (white on the theme's green) is
         // below 4.5:1 in English too, a finding of the theme, not of the language.
-        var axe = await Axe.ScanAsync(page, new AxeRunContext { Exclude = [new AxeSelector(".mud-snackbar")] });
+        var axe = await Axe.ScanAsync(page, ".mud-snackbar");
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Select(n => n.Html))}")
             .ToList();
