@@ -10,21 +10,15 @@ using Xunit.Abstractions;
 
 namespace AccessTokenPanel.Tests.Maintenance;
 
-/// <summary>One framework-dependent publish (the slow part), shared by the tests that start it.</summary>
+/// <summary>The framework-dependent publish (the slow part, <see cref="AppPublisher"/>), shared by the tests that start it.</summary>
 public sealed class FrameworkDependentPublish : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("atp-publish-").FullName;
-
     public string Folder { get; private set; } = "";
     public TimeSpan Took { get; private set; }
 
-    public async Task InitializeAsync() => (Folder, Took) = await AppPublisher.PublishAsync(_folder);
+    public async Task InitializeAsync() => (Folder, Took) = await AppPublisher.FrameworkDependentAsync();
 
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 }
 
 /// <summary>
@@ -39,7 +33,10 @@ public class PublishedAppTests(FrameworkDependentPublish publish, ITestOutputHel
     [Fact]
     public async Task PublishedAppStartsOnAFreshDatabaseServesItsScreensBacksUpAndStopsCleanlyOnSigterm()
     {
-        output.WriteLine($"dotnet publish (framework-dependent, Release): {publish.Took.TotalSeconds:F0} s");
+        output.WriteLine($"dotnet publish (framework-dependent, {AppPublisher.Runtime}, Release): {publish.Took.TotalSeconds:F0} s");
+        // Framework-dependent: the runtime is the server's, not in the folder.
+        Assert.False(File.Exists(Path.Combine(publish.Folder, "libcoreclr.so")));
+        Assert.DoesNotContain("includedFrameworks", await File.ReadAllTextAsync(Path.Combine(publish.Folder, "AccessTokenPanel.Web.runtimeconfig.json")));
         var (panel, setupLink) = await PublishedPanel.StartAsync(publish.Folder, "dotnet", Path.Combine(publish.Folder, "AccessTokenPanel.Web.dll"));
         await using (panel)
         {
