@@ -50,7 +50,7 @@ public sealed class OverviewBrowserTests(Chromium chromium) : BrowserTest(chromi
         await Factory.WithDbAsync(db => db.AccessTokens.Where(t => t.Id == soon.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now)));
 
         var page = await NewPageAsync();
-        await BrowserSignIn.SignInAsync(page, admin, Factory.Time);
+        await BrowserSignIn.SignInAsync(page, admin, Factory.Time, landing: null);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
         await page.WaitForInteractiveAsync();
 
@@ -84,7 +84,7 @@ public sealed class OverviewBrowserTests(Chromium chromium) : BrowserTest(chromi
 
         // A plain user sees their own numbers only.
         var plain = await NewPageAsync();
-        await BrowserSignIn.SignInAsync(plain, other, Factory.Time);
+        await BrowserSignIn.SignInAsync(plain, other, Factory.Time, landing: null);
         await Assertions.Expect(plain.GetByRole(AriaRole.Heading, new() { Name = "Your tokens" })).ToBeVisibleAsync();
         await Assertions.Expect(plain.GetByRole(AriaRole.Heading, new() { Name = "Every token" })).ToHaveCountAsync(0);
     }
