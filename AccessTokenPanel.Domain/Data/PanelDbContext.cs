@@ -39,6 +39,8 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
     public DbSet<TokenDailyUsage> TokenDailyUsage => Set<TokenDailyUsage>();
     public DbSet<TokenDailyRefusals> TokenDailyRefusals => Set<TokenDailyRefusals>();
     public DbSet<TokenRecentAddress> TokenRecentAddresses => Set<TokenRecentAddress>();
+    public DbSet<TokenDailyTotals> TokenDailyTotals => Set<TokenDailyTotals>();
+    public DbSet<TokenDailyRefusalTotals> TokenDailyRefusalTotals => Set<TokenDailyRefusalTotals>();
     public DbSet<ServiceAccountOwner> ServiceAccountOwners => Set<ServiceAccountOwner>();
     public DbSet<TokenPolicy> TokenPolicies => Set<TokenPolicy>();
     public DbSet<TokenRequest> TokenRequests => Set<TokenRequest>();
@@ -187,6 +189,20 @@ public class PanelDbContext(DbContextOptions options) : IdentityDbContext<PanelU
             refusals.Property(r => r.Reason).HasConversion<string>().HasMaxLength(32);
             refusals.HasKey(r => new { r.TokenId, r.Day, r.Reason });
             refusals.HasIndex(r => r.Day);
+        });
+        // The same counts summed over every token, per day (and reason): what the Overview charts.
+        // Kept by the flush beside the per-token rows; the key is what two instances inserting the
+        // same day at once collide on.
+        builder.Entity<TokenDailyTotals>(totals =>
+        {
+            totals.ToTable("TokenDailyTotals");
+            totals.HasKey(t => t.Day);
+        });
+        builder.Entity<TokenDailyRefusalTotals>(totals =>
+        {
+            totals.ToTable("TokenDailyRefusalTotals");
+            totals.Property(t => t.Reason).HasConversion<string>().HasMaxLength(32);
+            totals.HasKey(t => new { t.Day, t.Reason });
         });
         builder.Entity<TokenRecentAddress>(address =>
         {

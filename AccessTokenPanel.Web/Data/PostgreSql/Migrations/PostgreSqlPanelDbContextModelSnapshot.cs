@@ -669,6 +669,23 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusalTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Reason");
+
+                    b.ToTable("TokenDailyRefusalTotals", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
                 {
                     b.Property<Guid>("TokenId")
@@ -689,6 +706,19 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                     b.HasIndex("Day");
 
                     b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("TokenDailyTotals", (string)null);
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>

@@ -670,6 +670,23 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusalTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Reason");
+
+                    b.ToTable("TokenDailyRefusalTotals", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
                 {
                     b.Property<Guid>("TokenId")
@@ -690,6 +707,19 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.HasIndex("Day");
 
                     b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("TokenDailyTotals", (string)null);
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>

@@ -662,6 +662,23 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusalTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Reason");
+
+                    b.ToTable("TokenDailyRefusalTotals", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
                 {
                     b.Property<Guid>("TokenId")
@@ -682,6 +699,19 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.HasIndex("Day");
 
                     b.ToTable("TokenDailyRefusals", (string)null);
+                });
+
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("TokenDailyTotals", (string)null);
                 });
 
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
