@@ -735,7 +735,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("TokenId", "Day");
 
-                    b.HasIndex("Day", "TokenId", "Requests");
+                    b.HasIndex("Day");
+
+                    b.HasIndex("TokenId", "Day", "Requests");
 
                     b.ToTable("TokenDailyUsage", (string)null);
                 });
