@@ -11,6 +11,12 @@ namespace AccessTokenPanel.Domain.Usage;
 /// to the counts already there (several instances may flush to one database at the same moment),
 /// keeps the newest addresses and prunes what is older than <see cref="RetainedDays"/>;
 /// <see cref="ReadAsync"/> reports one token's last <see cref="RetainedDays"/> days.
+/// Beside the per-token rows it keeps the same counts summed over every token per day
+/// (<see cref="TokenDailyTotals"/>, <see cref="TokenDailyRefusalTotals"/>), in the same transaction,
+/// so that the totals are always the sums of the per-token rows of their day. The totals do not
+/// follow a token: calls that were made stay counted whatever becomes of the token, as its own
+/// rows do (they have no foreign key to it, and tokens are revoked, not deleted); only the
+/// retention removes either.
 /// With a <see cref="NoticeBoard"/>, it also tells owners when a token is used from an address it
 /// had not used for <see cref="NewAddressDays"/> days.
 /// </summary>
@@ -81,6 +87,7 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time, Noti
             await KeepNewestAddressesAsync(tokenId, cancellationToken);
         }
         await PruneAsync(oldestKept, cancellationToken);
+        await AddToTotalsAsync(batch, oldestKept, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await TellNewAddressesAsync(fresh, cancellationToken);
     }
@@ -144,6 +151,35 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time, Noti
         }
     }
 
+    /// <summary>
+    /// The batch's counts added to the days' totals, last before the commit: every flush of every
+    /// instance updates today's total, so the row is held as briefly as the transaction allows
+    /// (and always after the per-token rows, in day order: one lock order for every instance).
+    /// </summary>
+    private async Task AddToTotalsAsync(TokenUsageBatch batch, DateOnly oldestKept, CancellationToken cancellationToken)
+    {
+        var requests = batch.Requests.Where(c => c.Day >= oldestKept)
+            .GroupBy(c => c.Day).Select(g => (Day: g.Key, Count: g.Sum(c => c.Count))).OrderBy(t => t.Day);
+        foreach (var (day, count) in requests)
+        {
+            await UpsertAsync(
+                () => db.TokenDailyTotals.Where(t => t.Day == day)
+                    .ExecuteUpdateAsync(set => set.SetProperty(t => t.Requests, t => t.Requests + count), cancellationToken),
+                () => db.TokenDailyTotals.Add(new TokenDailyTotals { Day = day, Requests = count }),
+                cancellationToken);
+        }
+        var refusals = batch.Refusals.Where(c => c.Day >= oldestKept)
+            .GroupBy(c => (c.Day, c.Reason)).Select(g => (g.Key.Day, g.Key.Reason, Count: g.Sum(c => c.Count))).OrderBy(t => t.Day).ThenBy(t => t.Reason);
+        foreach (var (day, reason, count) in refusals)
+        {
+            await UpsertAsync(
+                () => db.TokenDailyRefusalTotals.Where(t => t.Day == day && t.Reason == reason)
+                    .ExecuteUpdateAsync(set => set.SetProperty(t => t.Count, t => t.Count + count), cancellationToken),
+                () => db.TokenDailyRefusalTotals.Add(new TokenDailyRefusalTotals { Day = day, Reason = reason, Count = count }),
+                cancellationToken);
+        }
+    }
+
     private async Task KeepNewestAddressesAsync(Guid tokenId, CancellationToken cancellationToken)
     {
         var older = await db.TokenRecentAddresses.Where(a => a.TokenId == tokenId)
@@ -163,6 +199,9 @@ public sealed class TokenUsageHistory(PanelDbContext db, TimeProvider time, Noti
         await db.TokenDailyUsage.Where(u => u.Day < oldestKeptDay).OrderBy(u => u.Day).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
         await db.TokenDailyRefusals.Where(r => r.Day < oldestKeptDay).OrderBy(r => r.Day).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
         await db.TokenRecentAddresses.Where(a => a.LastSeenAt < oldestKeptInstant).OrderBy(a => a.LastSeenAt).Take(PruneBatchSize).ExecuteDeleteAsync(cancellationToken);
+        // A row per day (and reason) at most: never a backlog worth batching.
+        await db.TokenDailyTotals.Where(t => t.Day < oldestKeptDay).ExecuteDeleteAsync(cancellationToken);
+        await db.TokenDailyRefusalTotals.Where(t => t.Day < oldestKeptDay).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>The token's last <see cref="RetainedDays"/> UTC days (today included), as flushed so far.</summary>

@@ -109,3 +109,6 @@ public sealed class ExternalIdUniquenessOnPostgreSqlTests() : AccessTokenPanel.T
 
 [PostgreSqlCases]
 public sealed class OverPolicyCountOnPostgreSqlTests() : ServiceAccounts.OverPolicyCountTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class DailyTotalsMigrationOnPostgreSqlTests() : AccessTokenPanel.Tests.Usage.DailyTotalsMigrationTests(DatabaseProvider.PostgreSql);

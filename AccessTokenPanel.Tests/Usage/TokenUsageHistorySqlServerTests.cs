@@ -37,6 +37,9 @@ public sealed class TokenUsageHistorySqlServerTests
         Assert.Contains(capture.Commands, c => c.StartsWith("UPDATE [t]", StringComparison.Ordinal) && c.Contains("[Requests] + ", StringComparison.Ordinal));
         Assert.Contains(capture.Commands, c => c.Contains("CASE", StringComparison.Ordinal) && c.Contains("[LastSeenAt]", StringComparison.Ordinal));
         Assert.Equal(3, capture.Commands.Count(c => c.StartsWith("DELETE", StringComparison.Ordinal) && c.Contains("TOP(", StringComparison.Ordinal)));
+        Assert.Contains(capture.Commands, c => c.StartsWith("UPDATE [t]", StringComparison.Ordinal) && c.Contains("[TokenDailyTotals]", StringComparison.Ordinal));
+        Assert.Contains(capture.Commands, c => c.StartsWith("UPDATE [t]", StringComparison.Ordinal) && c.Contains("[TokenDailyRefusalTotals]", StringComparison.Ordinal));
+        Assert.Contains(capture.Commands, c => c.StartsWith("DELETE", StringComparison.Ordinal) && c.Contains("[TokenDailyTotals]", StringComparison.Ordinal));
         Assert.True(capture.Committed);
     }
 

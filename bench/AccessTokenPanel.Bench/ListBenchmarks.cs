@@ -165,7 +165,7 @@ internal static class ListBenchmarks
 
     /// <summary>
     /// A Super Administrator's principal (as the sign-in cookie carries it), 30 days of calls for
-    /// 3,000 tokens (refusals for every tenth), and a REST policy of 180 days, which the seeded
+    /// 3,000 tokens (refusals for every tenth) with their daily totals, and a REST policy of 180 days, which the seeded
     /// 365-day tokens exceed.
     /// </summary>
     private static async Task<ClaimsPrincipal> SeedInventoryHolderAsync(IServiceProvider services, DateTime now)
@@ -206,6 +206,11 @@ internal static class ListBenchmarks
         }
         await InsertAsync(services, usage);
         await InsertAsync(services, refusals);
+        // The totals the usage flush keeps beside the per-token rows, summed as the migration does.
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"TokenDailyTotals\" (\"Day\", \"Requests\") SELECT \"Day\", SUM(\"Requests\") FROM \"TokenDailyUsage\" GROUP BY \"Day\"");
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"TokenDailyRefusalTotals\" (\"Day\", \"Reason\", \"Count\") SELECT \"Day\", \"Reason\", SUM(\"Count\") FROM \"TokenDailyRefusals\" GROUP BY \"Day\", \"Reason\"");
         await InsertAsync(services, new[] { new TokenPolicy { ApiType = ApiType.Rest, MaxLifetimeDays = 180, UpdatedAt = now } });
         await db.Database.ExecuteSqlRawAsync(db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL" ? "VACUUM ANALYZE" : "ANALYZE");
         return principal;

@@ -34,7 +34,7 @@ public sealed record OverviewView(OwnOverview Own, EstateOverview? Estate, DateT
 
 /// <summary>
 /// The Overview's numbers, each one query (counts and sums the database makes, indexed by owner,
-/// expiry and day), read as the signed-in user: their own tokens always, the estate only with the
+/// expiry and day; the calls and refusals per day from the totals the usage flush keeps), read as the signed-in user: their own tokens always, the estate only with the
 /// inventory permission (<see cref="Operations.ListAllTokens"/>).
 /// </summary>
 public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFactory scopes, TimeProvider time)
@@ -109,10 +109,11 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
         });
         var daysRead = ReadApartAsync(async other =>
         {
-            var calls = await other.TokenDailyUsage.AsNoTracking().Where(u => u.Day >= from)
-                .GroupBy(u => u.Day).Select(g => new { Day = g.Key, Calls = g.Sum(u => u.Requests) }).ToListAsync(cancellationToken);
-            var refusals = await other.TokenDailyRefusals.AsNoTracking().Where(r => r.Day >= from)
-                .GroupBy(r => new { r.Day, r.Reason }).Select(g => new { g.Key.Day, g.Key.Reason, Count = g.Sum(r => r.Count) }).ToListAsync(cancellationToken);
+            // The flush keeps these totals beside the per-token rows: a row per day (and reason).
+            var calls = await other.TokenDailyTotals.AsNoTracking().Where(t => t.Day >= from)
+                .Select(t => new { t.Day, Calls = t.Requests }).ToListAsync(cancellationToken);
+            var refusals = await other.TokenDailyRefusalTotals.AsNoTracking().Where(t => t.Day >= from)
+                .Select(t => new { t.Day, t.Reason, t.Count }).ToListAsync(cancellationToken);
             var days = Enumerable.Range(0, Days).Select(i => from.AddDays(i))
                 .Select(day => new DayCalls(day, calls.Where(c => c.Day == day).Sum(c => c.Calls), refusals.Where(r => r.Day == day).Sum(r => r.Count)))
                 .ToList();

@@ -670,6 +670,23 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusalTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Reason");
+
+                    b.ToTable("TokenDailyRefusalTotals", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
                 {
                     b.Property<Guid>("TokenId")
@@ -692,6 +709,19 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                     b.ToTable("TokenDailyRefusals", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("TokenDailyTotals", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
                 {
                     b.Property<Guid>("TokenId")
@@ -705,7 +735,9 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasKey("TokenId", "Day");
 
-                    b.HasIndex("Day", "TokenId", "Requests");
+                    b.HasIndex("Day");
+
+                    b.HasIndex("TokenId", "Day", "Requests");
 
                     b.ToTable("TokenDailyUsage", (string)null);
                 });

@@ -662,6 +662,23 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusalTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Reason");
+
+                    b.ToTable("TokenDailyRefusalTotals", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyRefusals", b =>
                 {
                     b.Property<Guid>("TokenId")
@@ -684,6 +701,19 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                     b.ToTable("TokenDailyRefusals", (string)null);
                 });
 
+            modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyTotals", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("TokenDailyTotals", (string)null);
+                });
+
             modelBuilder.Entity("AccessTokenPanel.Domain.Usage.TokenDailyUsage", b =>
                 {
                     b.Property<Guid>("TokenId")
@@ -697,7 +727,9 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasKey("TokenId", "Day");
 
-                    b.HasIndex("Day", "TokenId", "Requests");
+                    b.HasIndex("Day");
+
+                    b.HasIndex("TokenId", "Day", "Requests");
 
                     b.ToTable("TokenDailyUsage", (string)null);
                 });
