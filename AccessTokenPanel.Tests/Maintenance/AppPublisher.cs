@@ -47,7 +47,7 @@ public static class AppPublisher
         }
         catch (Exception)
         {
-            // Its own test reports that failure; this publish then builds by itself.
+            // Its own test reports that failure; this publish still tries (and fails too when the restore did).
         }
         return await PublishAsync("self-contained", "--self-contained");
     });
