@@ -49,12 +49,20 @@ public abstract class BrowserTest(Chromium chromium) : IClassFixture<Chromium>, 
     }
 
     /// <summary>
+    /// Waits until every running animation and transition of the page has ended (MudBlazor animates
+    /// dialogs opening and closing, and colours), so a picture or a scan sees the resting state.
+    /// </summary>
+    public static Task WaitForAnimationsAsync(IPage page) =>
+        page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
+
+    /// <summary>
     /// Runs <paramref name="check"/> on the page as it is, in the colour scheme the browser reports
     /// now, then in the other one: the browser's <c>prefers-color-scheme</c> is switched on the open
     /// page, and the check waits until the page has taken it (the body's background turns dark or
     /// light: a media query on the static pages, the theme provider's watch and a render on the
-    /// interactive ones). One visit of a screen checks both schemes, instead of a tour per scheme.
-    /// Leaves the page in the other scheme, so the next call starts there.
+    /// interactive ones) and its colour transitions have ended. One visit of a screen checks both
+    /// schemes, instead of a tour per scheme. Leaves the page in the other scheme, so the next call
+    /// starts there.
     /// </summary>
     public static async Task InBothSchemesAsync(IPage page, Func<ColorScheme, Task> check)
     {
@@ -68,6 +76,7 @@ public abstract class BrowserTest(Chromium chromium) : IClassFixture<Chromium>, 
                     return (r + g + b < 3 * 128) === dark;
                 }
                 """, scheme == ColorScheme.Dark);
+            await WaitForAnimationsAsync(page);
             await check(scheme);
         }
     }

@@ -236,7 +236,7 @@ public sealed class JapaneseScreensBrowserTests(Chromium chromium) : BrowserTest
 
     private static async Task AssertNoSeriousAxeFindingAsync(IPage page, string name)
     {
-        await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
+        await WaitForAnimationsAsync(page);
         // The snackbars are left out: MudBlazor's success snackbar (white on the theme's green) is
         // below 4.5:1 in English too, a finding of the theme, not of the language.
         var axe = await Axe.ScanAsync(page, ".mud-snackbar");

@@ -27,8 +27,6 @@ public sealed class ScreenshotTests(Chromium chromium) : BrowserTest(chromium)
             InBothSchemesAsync(page, async scheme =>
             {
                 var tag = $"{name}-{width}-{SchemeName(scheme)}";
-                // The scheme's own transitions (MudBlazor animates colours) end before the picture and the scan.
-                await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
                 await page.ScreenshotAsync(new() { Path = Path.Combine(Folder, tag + ".png"), FullPage = true });
                 var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
                 if (scrollWidth > width)

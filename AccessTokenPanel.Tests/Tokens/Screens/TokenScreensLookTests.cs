@@ -96,7 +96,7 @@ public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chrom
     internal static async Task CheckAsync(IPage page, string name)
     {
         // Let MudBlazor's open/close transitions finish so the picture and the scan see the resting state.
-        await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
+        await WaitForAnimationsAsync(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         if (overflow > 0)
