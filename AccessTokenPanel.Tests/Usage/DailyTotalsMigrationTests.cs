@@ -2,8 +2,6 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Tests.Infrastructure;
-using AccessTokenPanel.Web.Data.PostgreSql;
-using AccessTokenPanel.Web.Data.Sqlite;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -35,9 +33,7 @@ public class DailyTotalsMigrationTests : IAsyncLifetime
             : new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "panel.db"), Pooling = false }.ToString();
     }
 
-    private PanelDbContext NewContext() => _provider == DatabaseProvider.PostgreSql
-        ? new PostgreSqlPanelDbContext(new DbContextOptionsBuilder<PostgreSqlPanelDbContext>().UseNpgsql(_connectionString).Options)
-        : new SqlitePanelDbContext(new DbContextOptionsBuilder<SqlitePanelDbContext>().UseSqlite(_connectionString).Options);
+    private PanelDbContext NewContext() => TestDbContexts.Create(_provider, _connectionString);
 
     [Fact]
     public async Task MigratingSumsTheExistingPerTokenRowsIntoDailyTotals()

@@ -3,8 +3,6 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Tests.Infrastructure;
-using AccessTokenPanel.Web.Data.PostgreSql;
-using AccessTokenPanel.Web.Data.Sqlite;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -264,7 +262,7 @@ public class TokenUsageHistoryTests : IAsyncLifetime
         // Another instance inserts today's total (4 calls) between this flush's update (no row yet)
         // and its insert: the key refuses the insert and the 3 calls are added to the 4.
         var rival = new RivalInsert(_db.Provider, _db.ConnectionString, DateOnly.FromDateTime(Now), 4);
-        await using (var db = NewContext(rival))
+        await using (var db = TestDbContexts.Create(_db.Provider, _db.ConnectionString, rival))
         {
             await new TokenUsageHistory(db, _db.Time).WriteAsync(counts.Drain());
         }
@@ -275,10 +273,6 @@ public class TokenUsageHistoryTests : IAsyncLifetime
         Assert.Equal(7, stored.Requests);
         Assert.Equal(3, On(await ReadAsync(token), Now));
     }
-
-    private PanelDbContext NewContext(IInterceptor interceptor) => _db.Provider == DatabaseProvider.PostgreSql
-        ? new PostgreSqlPanelDbContext(new DbContextOptionsBuilder<PostgreSqlPanelDbContext>().UseNpgsql(_db.ConnectionString).AddInterceptors(interceptor).Options)
-        : new SqlitePanelDbContext(new DbContextOptionsBuilder<SqlitePanelDbContext>().UseSqlite(_db.ConnectionString).AddInterceptors(interceptor).Options);
 
     private sealed record Totals(Dictionary<DateOnly, long> Requests, Dictionary<(DateOnly Day, TokenValidationStatus Reason), long> Refusals);
 

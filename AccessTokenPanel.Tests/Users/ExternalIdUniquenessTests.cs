@@ -4,8 +4,6 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Permissions;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Tests.Infrastructure;
-using AccessTokenPanel.Web.Data.PostgreSql;
-using AccessTokenPanel.Web.Data.Sqlite;
 using AccessTokenPanel.Web.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -132,9 +130,7 @@ public class ExternalIdUniquenessTests : IAsyncLifetime
             : new SqliteConnectionStringBuilder { DataSource = Path.Combine(Path.GetDirectoryName(_db.FilePath)!, "upgrade.db"), Pooling = false }.ToString();
         try
         {
-            await using var context = _provider == DatabaseProvider.PostgreSql
-                ? (PanelDbContext)new PostgreSqlPanelDbContext(new DbContextOptionsBuilder<PostgreSqlPanelDbContext>().UseNpgsql(connectionString).Options)
-                : new SqlitePanelDbContext(new DbContextOptionsBuilder<SqlitePanelDbContext>().UseSqlite(connectionString).Options);
+            await using var context = TestDbContexts.Create(_provider, connectionString);
             var migrations = context.Database.GetMigrations().ToList();
             var unique = migrations.FindIndex(m => m.EndsWith("_UniqueExternalId", StringComparison.Ordinal));
             Assert.True(unique > 0, "There is no UniqueExternalId migration.");
