@@ -38,8 +38,12 @@ public static class BrowserSignIn
 
         await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(nextCode());
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+        // The quiet landing is a line of plain text: its arrival (the cookie came with the redirect
+        // before it) is the end of the sign-in. Waiting for its DOMContentLoaded as well timed out
+        // once in a full run (Playwright saw network idle but not that event), so only the home page,
+        // an HTML page the caller goes on using, is waited for until its DOM is there.
         await page.WaitForURLAsync(
             url => new Uri(url).AbsolutePath == (landing ?? "/"),
-            new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            new() { WaitUntil = landing is null ? WaitUntilState.DOMContentLoaded : WaitUntilState.Commit });
     }
 }
