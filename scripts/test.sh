@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromium-headless-shell >/dev/null 2>&1 || missing+=(chromium-headless-shell)
 command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 # The PostgreSQL cases and the multi-instance test (instances behind nginx on one PostgreSQL).
