@@ -67,7 +67,11 @@ public static class AppPublisher
     {
         var output = Path.Combine(Root.Value, name);
         var clock = Stopwatch.StartNew();
-        await RunAsync(["publish", ProjectPath, "-c", "Release", "-r", Runtime, "-o", output, "--artifacts-path", Artifacts, "--no-restore", "-nologo", .. extraArguments]);
+        // Without the analyzers (RunAnalyzers=false): they only report, the compiled app is the same,
+        // and they were about a fifth of the compile's CPU (54 against 44 CPU-seconds here). The
+        // working tree's own build still runs them.
+        await RunAsync(["publish", ProjectPath, "-c", "Release", "-r", Runtime, "-o", output, "--artifacts-path", Artifacts, "--no-restore", "-nologo",
+            "-p:RunAnalyzers=false", .. extraArguments]);
         return (output, clock.Elapsed);
     }
 
