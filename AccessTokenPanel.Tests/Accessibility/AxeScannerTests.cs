@@ -27,6 +27,10 @@ public sealed class AxeScannerTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Equal(["#unnamed-in-bar", "#unnamed"], buttonName.Nodes.Select(n => n.Target));
         Assert.Contains(all.Violations, v => v.Id == "color-contrast" && v.Impact == "serious");
 
+        // A second colour scheme scans only the rules that read colours: the contrast, not the names.
+        var colours = await Axe.ScanAsync(page, AxeRules.Colours);
+        Assert.Equal(["color-contrast"], colours.Violations.Select(v => v.Id));
+
         var outsideBar = await Axe.ScanAsync(page, ".bar");
         Assert.Equal(["#unnamed"], Assert.Single(outsideBar.Violations, v => v.Id == "button-name").Nodes.Select(n => n.Target));
 

@@ -12,6 +12,20 @@ public sealed record AxeNode(string Html, string Target);
 
 public sealed record AxeScan(IReadOnlyList<AxeViolation> Violations);
 
+/// <summary>Which of axe-core's rules a scan runs.</summary>
+public enum AxeRules
+{
+    /// <summary>Every rule axe-core runs by default.</summary>
+    All,
+
+    /// <summary>
+    /// Only the rules whose outcome depends on colours (<see cref="Axe.ColourRules"/>): what a second
+    /// colour scheme of a page already scanned in the first can change. The document is the same in
+    /// both schemes (the theme changes colours, not elements), so every other rule would repeat itself.
+    /// </summary>
+    Colours,
+}
+
 /// <summary>axe-core scans for the browser tests.</summary>
 public static class Axe
 {
@@ -19,6 +33,12 @@ public static class Axe
     private static readonly Lazy<string> Source = new(() => new BundledAxeScriptProvider().GetScript());
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>axe-core's rules that read colours: text contrast, and links told from the text around them.</summary>
+    public static readonly IReadOnlyList<string> ColourRules = ["color-contrast", "link-in-text-block"];
+
+    /// <summary>Every default rule (<see cref="ScanAsync(IPage, AxeRules, string[])"/> with <see cref="AxeRules.All"/>).</summary>
+    public static Task<AxeScan> ScanAsync(IPage page, params string[] exclude) => ScanAsync(page, AxeRules.All, exclude);
 
     /// <summary>
     /// Runs axe-core's <c>axe.run</c> in the page itself, on the whole document but the
@@ -30,22 +50,24 @@ public static class Axe
     /// back. The page's Content Security Policy does not apply: Playwright evaluates through the
     /// DevTools protocol, not a script element.
     /// </summary>
-    public static async Task<AxeScan> ScanAsync(IPage page, params string[] exclude)
+    public static async Task<AxeScan> ScanAsync(IPage page, AxeRules rules, params string[] exclude)
     {
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"))
         {
             await page.EvaluateAsync(Source.Value);
         }
         var json = await page.EvaluateAsync<string>("""
-            async exclude => {
+            async ([exclude, only]) => {
                 const context = exclude.length ? { exclude: exclude.map(s => [s]) } : document;
-                const result = await axe.run(context, { resultTypes: ['violations'] });
+                const options = { resultTypes: ['violations'] };
+                if (only.length) options.runOnly = { type: 'rule', values: only };
+                const result = await axe.run(context, options);
                 return JSON.stringify(result.violations.map(v => ({
                     id: v.id, impact: v.impact, help: v.help,
                     nodes: v.nodes.map(n => ({ html: n.html, target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(' ') })),
                 })));
             }
-            """, exclude);
+            """, new object[] { exclude, rules == AxeRules.Colours ? ColourRules : Array.Empty<string>() });
         return new AxeScan(JsonSerializer.Deserialize<List<AxeViolation>>(json, Json)!);
     }
 }
