@@ -63,10 +63,6 @@ internal static class TokensPageBench
                 Console.WriteLine(await page.EvaluateAsync<string>(
                     "() => performance.getEntriesByType('resource').map(r => `${r.startTime.toFixed(0).padStart(6)} -> ${r.responseEnd.toFixed(0).padStart(6)} ms  ${r.transferSize} B  ${r.name}`).join('\\n')"));
             }
-            if (Environment.GetEnvironmentVariable("ATP_BENCH_HTML") is { Length: > 0 } htmlFile && i == 0)
-            {
-                await File.WriteAllTextAsync(htmlFile, await page.ContentAsync());
-            }
             phases.Add(await page.EvaluateAsync<double[]>(PhasesScript));
             await context.CloseAsync();
         }
