@@ -25,6 +25,13 @@ builder.Configuration.AddOperatorSettingsFile(builder.Environment);
 // manifest by itself, so blazor.web.js, _content/MudBlazor/* and the precompressed app.css.gz are
 // not found (500 or an empty 200). A published app has no manifest: this is a no-op there.
 builder.WebHost.UseStaticWebAssets();
+// Run from build output, MapStaticAssets would also watch wwwroot for edits: every asset answers
+// `no-cache` (the fingerprinted ones too) and an edited file is re-sent uncompressed. That is for
+// Development only: elsewhere the build's fingerprinted assets are immutable, as when published.
+if (!builder.Environment.IsDevelopment() && builder.Configuration["ReloadStaticAssetsAtRuntime"] is null)
+{
+    builder.Configuration["ReloadStaticAssetsAtRuntime"] = "false";
+}
 
 builder.Services.AddPanelDomain();
 builder.Services.AddPanelDatabase(builder.Configuration, builder.Environment);
@@ -56,6 +63,10 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
 }
+// Routing after the headers every response carries and before the rest: the static assets answer
+// from here (ShortCircuit below), without the rate limiter, the session check (database reads on
+// every request), localization and antiforgery, none of which applies to a public file.
+app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UsePanelLocalization();
@@ -64,7 +75,7 @@ app.UseAntiforgery();
 
 app.MapPanelMetrics();
 
-app.MapStaticAssets();
+app.MapStaticAssets().ShortCircuit();
 app.MapPanelHealthChecks();
 app.MapPanelApis();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

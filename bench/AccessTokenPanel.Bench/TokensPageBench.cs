@@ -34,19 +34,47 @@ internal static class TokensPageBench
         // Navigation to interactive, one page at a time (a fresh context each: no cached scripts between runs is not
         // the point; cookies are). The first run is the cold one.
         var times = new List<double>();
+        var phases = new List<double[]>();
         for (var i = 0; i < runs; i++)
         {
             var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, StorageState = signedIn });
             var page = await context.NewPageAsync();
             var clock = Stopwatch.StartNew();
+            // ATP_BENCH_WS=1: the circuit's WebSocket frames with their time since the navigation started.
+            var frames = new List<string>();
+            if (Environment.GetEnvironmentVariable("ATP_BENCH_WS") == "1")
+            {
+                page.WebSocket += (_, ws) =>
+                {
+                    frames.Add($"{clock.ElapsedMilliseconds,6} ms  open {ws.Url}");
+                    ws.FrameSent += (_, f) => frames.Add($"{clock.ElapsedMilliseconds,6} ms  sent {Describe(f)}");
+                    ws.FrameReceived += (_, f) => frames.Add($"{clock.ElapsedMilliseconds,6} ms  received {Describe(f)}");
+                };
+            }
             await page.GotoAsync("/tokens");
             await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             times.Add(clock.Elapsed.TotalMilliseconds);
+            foreach (var frame in frames)
+            {
+                Console.WriteLine(frame);
+            }
+            if (frames.Count > 0)
+            {
+                Console.WriteLine(await page.EvaluateAsync<string>(
+                    "() => performance.getEntriesByType('resource').map(r => `${r.startTime.toFixed(0).padStart(6)} -> ${r.responseEnd.toFixed(0).padStart(6)} ms  ${r.transferSize} B  ${r.name}`).join('\\n')"));
+            }
+            phases.Add(await page.EvaluateAsync<double[]>(PhasesScript));
             await context.CloseAsync();
         }
         Console.WriteLine($"navigation-to-interactive /tokens ms: {string.Join(", ", times.Select(t => t.ToString("F0")))}");
         var warm = times.Skip(1).Order().ToList();
         Console.WriteLine($"median (warm, {warm.Count} runs): {warm[warm.Count / 2]:F0} ms; first (cold): {times[0]:F0} ms");
+        // Where the time goes (the browser's own clock, from the start of navigation; medians of the warm runs).
+        for (var p = 0; p < PhaseNames.Length; p++)
+        {
+            var values = phases.Skip(1).Select(v => v[p]).Order().ToList();
+            Console.WriteLine($"  {PhaseNames[p],-34} {values[values.Count / 2],6:F0} ms (cold: {phases[0][p]:F0})");
+        }
 
         // Memory with 1, then N circuits open at the same time (opened one after another, all kept open).
         var contexts = new List<IBrowserContext>();
@@ -72,6 +100,27 @@ internal static class TokensPageBench
             await context.CloseAsync();
         }
     }
+
+    private static readonly string[] PhaseNames =
+    [
+        "first byte of the page", "page received", "first contentful paint", "DOM content loaded",
+        "scripts and styles loaded (load)", "circuit negotiate sent", "interactive marker seen",
+    ];
+
+    // Navigation timing, paint timing and resource timing, all relative to the navigation's start.
+    private const string PhasesScript = """
+        () => {
+            const nav = performance.getEntriesByType('navigation')[0];
+            const paint = performance.getEntriesByName('first-contentful-paint')[0];
+            const negotiate = performance.getEntriesByType('resource').find(r => r.name.includes('/_blazor/negotiate'));
+            return [nav.responseStart, nav.responseEnd, paint ? paint.startTime : -1, nav.domContentLoadedEventEnd,
+                nav.loadEventEnd, negotiate ? negotiate.startTime : -1, performance.now()];
+        }
+        """;
+
+    private static string Describe(IWebSocketFrame frame) => frame.Text is { } text
+        ? $"text {text.Length} chars: {text[..Math.Min(text.Length, 80)].ReplaceLineEndings(" ")}"
+        : $"binary {frame.Binary?.Length ?? 0} bytes";
 
     private static string Rss()
     {

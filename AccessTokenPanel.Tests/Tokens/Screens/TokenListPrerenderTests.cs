@@ -32,6 +32,14 @@ public sealed class TokenListPrerenderTests(Chromium chromium) : BrowserTest(chr
     private int ListQueries() => _commands.Commands.Count(c => c.Sql.Contains("FROM \"AccessTokens\"", StringComparison.Ordinal)
         && (c.Sql.Contains("\"a\".\"Hint\"", StringComparison.Ordinal) || c.Sql.Contains("EXISTS", StringComparison.Ordinal)));
 
+    // What the rest of the page reads once per view: the layout's permissions (links), the notice
+    // bell's count and the token requests section (with its settings). Every HTTP request (the page,
+    // and the circuit's initializers, negotiate and connect) checks the session on its own; those
+    // reads (sessions, user, security stamp, profile language) are not counted here.
+    private int PageDataQueries() => _commands.Commands.Count(c =>
+        c.Sql.Contains("\"AspNetUserRoles\"", StringComparison.Ordinal) || c.Sql.Contains("\"TokenNotices\"", StringComparison.Ordinal)
+        || c.Sql.Contains("\"TokenRequests\"", StringComparison.Ordinal) || c.Sql.Contains("\"Settings\"", StringComparison.Ordinal));
+
     [Fact]
     public async Task TheCircuitShowsWhatThePrerenderReadWithoutReadingItAgain()
     {
@@ -56,6 +64,8 @@ public sealed class TokenListPrerenderTests(Chromium chromium) : BrowserTest(chr
         await Assertions.Expect(staticPage.Row("alpha export")).ToBeVisibleAsync();
         var prerenderOnly = ListQueries();
         Assert.Equal(2, prerenderOnly);
+        var pageDataOnce = PageDataQueries();
+        Assert.True(pageDataOnce >= 3, $"Only {pageDataOnce} reads of roles, notices, requests and settings were seen: the capture is broken.");
         await staticContext.DisposeAsync();
 
         // Prerender and circuit: the same number of reads, and the rows are there and live.
@@ -64,6 +74,9 @@ public sealed class TokenListPrerenderTests(Chromium chromium) : BrowserTest(chr
         // Newest first.
         await Assertions.Expect(page.Locator(".token-name")).ToHaveTextAsync(["zulu sync", "alpha export"]);
         Assert.Equal(prerenderOnly, ListQueries());
+        // The layout, the notice bell and the requests section too: the circuit reuses what the prerender read.
+        await Assertions.Expect(page.Locator("#interactive-marker[data-interactive='true']")).ToBeAttachedAsync();
+        Assert.Equal(pageDataOnce, PageDataQueries());
 
         // Changing the view on the live page reads the database again (nothing is cached beyond the first render).
         await page.GetByRole(AriaRole.Link, new() { Name = "Name" }).ClickAsync();
