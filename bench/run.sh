@@ -46,13 +46,17 @@ wrk_stats() {
         END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
 }
 
-# run_endpoints <Sqlite|PostgreSql> [connection] -> rows in $work/<provider>.tsv (name rps p50 p99 per round)
+# run_endpoints <Sqlite|PostgreSql> <idle|busy> [connection] -> rows in $work/<provider>-<variant>.tsv
+# (name round rps p50 p99). busy: 8 writers issue and revoke tokens in the server during the load,
+# and the usage flush runs every second (ATP_BENCH_WRITERS, ATP_BENCH_FLUSH; see bench/README.md).
 run_endpoints() {
-    local provider=$1 connection=${2:-} port out fifo
+    local provider=$1 variant=$2 connection=${3:-} port out fifo
+    local -a vars=()
+    [ "$variant" = busy ] && vars=(ATP_BENCH_WRITERS=8 ATP_BENCH_FLUSH=00:00:01)
     port=$(postgres_free_port)
-    out="$work/serve-$provider.log"; fifo="$work/fifo-$provider"; mkfifo "$fifo"
+    out="$work/serve-$provider-$variant.log"; fifo="$work/fifo-$provider-$variant"; mkfifo "$fifo"
     # The server runs until its standard input (this fifo, held open on fd 3) closes.
-    dotnet "$dll" serve "$port" "$provider" $connection <"$fifo" >"$out" 2>&1 &
+    env "${vars[@]}" dotnet "$dll" serve "$port" "$provider" $connection <"$fifo" >"$out" 2>&1 &
     server=$!
     exec 3>"$fifo"
     for _ in $(seq 1 240); do grep -q '^READY' "$out" && break; kill -0 "$server" 2>/dev/null || break; sleep 0.5; done
@@ -66,7 +70,7 @@ run_endpoints() {
     url[twin]="$base/bench/twin/tokens/current?id=$token_id&owner=$owner"; header[twin]="X-Bench: twin"
     url[jwt]="$base/bench/jwt/tokens/current"; header[jwt]="Authorization: Bearer $jwt"
     local names=(twin token)
-    [ "$provider" = Sqlite ] && names+=(jwt)
+    [ "$provider" = Sqlite ] && [ "$variant" = idle ] && names+=(jwt)
     for name in "${names[@]}"; do
         # Every endpoint must answer 200 with the same token before it is measured.
         curl -fsS -H "${header[$name]}" "${url[$name]}" | grep -q "$token_id" \
@@ -75,18 +79,22 @@ run_endpoints() {
     done
     for round in $(seq 1 "$rounds"); do
         for name in "${names[@]}"; do
-            echo "$provider round $round: $name" >&2
+            echo "$provider ($variant) round $round: $name" >&2
             printf '%s %s %s\n' "$name" "$round" \
                 "$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "${header[$name]}" "${url[$name]}" | wrk_stats)" \
-                >>"$work/$provider.tsv"
+                >>"$work/$provider-$variant.tsv"
         done
     done
     stop_server
     rm -f "$fifo"
+    # What the writers did while the rounds ran (printed by the server as it stops).
+    sed -n 's/^WRITES //p' "$out" >"$work/writes-$provider-$variant.txt"
 }
 
-run_endpoints Sqlite
-run_endpoints PostgreSql "$pg_conn"
+run_endpoints Sqlite idle
+run_endpoints PostgreSql idle "$pg_conn"
+run_endpoints Sqlite busy
+run_endpoints PostgreSql busy "${ATP_POSTGRES/Database=postgres/Database=atp_bench_busy}"
 
 echo "in-process validation (BenchmarkDotNet)..." >&2
 (cd "$work" && dotnet "$OLDPWD/$dll" validate --filter '*' >"$work/validate.log" 2>&1) || { tail -40 "$work/validate.log" >&2; exit 1; }
@@ -106,16 +114,19 @@ def load(provider):
         rows.setdefault(name, []).append((float(rps), float(p50), float(p99)))
     return rows
 def med(values): return statistics.median(values)
-print(f"| endpoint: GET /api/v1/tokens/current | provider | req/s (median of rounds) | p50 ms | p99 ms |")
-print("|---|---|---|---|---|")
+print(f"| endpoint: GET /api/v1/tokens/current | provider | while | req/s (median of rounds) | p50 ms | p99 ms |")
+print("|---|---|---|---|---|---|")
 labels = {"twin": "unauthenticated twin", "token": "panel token (Bearer atp_rest_...)", "jwt": "stateless JwtBearer HS256 twin"}
-data = {p: load(p) for p in ("Sqlite", "PostgreSql")}
-for provider, rows in data.items():
+whiles = {"idle": "nothing else", "busy": "8 writers + usage flush every 1 s"}
+data = {(p, v): load(f"{p}-{v}") for v in ("idle", "busy") for p in ("Sqlite", "PostgreSql")}
+for (provider, variant), rows in data.items():
+    writes = open(f"{work}/writes-{provider}-{variant}.txt").read().strip()
     for name, values in rows.items():
-        print(f"| {labels[name]} | {provider} | {med([v[0] for v in values]):.0f} | {med([v[1] for v in values]):.2f} | {med([v[2] for v in values]):.2f} |")
-def ratio(provider, a, b):
+        print(f"| {labels[name]} | {provider} | {whiles[variant]}{' (' + writes + ')' if writes and name == 'token' else ''} | "
+              f"{med([v[0] for v in values]):.0f} | {med([v[1] for v in values]):.2f} | {med([v[2] for v in values]):.2f} |")
+def ratio(provider, a, b, variant="idle"):
     # Per round (the two ran back to back), then the median of the rounds.
-    rows = data[provider]
+    rows = data[(provider, variant)]
     return med([x[0] / y[0] for x, y in zip(rows[a], rows[b])])
 print()
 print("| in-process (SQLite, BenchmarkDotNet) | median | allocated |")
@@ -141,6 +152,8 @@ for log in ("lists-sqlite.log", "lists-pg.log"):
 print(f"ratio token-vs-twin-sqlite: {ratio('Sqlite', 'token', 'twin'):.2f}")
 print(f"ratio token-vs-twin-postgresql: {ratio('PostgreSql', 'token', 'twin'):.2f}")
 print(f"ratio token-vs-jwt: {ratio('Sqlite', 'token', 'jwt'):.2f}")
+print(f"ratio token-vs-twin-sqlite-busy: {ratio('Sqlite', 'token', 'twin', 'busy'):.2f}")
+print(f"ratio token-vs-twin-postgresql-busy: {ratio('PostgreSql', 'token', 'twin', 'busy'):.2f}")
 print(f"validate-us-median: {validate_median:.2f}")
 print(f"list-ms-p99: {max(p99s):.2f}")
 PY

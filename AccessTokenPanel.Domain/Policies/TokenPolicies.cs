@@ -182,7 +182,9 @@ public sealed class TokenPolicies(
         {
             var api = policy.ApiType;
             var limitDays = (policy.MaxLifetimeDays ?? general) + Margin.TotalDays;
-            var over = Body(t => PanelDbFunctions.DaysBetween(t.CreatedAt, t.ExpiresAt) > limitDays);
+            // The lifetime the database keeps beside the dates (the same days as DaysBetween), not
+            // computed from them per row: the Overview counts this over every live token.
+            var over = Body(t => EF.Property<double>(t, PanelDbContext.LifetimeDays) > limitDays);
             if (policy.AddressesRequired)
             {
                 over = Expression.OrElse(Body(t => t.AllowedAddresses == null), over);

@@ -112,3 +112,6 @@ public sealed class OverPolicyCountOnPostgreSqlTests() : ServiceAccounts.OverPol
 
 [PostgreSqlCases]
 public sealed class DailyTotalsMigrationOnPostgreSqlTests() : AccessTokenPanel.Tests.Usage.DailyTotalsMigrationTests(DatabaseProvider.PostgreSql);
+
+[PostgreSqlCases]
+public sealed class TokenLifetimeMigrationOnPostgreSqlTests() : TokenLifetimeMigrationTests(DatabaseProvider.PostgreSql);

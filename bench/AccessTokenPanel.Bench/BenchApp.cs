@@ -29,7 +29,7 @@ namespace AccessTokenPanel.Bench;
 /// <c>/bench/jwt/tokens/current</c> behind a stateless JwtBearer HS256 check (reads the token by
 /// the id in the JWT). The twins exist only in this bench host, never in the product.
 /// </summary>
-internal sealed class BenchApp(string provider = "Sqlite", string? connectionString = null) : WebApplicationFactory<Program>
+internal sealed class BenchApp(string provider = "Sqlite", string? connectionString = null, TimeSpan? usageFlushInterval = null) : WebApplicationFactory<Program>
 {
     public const string JwtScheme = "BenchJwt";
     private static readonly SymmetricSecurityKey JwtKey = new(Encoding.UTF8.GetBytes("bench-only-hs256-key-of-at-least-256-bits-0123456789"));
@@ -60,6 +60,10 @@ internal sealed class BenchApp(string provider = "Sqlite", string? connectionStr
         // timed runs, where it would write notices for the seeded tokens beside the measured reads.
         builder.UseSetting("Notices:ScanInterval", "1.00:00:00");
         builder.UseSetting("Notices:DispatchInterval", "1.00:00:00");
+        if (usageFlushInterval is { } flush)
+        {
+            builder.UseSetting("Api:TokenUsage:FlushInterval", flush.ToString("c"));
+        }
         // The bench is not a brute-force attempt: no credential rate limit on the token endpoints.
         builder.UseSetting("RateLimiting:Credentials:PermitLimit", "100000");
         builder.ConfigureServices(services =>

@@ -150,12 +150,13 @@ internal sealed partial class SqliteTokenLookup(IServiceScopeFactory scopes) : I
             // direct-call switches and the owner's roles (EfTokenLookup.Query).
             _ownerDisabled = reader.FieldCount - 7;
             var table = StoreObjectIdentifier.Table(tokenType.GetTableName()!, tokenType.GetSchema());
-            var properties = tokenType.GetProperties().Where(p => p.PropertyInfo is not null)
-                .ToDictionary(p => p.GetColumnName(table) ?? p.Name);
+            var properties = tokenType.GetProperties().ToDictionary(p => p.GetColumnName(table) ?? p.Name);
+            // Columns of shadow properties (the lifetime the database computes) have nowhere to go on the entity.
             _columns = Enumerable.Range(0, _ownerDisabled)
                 .Select(i => properties.TryGetValue(reader.GetName(i), out var property)
-                    ? new Column(i, property)
+                    ? property.PropertyInfo is null ? null : new Column(i, property)
                     : throw new InvalidOperationException($"Column {reader.GetName(i)} of the token query is not a property of AccessToken."))
+                .OfType<Column>()
                 .ToArray();
             // Read and converted like the token's own expiry (a UTC DateTime).
             _parentExpiresAt = new Column(_ownerDisabled + 2, tokenType.FindProperty(nameof(AccessToken.ExpiresAt))!);

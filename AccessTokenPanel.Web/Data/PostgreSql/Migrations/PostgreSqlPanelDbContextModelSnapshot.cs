@@ -608,6 +608,11 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<double>("LifetimeDays")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("double precision")
+                        .HasComputedColumnSql("EXTRACT(EPOCH FROM (\"ExpiresAt\" - \"CreatedAt\")) / 86400.0", true);
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -663,7 +668,7 @@ namespace AccessTokenPanel.Web.Data.PostgreSql.Migrations
 
                     b.HasIndex("OwnerId", "Name");
 
-                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "CreatedAt", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
+                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "LifetimeDays", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
                         .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL");
 
                     b.ToTable("AccessTokens", (string)null);

@@ -609,6 +609,11 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<double>("LifetimeDays")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("float")
+                        .HasComputedColumnSql("CAST(DATEDIFF_BIG(millisecond, [CreatedAt], [ExpiresAt]) AS float) / 86400000.0", true);
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -664,7 +669,7 @@ namespace AccessTokenPanel.Web.Data.SqlServer.Migrations
 
                     b.HasIndex("OwnerId", "Name");
 
-                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "CreatedAt", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
+                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "LifetimeDays", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
                         .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL");
 
                     b.ToTable("AccessTokens", (string)null);

@@ -601,6 +601,11 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("LifetimeDays")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("REAL")
+                        .HasComputedColumnSql("julianday(\"ExpiresAt\") - julianday(\"CreatedAt\")", false);
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -656,7 +661,7 @@ namespace AccessTokenPanel.Web.Data.Sqlite.Migrations
 
                     b.HasIndex("OwnerId", "Name");
 
-                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "CreatedAt", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
+                    b.HasIndex(new[] { "ExpiresAt", "ApiType", "LifetimeDays", "LastUsedAt", "RotatedAt", "OwnerId" }, "IX_AccessTokens_LiveSummary")
                         .HasFilter("\"Kind\" = 0 AND \"RevokedAt\" IS NULL");
 
                     b.ToTable("AccessTokens", (string)null);
