@@ -71,11 +71,13 @@ public sealed partial class MarkupTextScanTests
                 <MudText>@(_busy ? L["Saving"] : L["Saved"])</MudText>
             }
             @code {
+                // The user's name: a comment with an apostrophe is not the start of a character.
                 private string _name = "Not markup";
             }
+            <footer>Written after the code</footer>
             """;
 
-        Assert.Equal(["Token policy per", "Label=\"Name\""], InlineTexts(markup));
+        Assert.Equal(["Token policy per", "Label=\"Name\"", "Written after the code"], InlineTexts(markup));
     }
 
     /// <summary>The texts of <paramref name="razor"/> that are written inline, each as the scan saw it.</summary>
@@ -227,13 +229,22 @@ public sealed partial class MarkupTextScanTests
         return i;
     }
 
-    /// <summary>Past the bracket that closes the one at <paramref name="i"/>, stepping over C# strings and characters.</summary>
+    /// <summary>Past the bracket that closes the one at <paramref name="i"/>, stepping over C# comments, strings and characters.</summary>
     private static int SkipBalanced(string s, int i, char open, char close)
     {
         var depth = 0;
         for (; i < s.Length; i++)
         {
-            if (s[i] is '"' or '\'')
+            if (At(s, i, "//"))
+            {
+                // To the end of the line: an apostrophe in a comment ("the circuit's") is no character literal.
+                i = End(s, s.IndexOf('\n', i), 0);
+            }
+            else if (At(s, i, "/*"))
+            {
+                i = End(s, s.IndexOf("*/", i + 2, StringComparison.Ordinal), 2) - 1;
+            }
+            else if (s[i] is '"' or '\'')
             {
                 var quote = s[i];
                 for (i++; i < s.Length && s[i] != quote; i++)
