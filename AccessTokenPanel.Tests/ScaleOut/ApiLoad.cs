@@ -32,15 +32,21 @@ public sealed class ApiLoad : IAsyncDisposable
     public long Calls => Succeeded + _failures.Count;
 
     /// <summary>Waits until <paramref name="count"/> calls more than now have succeeded (the cluster serves).</summary>
-    public async Task WaitForMoreSuccessesAsync(int count, TimeSpan timeout)
+    public Task WaitForMoreSuccessesAsync(int count, TimeSpan timeout)
     {
         var target = Succeeded + count;
+        return WaitUntilAsync(() => Succeeded >= target, $"{target} calls succeeded (only {Succeeded} did)", timeout);
+    }
+
+    /// <summary>Waits, while the calls go on, until <paramref name="condition"/> holds (<paramref name="what"/> says what it is).</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan timeout)
+    {
         using var deadline = new CancellationTokenSource(timeout);
-        while (Succeeded < target)
+        while (!condition())
         {
             if (deadline.IsCancellationRequested)
             {
-                throw new TimeoutException($"Only {Succeeded} of {target} calls succeeded within {timeout}; failures: {string.Join(" | ", _failures.Take(5))}");
+                throw new TimeoutException($"Not within {timeout}: {what}; failures: {string.Join(" | ", _failures.Take(5))}");
             }
             await Task.Delay(20, CancellationToken.None);
         }

@@ -48,7 +48,12 @@ public sealed class RollingRestartTests(PanelCluster cluster, Chromium chromium,
         {
             var stop = await cluster.RestartAsync(index);
             output.WriteLine($"instance {index}: stopped in {stop.TotalMilliseconds:F0} ms, {load.Calls} calls so far");
-            // As the README's procedure: the next one goes down only once this one serves again.
+            // As the README's procedure: the next one goes down only once this one serves again, through
+            // the balancer. Ready is not yet that: nginx leaves an instance that refused a connection
+            // alone for its fail_timeout (1 s), and restarts closer together than that once marked all
+            // three at a time (502 "no live upstreams" for a second, in a fast run).
+            var restarted = cluster.Instances[index].Services.GetRequiredService<TokenUsageRecorder>();
+            await load.WaitUntilAsync(() => restarted.Pending(tokenId) is not null, $"restarted instance {index} served a call through nginx", Patience);
             await load.WaitForMoreSuccessesAsync(20, Patience);
         }
         await load.StopAsync();
