@@ -2,10 +2,7 @@ using AccessTokenPanel.Domain.Data;
 using AccessTokenPanel.Domain.Users;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace AccessTokenPanel.Tests.Persistence;
 
@@ -14,26 +11,16 @@ namespace AccessTokenPanel.Tests.Persistence;
 /// database computes it), and it follows a later change of expiry, so the "over policy" figure of
 /// an upgraded panel counts the old tokens as it did before.
 /// </summary>
-public class TokenLifetimeMigrationTests : IAsyncLifetime
+public class TokenLifetimeMigrationTests : MigrationTest
 {
-    private readonly DatabaseProvider _provider;
-    private readonly string _folder = Directory.CreateTempSubdirectory("atp-migration-").FullName;
-    private readonly string _connectionString;
-
     public TokenLifetimeMigrationTests() : this(DatabaseProvider.Sqlite)
     {
     }
 
     /// <summary>The same case on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
-    protected TokenLifetimeMigrationTests(DatabaseProvider provider)
+    protected TokenLifetimeMigrationTests(DatabaseProvider provider) : base(provider)
     {
-        _provider = provider;
-        _connectionString = provider == DatabaseProvider.PostgreSql
-            ? PostgreSqlTestServer.CreateDatabase(migrated: false)
-            : new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "panel.db"), Pooling = false }.ToString();
     }
-
-    private PanelDbContext NewContext() => TestDbContexts.Create(_provider, _connectionString);
 
     [Fact]
     public async Task MigratingGivesExistingTokensTheirLifetimeAndItFollowsTheExpiry()
@@ -42,9 +29,7 @@ public class TokenLifetimeMigrationTests : IAsyncLifetime
         var lifetimes = new[] { TimeSpan.FromDays(90), TimeSpan.FromDays(90) + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(365.5) };
         await using (var before = NewContext())
         {
-            var migrations = before.Database.GetMigrations().ToList();
-            var lifetime = migrations.Single(m => m.EndsWith("_TokenLifetimeDays", StringComparison.Ordinal));
-            await before.GetService<IMigrator>().MigrateAsync(migrations[migrations.IndexOf(lifetime) - 1]);
+            await MigrateToJustBeforeAsync(before, "_TokenLifetimeDays");
             var owner = new PanelUser { UserName = "old@example.test", Email = "old@example.test", DisplayName = "Old", CreatedAt = created };
             before.Users.Add(owner);
             await before.SaveChangesAsync();
@@ -52,7 +37,7 @@ public class TokenLifetimeMigrationTests : IAsyncLifetime
             for (var i = 0; i < lifetimes.Length; i++)
             {
                 var id = Guid.NewGuid();
-                object idValue = _provider == DatabaseProvider.Sqlite ? id.ToString().ToUpperInvariant() : id;
+                object idValue = Provider == DatabaseProvider.Sqlite ? id.ToString().ToUpperInvariant() : id;
                 var (name, hint, hash, expires) = ($"old {i}", "atp_rest_…abcd", new byte[32], created + lifetimes[i]);
                 hash[0] = (byte)i;
                 await before.Database.ExecuteSqlAsync($"""
@@ -76,25 +61,5 @@ public class TokenLifetimeMigrationTests : IAsyncLifetime
         var shortened = created.AddDays(30);
         await after.AccessTokens.Where(t => t.Name == "old 2").ExecuteUpdateAsync(set => set.SetProperty(t => t.ExpiresAt, shortened));
         Assert.Equal(30, await after.AccessTokens.Where(t => t.Name == "old 2").Select(t => EF.Property<double>(t, PanelDbContext.LifetimeDays)).SingleAsync(), 1e-6);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        if (_provider == DatabaseProvider.PostgreSql)
-        {
-            PostgreSqlTestServer.DropDatabase(_connectionString);
-        }
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left to the OS temp cleaner rather than failing the test.
-        }
-        return Task.CompletedTask;
     }
 }

@@ -3,10 +3,7 @@ using AccessTokenPanel.Domain.Tokens;
 using AccessTokenPanel.Domain.Usage;
 using AccessTokenPanel.Tests.Infrastructure;
 using AccessTokenPanel.Web.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace AccessTokenPanel.Tests.Usage;
 
@@ -14,26 +11,16 @@ namespace AccessTokenPanel.Tests.Usage;
 /// A database that had usage history before the daily totals existed gets them from its per-token
 /// rows when it is migrated, so its Overview shows the calls made before the upgrade.
 /// </summary>
-public class DailyTotalsMigrationTests : IAsyncLifetime
+public class DailyTotalsMigrationTests : MigrationTest
 {
-    private readonly DatabaseProvider _provider;
-    private readonly string _folder = Directory.CreateTempSubdirectory("atp-migration-").FullName;
-    private readonly string _connectionString;
-
     public DailyTotalsMigrationTests() : this(DatabaseProvider.Sqlite)
     {
     }
 
     /// <summary>The same case on another provider (see Persistence/PostgreSqlSuites.cs).</summary>
-    protected DailyTotalsMigrationTests(DatabaseProvider provider)
+    protected DailyTotalsMigrationTests(DatabaseProvider provider) : base(provider)
     {
-        _provider = provider;
-        _connectionString = provider == DatabaseProvider.PostgreSql
-            ? PostgreSqlTestServer.CreateDatabase(migrated: false)
-            : new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "panel.db"), Pooling = false }.ToString();
     }
-
-    private PanelDbContext NewContext() => TestDbContexts.Create(_provider, _connectionString);
 
     [Fact]
     public async Task MigratingSumsTheExistingPerTokenRowsIntoDailyTotals()
@@ -42,10 +29,7 @@ public class DailyTotalsMigrationTests : IAsyncLifetime
         var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
         await using (var before = NewContext())
         {
-            var migrator = before.GetService<IMigrator>();
-            var migrations = before.Database.GetMigrations().ToList();
-            var totals = migrations.Single(m => m.EndsWith("_DailyUsageTotals", StringComparison.Ordinal));
-            await migrator.MigrateAsync(migrations[migrations.IndexOf(totals) - 1]);
+            await MigrateToJustBeforeAsync(before, "_DailyUsageTotals");
             before.TokenDailyUsage.AddRange(
                 new TokenDailyUsage { TokenId = a, Day = day, Requests = 5 },
                 new TokenDailyUsage { TokenId = b, Day = day, Requests = 7 },
@@ -65,25 +49,5 @@ public class DailyTotalsMigrationTests : IAsyncLifetime
         Assert.Equal([(TokenValidationStatus.Expired, 1L), (TokenValidationStatus.Revoked, 7L)],
             (await after.TokenDailyRefusalTotals.Where(t => t.Day == day).ToListAsync()).OrderBy(t => t.Reason.ToString()).Select(t => (t.Reason, t.Count)));
         Assert.Equal(2, await after.TokenDailyRefusalTotals.CountAsync());
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        if (_provider == DatabaseProvider.PostgreSql)
-        {
-            PostgreSqlTestServer.DropDatabase(_connectionString);
-        }
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left to the OS temp cleaner rather than failing the test.
-        }
-        return Task.CompletedTask;
     }
 }
