@@ -37,13 +37,20 @@ public static class BrowserSignIn
         await page.GetByLabel("Authentication code", new() { Exact = true }).WaitForAsync();
 
         await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(nextCode());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
-        // The quiet landing is a line of plain text: its arrival (the cookie came with the redirect
-        // before it) is the end of the sign-in. Waiting for its DOMContentLoaded as well timed out
-        // once in a full run (Playwright saw network idle but not that event), so only the home page,
-        // an HTML page the caller goes on using, is waited for until its DOM is there.
-        await page.WaitForURLAsync(
-            url => new Uri(url).AbsolutePath == (landing ?? "/"),
-            new() { WaitUntil = landing is null ? WaitUntilState.DOMContentLoaded : WaitUntilState.Commit });
+        var verify = page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true });
+        if (landing is null)
+        {
+            await verify.ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            return;
+        }
+        // The quiet landing is a line of plain text: its response (the cookie came with the redirect
+        // before it) is the end of the sign-in. Not WaitForURLAsync: when the address already
+        // matches, Playwright .NET waits for the page's load event whatever WaitUntil says (Commit
+        // has no load state of its own), and a plain-text page's load event once never came in a
+        // full run (timed out after 30 s with "networkidle" fired). A response has no such state.
+        await page.RunAndWaitForResponseAsync(
+            () => verify.ClickAsync(),
+            response => new Uri(response.Url).AbsolutePath == landing && response.Status == 200);
     }
 }
