@@ -22,8 +22,7 @@ public sealed class UsersBrowserTests(Chromium chromium) : BrowserTest(chromium)
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Create user" });
         await dialog.GetByLabel("Email", new() { Exact = true }).FillAsync("carol@example.test");
         await dialog.GetByLabel("Display name").FillAsync("Carol");
-        await dialog.GetByRole(AriaRole.Combobox, new() { Name = "Role" }).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = PanelRoles.TokenPolicyAdministrator }).ClickAsync();
+        await page.ChooseAsync(dialog, "Role", PanelRoles.TokenPolicyAdministrator);
         var password = dialog.GetByLabel("Initial password");
         await password.FillAsync("short");
         await Assertions.Expect(dialog.GetByText("The password must be at least 12 characters.")).ToBeVisibleAsync();
@@ -54,8 +53,7 @@ public sealed class UsersBrowserTests(Chromium chromium) : BrowserTest(chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Create user" });
         await dialog.GetByLabel("Email", new() { Exact = true }).FillAsync("admin@example.test");
-        await dialog.GetByRole(AriaRole.Combobox, new() { Name = "Role" }).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = PanelRoles.ReadOnly }).ClickAsync();
+        await page.ChooseAsync(dialog, "Role", PanelRoles.ReadOnly);
         await dialog.GetByLabel("Initial password").FillAsync("a-long-enough-password");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
 

@@ -16,14 +16,6 @@ internal static class TokenScreenBrowser
 
     public static Task WaitForInteractiveAsync(this IPage page) => BrowserTest.WaitForInteractiveAsync(page);
 
-    /// <summary>Picks an option of a MudSelect: the options render in the popover provider, outside the dialog.</summary>
-    public static async Task ChooseAsync(this IPage page, ILocator scope, string label, string option)
-    {
-        await scope.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToHaveCountAsync(0);
-    }
-
     public static ILocator Row(this IPage page, string text) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = text });
 
     /// <summary>Calls the REST API with the secret over real HTTP, as a script would after copying it.</summary>

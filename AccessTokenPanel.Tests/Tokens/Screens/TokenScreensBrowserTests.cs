@@ -92,6 +92,7 @@ public sealed class TokenScreensBrowserTests(Chromium chromium) : BrowserTest(ch
         await dialog.GetByRole(AriaRole.Combobox, new() { Name = "Delegated role", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Option)).ToHaveTextAsync([PanelRoles.ReadOnly, PanelRoles.UserAdministrator]);
         await page.GetByRole(AriaRole.Option, new() { Name = PanelRoles.ReadOnly }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Option)).ToHaveCountAsync(0);
 
         // An error shows beside its field as soon as it is typed, and again from the domain on Create; input is kept.
         var name = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Token name", Exact = true });

@@ -47,8 +47,7 @@ public sealed class TokenScreensLookTests(Chromium chromium) : BrowserTest(chrom
         await CheckInBothSchemesAsync(page, $"{name}-03-generate-errors");
 
         await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Token name", Exact = true }).FillAsync("ci deploy");
-        await dialog.GetByRole(AriaRole.Combobox, new() { Name = "Delegated role", Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = PanelRoles.ReadOnly }).ClickAsync();
+        await page.ChooseAsync(dialog, "Delegated role", PanelRoles.ReadOnly);
         await dialog.GetByRole(AriaRole.Radio, new() { Name = "Specific date" }).CheckAsync();
         await Assertions.Expect(dialog.GetByLabel("Expiration date")).ToBeVisibleAsync();
         await CheckInBothSchemesAsync(page, $"{name}-04-generate-date");
