@@ -28,16 +28,18 @@ public sealed record EstateOverview(
     IReadOnlyList<DayCalls> Days,
     IReadOnlyList<(TokenValidationStatus Reason, long Count)> RefusalsByReason,
     IReadOnlyList<TokenCalls> MostActive,
-    int FailedSignIns24Hours);
+    int FailedSignIns24Hours,
+    DateTime AsOf);
 
 public sealed record OverviewView(OwnOverview Own, EstateOverview? Estate, DateTime Now, bool CanReadAudit);
 
 /// <summary>
 /// The Overview's numbers, each one query (counts and sums the database makes, indexed by owner,
 /// expiry and day; the calls and refusals per day from the totals the usage flush keeps), read as the signed-in user: their own tokens always, the estate only with the
-/// inventory permission (<see cref="Operations.ListAllTokens"/>).
+/// inventory permission (<see cref="Operations.ListAllTokens"/>); the estate's figures as last
+/// counted (<see cref="EstateFigures"/>), the user's own always as they are now.
 /// </summary>
-public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFactory scopes, TimeProvider time)
+public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFactory scopes, TimeProvider time, EstateFigures estateFigures)
 {
     public const int Days = 30;
 
@@ -65,7 +67,7 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
             Count(counts.Select(c => (c.Status, c.Count)), 2), expiring);
 
         var estate = await guard.AuthorizeAsync(actor.Actor, Operations.ListAllTokens, cancellationToken: cancellationToken) is null
-            ? await ReadEstateAsync(db, scope.ServiceProvider.GetRequiredService<TokenPolicies>(), now, cancellationToken)
+            ? await estateFigures.GetAsync(CountEstateAsync, cancellationToken)
             : null;
         var canReadAudit = await guard.AuthorizeAsync(actor.Actor, Operations.ReadAudit, cancellationToken: cancellationToken) is null;
         return new OverviewView(ownOverview, estate, now, canReadAudit);
@@ -74,20 +76,27 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
     private static int Count(IEnumerable<(int Status, int Count)> counts, int status) => counts.Where(c => c.Status == status).Sum(c => c.Count);
 
     /// <summary>
-    /// The estate's figures: four independent reads (the live tokens, the daily calls and refusals,
-    /// the most active tokens, the failed sign-ins), each on its own pooled context and connection,
-    /// run at the same time, so the page waits for the slowest instead of their sum.
+    /// Counts the estate's figures now: four independent reads (the live tokens, the daily calls and
+    /// refusals, the most active tokens, the failed sign-ins), each on its own pooled context and
+    /// connection, run at the same time, so the count waits for the slowest instead of their sum.
+    /// Runs on scopes of its own and is not cancelled with a view: <see cref="EstateFigures"/> keeps
+    /// its result for the views after it. Checks no permission: internal, called by
+    /// <see cref="ReadAsync"/> once it has (and by the bench).
     /// </summary>
-    private async Task<EstateOverview> ReadEstateAsync(PanelDbContext db, TokenPolicies policies, DateTime now, CancellationToken cancellationToken)
+    internal async Task<EstateOverview> CountEstateAsync()
     {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PanelDbContext>();
+        var policies = scope.ServiceProvider.GetRequiredService<TokenPolicies>();
         var in7 = now.AddDays(7);
         var in30 = now.AddDays(30);
         var today = DateOnly.FromDateTime(now);
         var from = today.AddDays(-(Days - 1));
         var since = now.AddHours(-24);
         // Over the policy: only counted when some API has a policy that can leave tokens over it.
-        var saved = await db.TokenPolicies.AsNoTracking().AnyAsync(p => p.MaxLifetimeDays != null || p.AddressesRequired, cancellationToken);
-        var overPolicy = saved ? await policies.OverPolicyTestAsync(cancellationToken) : (t => false);
+        var saved = await db.TokenPolicies.AsNoTracking().AnyAsync(p => p.MaxLifetimeDays != null || p.AddressesRequired);
+        var overPolicy = saved ? await policies.OverPolicyTestAsync() : (t => false);
 
         // One pass over the live tokens for every count of them, each figure a conditional count in
         // one group: by Kind, which the filter makes one value, so the database neither sorts nor
@@ -107,15 +116,15 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
                     g.Count(x => x.ExpiresAt <= in30),
                     g.Count(x => x.LastUsedAt == null),
                     g.AsQueryable().Count(overPolicy)))
-                .FirstOrDefaultAsync(cancellationToken) ?? new LiveCounts(0, 0, 0, 0, 0, 0, 0, 0);
+                .FirstOrDefaultAsync() ?? new LiveCounts(0, 0, 0, 0, 0, 0, 0, 0);
         });
         var daysRead = ReadApartAsync(async other =>
         {
             // The flush keeps these totals beside the per-token rows: a row per day (and reason).
             var calls = await other.TokenDailyTotals.AsNoTracking().Where(t => t.Day >= from)
-                .Select(t => new { t.Day, Calls = t.Requests }).ToListAsync(cancellationToken);
+                .Select(t => new { t.Day, Calls = t.Requests }).ToListAsync();
             var refusals = await other.TokenDailyRefusalTotals.AsNoTracking().Where(t => t.Day >= from)
-                .Select(t => new { t.Day, t.Reason, t.Count }).ToListAsync(cancellationToken);
+                .Select(t => new { t.Day, t.Reason, t.Count }).ToListAsync();
             var days = Enumerable.Range(0, Days).Select(i => from.AddDays(i))
                 .Select(day => new DayCalls(day, calls.Where(c => c.Day == day).Sum(c => c.Calls), refusals.Where(r => r.Day == day).Sum(r => r.Count)))
                 .ToList();
@@ -126,14 +135,14 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
         {
             var top = await other.TokenDailyUsage.AsNoTracking().Where(u => u.Day >= from)
                 .GroupBy(u => u.TokenId).Select(g => new { TokenId = g.Key, Calls = g.Sum(u => u.Requests) })
-                .OrderByDescending(g => g.Calls).Take(5).ToListAsync(cancellationToken);
+                .OrderByDescending(g => g.Calls).Take(5).ToListAsync();
             var topIds = top.Select(t => t.TokenId).ToList();
             var names = await other.AccessTokens.AsNoTracking().Where(t => topIds.Contains(t.Id))
-                .Select(t => new { t.Id, t.Name, t.ApiType }).ToListAsync(cancellationToken);
+                .Select(t => new { t.Id, t.Name, t.ApiType }).ToListAsync();
             return top.Join(names, t => t.TokenId, n => n.Id, (t, n) => new TokenCalls(n.Id, n.Name, n.ApiType, t.Calls)).ToList();
         });
         var failedSignInsRead = ReadApartAsync(other => other.AuditEntries.AsNoTracking()
-            .CountAsync(e => e.Action == AuditActions.SignInFailed && e.OccurredAt > since, cancellationToken));
+            .CountAsync(e => e.Action == AuditActions.SignInFailed && e.OccurredAt > since));
 
         // All four end (or fail) before the page goes on: none is left running on its own.
         await Task.WhenAll(liveRead, daysRead, mostActiveRead, failedSignInsRead);
@@ -151,7 +160,7 @@ public sealed class OverviewReader(TokenScreenActions screen, IServiceScopeFacto
             }),
             live.Configuration + live.Scim + live.Rest - live.OfServiceAccounts, live.OfServiceAccounts,
             live.Expiring7, live.Expiring30, live.NeverUsed, saved ? live.OverPolicy : null,
-            days, byReason, mostActive, failedSignIns);
+            days, byReason, mostActive, failedSignIns, now);
     }
 
     private sealed record LiveCounts(int Configuration, int Scim, int Rest, int OfServiceAccounts, int Expiring7, int Expiring30, int NeverUsed, int OverPolicy);

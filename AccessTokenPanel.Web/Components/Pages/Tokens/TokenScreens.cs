@@ -13,6 +13,10 @@ public static class TokenScreens
         services.AddScoped<TokenScreenActions>();
         services.AddScoped<ServiceAccounts.GovernanceScreenActions>();
         services.AddScoped<Overview.OverviewReader>();
+        services.AddSingleton<Overview.EstateFigures>();
+        services.AddOptions<Overview.OverviewOptions>().BindConfiguration(Overview.OverviewOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.EstateShownAtMostFor >= o.EstateFreshFor, "Overview:EstateShownAtMostFor must not be shorter than Overview:EstateFreshFor.")
+            .ValidateOnStart();
         services.AddScoped<Settings.SettingsEditor>();
         services.AddScoped<Settings.ExternalValidatorScreenActions>();
         return services;
