@@ -36,6 +36,12 @@ internal sealed class BenchApp(string provider = "Sqlite", string? connectionStr
 
     private readonly string _folder = Directory.CreateTempSubdirectory("atp-bench-").FullName;
 
+    /// <summary>The database this app runs on: the one given, or a SQLite file in its own temp folder.</summary>
+    public string ConnectionString => connectionString
+        ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "bench.db") }.ToString();
+
+    public string Provider => provider;
+
     public string OwnerId { get; private set; } = "";
     public string RestSecret { get; private set; } = "";
     public Guid RestTokenId { get; private set; }
@@ -48,8 +54,7 @@ internal sealed class BenchApp(string provider = "Sqlite", string? connectionStr
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Provider", provider);
-        builder.UseSetting("Database:ConnectionString", connectionString
-            ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "bench.db") }.ToString());
+        builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // ATP_BENCH_SQL=1: every command EF Core runs, with its time, on the console (to see which query costs).
         if (Environment.GetEnvironmentVariable("ATP_BENCH_SQL") == "1")

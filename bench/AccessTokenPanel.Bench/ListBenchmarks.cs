@@ -19,7 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AccessTokenPanel.Bench;
 
 /// <summary>
-/// Server time per page with 100,000 tokens, 2,000 users and 100,000 audit entries: the access
+/// Server time per page with 100,000 tokens (or ATP_BENCH_TOKENS), 2,000 users (or ATP_BENCH_USERS) and 100,000 audit entries: the access
 /// tokens page's reader (own tokens and the inventory), the query of GET /api/v1/tokens, and the
 /// audit log's keyset pages, and the Overview as an inventory holder (with 30 days of usage history
 /// for 3,000 tokens and a REST policy that leaves tokens over it). Each case runs 5 times to warm up,
@@ -27,8 +27,11 @@ namespace AccessTokenPanel.Bench;
 /// </summary>
 internal static class ListBenchmarks
 {
-    private const int Users = 2_000;
-    private const int Tokens = 100_000;
+    // ATP_BENCH_TOKENS=1000000 ATP_BENCH_USERS=10000: issue 22's million tokens. Up to 100,000 are
+    // seeded through EF Core; more are copies of those made in SQL (ScaleMeasures.CopyTokensAsync).
+    private static readonly int Users = FromEnvironment("ATP_BENCH_USERS", 2_000);
+    private static readonly int Tokens = FromEnvironment("ATP_BENCH_TOKENS", 100_000);
+    private static readonly int SeededTokens = Math.Min(Tokens, 100_000);
     private const int AuditEntries = 100_000;
     private const int Runs = 40;
     private const int TokensWithUsage = 3_000;
@@ -96,8 +99,12 @@ internal static class ListBenchmarks
             Console.WriteLine($"| {name} | {rows} | {p50:F2} | {p99:F2} |");
         }
         Console.WriteLine($"LIST_P99_MS={worstP99:F2}");
+        await ScaleMeasures.RunAsync(app, someOwner, Tokens);
         return 0;
     }
+
+    private static int FromEnvironment(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
 
     private static async Task<int> Read(IServiceProvider services, TokenListState state, string? ownerId, DateTime now) =>
         (await services.GetRequiredService<TokenListReader>().ReadAsync(state, ownerId, now)).Rows.Count;
@@ -112,13 +119,19 @@ internal static class ListBenchmarks
             {
                 UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
                 DisplayName = $"User {i}", CreatedAt = now.AddDays(-400), SecurityStamp = Guid.NewGuid().ToString(),
+                // One in 20 is a service account (its tokens count apart on the Overview).
+                IsServiceAccount = i % 20 == 19,
             });
         }
         await InsertAsync(services, users);
 
         var apis = ApiTypes.All.ToArray();
         var tokens = new List<AccessToken>(10_000);
-        for (var i = 0; i < Tokens; i++)
+        if (Tokens % SeededTokens != 0)
+        {
+            throw new InvalidOperationException($"ATP_BENCH_TOKENS above {SeededTokens} must be a multiple of it.");
+        }
+        for (var i = 0; i < SeededTokens; i++)
         {
             var api = apis[i % apis.Length];
             var created = now.AddMinutes(-i * 5);
@@ -137,6 +150,7 @@ internal static class ListBenchmarks
             }
         }
         await InsertAsync(services, tokens);
+        await ScaleMeasures.CopyTokensAsync(services, Tokens / SeededTokens - 1);
 
         var actions = new[] { AuditActions.TokenCreated, AuditActions.TokenRevoked, AuditActions.SettingsChanged, AuditActions.UserCreated };
         var entries = new List<AuditEntry>(10_000);
