@@ -41,7 +41,7 @@ public static class BrowserSignIn
         if (landing is null)
         {
             await verify.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForAddressAsync(url => url.AbsolutePath == "/");
             return;
         }
         // The quiet landing is a line of plain text: its response (the cookie came with the redirect

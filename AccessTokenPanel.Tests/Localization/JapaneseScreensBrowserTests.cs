@@ -193,7 +193,7 @@ public sealed class JapaneseScreensBrowserTests(Chromium chromium) : BrowserTest
         await page.GetByLabel(ja ? "認証コード" : "Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(Factory.Time.GetUtcNow()));
         await TokenScreensLookTests.CheckAsync(page, $"{name}-02-code");
         await page.GetByRole(AriaRole.Button, new() { Name = ja ? "確認" : "Verify", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
+        await page.WaitForAddressAsync(url => !url.AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
 
         await page.GotoInteractiveAsync("/tokens");
         await TokenScreensLookTests.CheckAsync(page, $"{name}-03-list");

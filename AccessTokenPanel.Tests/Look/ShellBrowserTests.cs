@@ -38,7 +38,7 @@ public sealed class ShellBrowserTests(Chromium chromium) : BrowserTest(chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = "Account menu for admin@example.test" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/account/login");
         await page.GotoAsync("/users");
         Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
     }

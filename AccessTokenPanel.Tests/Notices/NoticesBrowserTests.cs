@@ -39,7 +39,7 @@ public sealed class NoticesBrowserTests(Chromium chromium) : BrowserTest(chromiu
         await GotoInteractiveAsync(page, "/tokens");
         var bell = page.GetByRole(AriaRole.Link, new() { Name = "Notices, 1 unread" });
         await bell.ClickAsync();
-        await page.WaitForURLAsync("**/notices");
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/notices");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Notices", Exact = true })).ToBeVisibleAsync();
         var list = page.GetByRole(AriaRole.List, new() { Name = "Your notices" });
         await Assertions.Expect(list.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);

@@ -43,8 +43,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : BrowserTest(chromiu
         // Signed out, the passkey alone signs in: no password, no code step.
         await SignOutAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account", StringComparison.Ordinal),
-            new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForAddressAsync(url => !url.AbsolutePath.StartsWith("/account", StringComparison.Ordinal));
 
         await page.GotoAsync("/account/sessions");
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Active sessions" })).ToContainTextAsync("with a passkey");
@@ -141,7 +140,7 @@ public sealed class PasskeyBrowserTests(Chromium chromium) : BrowserTest(chromiu
     {
         await page.GotoAsync("/account/sessions");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/account/login");
     }
 
     private Task<List<IdentityUserPasskey<string>>> PasskeysOfAsync(string userId) =>

@@ -209,8 +209,7 @@ public sealed class MultiInstanceTests(PanelCluster cluster, Chromium chromium) 
             await context.ClearCookiesAsync();
             await page.GotoAsync(new Uri(Localhost(address), "/account/login").ToString());
             await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
-            await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account", StringComparison.Ordinal),
-                new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForAddressAsync(url => !url.AbsolutePath.StartsWith("/account", StringComparison.Ordinal));
             Assert.Equal(Localhost(address).Authority, new Uri(page.Url).Authority);
         }
 

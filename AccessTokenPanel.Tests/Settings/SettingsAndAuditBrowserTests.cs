@@ -21,7 +21,7 @@ public sealed class SettingsAndAuditBrowserTests(Chromium chromium) : BrowserTes
         await GotoInteractiveAsync(page, "/users");
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
-        await page.WaitForURLAsync("**/settings");
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/settings");
         var max = page.GetByLabel("Maximum lifetime (days)", new() { Exact = true });
         await Assertions.Expect(max).ToHaveValueAsync("365");
 

@@ -14,20 +14,15 @@ internal static class SsoBrowser
     {
         await page.GotoAsync("/account/login");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in with {displayName}" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).Port == provider.Port);
+        await page.WaitForAddressAsync(url => url.Port == provider.Port);
         await page.Locator("input[name=login]").FillAsync(subject);
         await page.Locator("input[name=password]").FillAsync("any password");
-        await page.Locator("button[type=submit]").ClickAsync();
-        // The consent page ("Continue"), until the browser is back at the panel.
-        while (true)
+        // Then the consent page ("Continue"), each a page of its own, until the browser is back at the panel.
+        while (new Uri(page.Url).Port == provider.Port)
         {
-            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-            if (new Uri(page.Url).Port != provider.Port)
-            {
-                break;
-            }
+            var leaving = new Uri(page.Url).AbsolutePath;
             await page.Locator("button[type=submit]").First.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).Port != provider.Port || new Uri(url).AbsolutePath != new Uri(page.Url).AbsolutePath);
+            await page.WaitForAddressAsync(url => url.Port != provider.Port || url.AbsolutePath != leaving);
         }
     }
 

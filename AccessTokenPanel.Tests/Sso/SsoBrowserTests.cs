@@ -54,7 +54,7 @@ public sealed class SsoBrowserTests(Chromium chromium) : BrowserTest(chromium)
         Factory.Time.Advance(TimeSpan.FromSeconds(30));
         await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(Factory.Time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account", StringComparison.Ordinal));
+        await page.WaitForAddressAsync(url => !url.AbsolutePath.StartsWith("/account", StringComparison.Ordinal));
 
         await page.GotoAsync("/account/sessions");
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Active sessions" }))

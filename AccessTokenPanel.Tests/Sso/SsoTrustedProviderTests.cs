@@ -71,7 +71,7 @@ public sealed class SsoTrustedProviderTests(Chromium chromium) : BrowserTest(chr
         // Signing out of the panel ends the panel session.
         await page.GotoAsync("/account/sessions");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/account/login");
         Assert.NotNull(await Factory.WithDbAsync(db => db.UserSessions.Where(s => s.Id == session.Id).Select(s => s.EndedAt).SingleAsync()));
     }
 
@@ -88,7 +88,7 @@ public sealed class SsoTrustedProviderTests(Chromium chromium) : BrowserTest(chr
         Factory.Time.Advance(TimeSpan.FromSeconds(30));
         await page.GetByLabel("Authentication code", new() { Exact = true }).FillAsync(user.CodeAt(Factory.Time.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account", StringComparison.Ordinal));
+        await page.WaitForAddressAsync(url => !url.AbsolutePath.StartsWith("/account", StringComparison.Ordinal));
         var session = await Factory.WithDbAsync(db => db.UserSessions.SingleAsync(s => s.UserId == user.Id && s.Stage == SessionStage.SignedIn));
         Assert.Equal(SignInMethods.SsoAndCode, session.SignInMethod);
         Assert.Equal("pwd-subject", session.ProviderSubject);
@@ -108,7 +108,7 @@ public sealed class SsoTrustedProviderTests(Chromium chromium) : BrowserTest(chr
         // The provider's own end-session page: it posts a signed logout token to the panel before it answers.
         await page.GotoAsync($"{_provider.Issuer}/session/end");
         await page.Locator("button[type=submit]").First.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/session/end/success", StringComparison.Ordinal));
+        await page.WaitForAddressAsync(url => url.AbsolutePath.StartsWith("/session/end/success", StringComparison.Ordinal));
 
         Assert.True(0 == await Factory.WithDbAsync(db => db.UserSessions.CountAsync(s => s.UserId == user.Id && s.EndedAt == null)),
             _provider.ErrorOutput + string.Join("\n", Factory.Logs.Lines.Where(l => l.Contains("logout", StringComparison.OrdinalIgnoreCase))));
@@ -193,7 +193,7 @@ public sealed class SsoTrustedProviderTests(Chromium chromium) : BrowserTest(chr
 
         await SsoBrowser.SignInAtProviderAsync(page, _provider, "new-subject");
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/two-factor");
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/account/two-factor");
         await using var scope = Factory.Scope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PanelUser>>();
         var created = await users.Users.SingleAsync(u => u.Email == "new@example.test");

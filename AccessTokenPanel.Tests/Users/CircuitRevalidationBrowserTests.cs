@@ -34,7 +34,7 @@ public sealed class CircuitRevalidationBrowserTests : BrowserTest
             Assert.True(result.Succeeded, result.Message);
         }
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login", new() { Timeout = 15_000 });
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/account/login", TimeSpan.FromSeconds(15));
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create user" })).ToHaveCountAsync(0);
     }
@@ -54,6 +54,6 @@ public sealed class CircuitRevalidationBrowserTests : BrowserTest
             Assert.True((await users.RemoveFromRoleAsync(user!, PanelRoles.UserAdministrator)).Succeeded);
         }
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/access-denied", new() { Timeout = 15_000 });
+        await page.WaitForAddressAsync(url => url.AbsolutePath == "/account/access-denied", TimeSpan.FromSeconds(15));
     }
 }
