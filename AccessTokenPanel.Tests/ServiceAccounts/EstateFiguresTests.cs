@@ -22,6 +22,12 @@ public sealed class EstateFiguresTests
     /// <summary>A count that says which one it was (in NeverUsed) and when it started.</summary>
     private Task<EstateOverview> Count() => Task.FromResult(Figures(Interlocked.Increment(ref _counts)));
 
+    private Func<Task<EstateOverview>> CountOnceReleased(Task release) => async () =>
+    {
+        await release;
+        return await Count();
+    };
+
     private EstateOverview Figures(int count) => new(
         new Dictionary<ApiType, int>(), 0, 0, 0, 0, count, null, [], [], [], 0, _time.GetUtcNow().UtcDateTime);
 
@@ -76,11 +82,7 @@ public sealed class EstateFiguresTests
     public async Task ViewsArrivingTogetherShareOneCount()
     {
         var release = new TaskCompletionSource();
-        Func<Task<EstateOverview>> slow = async () =>
-        {
-            await release.Task;
-            return await Count();
-        };
+        var slow = CountOnceReleased(release.Task);
 
         var views = Enumerable.Range(0, 8).Select(_ => _figures.GetAsync(slow)).ToList();
         release.SetResult();
@@ -104,11 +106,7 @@ public sealed class EstateFiguresTests
     public async Task AViewThatGivesUpLeavesTheCountToTheOthers()
     {
         var release = new TaskCompletionSource();
-        Func<Task<EstateOverview>> slow = async () =>
-        {
-            await release.Task;
-            return await Count();
-        };
+        var slow = CountOnceReleased(release.Task);
         using var leaving = new CancellationTokenSource();
         var gaveUp = _figures.GetAsync(slow, leaving.Token);
         var staying = _figures.GetAsync(slow);
