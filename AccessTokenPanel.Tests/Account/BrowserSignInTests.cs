@@ -12,7 +12,7 @@ public sealed class BrowserSignInTests(Chromium chromium) : BrowserTest(chromium
         var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "alice@example.test", PanelRoles.SuperAdministrator);
         var page = await NewPageAsync();
 
-        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
+        await BrowserSignIn.SignInThroughPagesAsync(page, user, Factory.Time);
 
         // The enrollment page is protected: reaching it without a redirect to sign-in proves the cookie.
         await page.GotoAsync("/account/two-factor");
@@ -21,7 +21,7 @@ public sealed class BrowserSignInTests(Chromium chromium) : BrowserTest(chromium
 
         // A second sign-in in a fresh context works too (the helper never replays a time step).
         var secondPage = await NewPageAsync();
-        await BrowserSignIn.SignInAsync(secondPage, user, Factory.Time);
+        await BrowserSignIn.SignInThroughPagesAsync(secondPage, user, Factory.Time);
         await secondPage.GotoAsync("/account/two-factor");
         Assert.Equal("/account/two-factor", new Uri(secondPage.Url).AbsolutePath);
     }
@@ -32,7 +32,7 @@ public sealed class BrowserSignInTests(Chromium chromium) : BrowserTest(chromium
         var user = await TestUsers.CreateEnrolledUserAsync(Factory.Services, "nojs@example.test", PanelRoles.ReadOnly);
         var page = await NewPageAsync(javaScriptEnabled: false);
 
-        await BrowserSignIn.SignInAsync(page, user, Factory.Time);
+        await BrowserSignIn.SignInThroughPagesAsync(page, user, Factory.Time);
 
         await page.GotoAsync("/users");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
