@@ -12,49 +12,34 @@ namespace AccessTokenPanel.Bench;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-public class ValidationBenchmarks
+public class ValidationBenchmarks : SeededAppBenchmarks
 {
-    private BenchApp _app = null!;
-    private string _secret = "";
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _app = new BenchApp();
-        _ = _app.Services;
-        _app.SeedAsync().GetAwaiter().GetResult();
-        _secret = _app.RestSecret;
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     [Benchmark(Description = "format + checksum only")]
-    public TokenFormatCheck FormatAndChecksum() => TokenSecret.Check(_secret, out _);
+    public TokenFormatCheck FormatAndChecksum() => TokenSecret.Check(Secret, out _);
 
     [Benchmark(Description = "TokenValidator.ValidateAsync (new scope)")]
     public async Task<bool> Validate()
     {
-        await using var scope = _app.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(_secret, ApiType.Rest);
+        await using var scope = App.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(Secret, ApiType.Rest);
         return result.IsValid ? true : throw new InvalidOperationException(result.Description);
     }
 
     [Benchmark(Description = "allowlisted token: ValidateAsync with 3 allowed networks (new scope)")]
     public async Task<bool> ValidateWithAllowedAddresses()
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>()
-            .ValidateAsync(_app.FencedSecret, ApiType.Rest, clientAddress: IPAddress.Loopback);
+            .ValidateAsync(App.FencedSecret, ApiType.Rest, clientAddress: IPAddress.Loopback);
         return result.IsValid ? true : throw new InvalidOperationException(result.Description);
     }
 
     [Benchmark(Description = "validate + owner permissions (bearer handler's work)")]
     public async Task<int> ValidateAndResolvePermissions()
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         // One statement since the owner's roles come with the token's row (before: a second, EF-built query).
-        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(_secret, ApiType.Rest);
+        var result = await scope.ServiceProvider.GetRequiredService<TokenValidator>().ValidateAsync(Secret, ApiType.Rest);
         return result.IsValid ? result.OwnerPermissions.Count : throw new InvalidOperationException(result.Description);
     }
 }

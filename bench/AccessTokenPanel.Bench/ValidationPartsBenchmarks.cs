@@ -11,29 +11,19 @@ namespace AccessTokenPanel.Bench;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-public class ValidationPartsBenchmarks
+public class ValidationPartsBenchmarks : SeededAppBenchmarks
 {
-    private BenchApp _app = null!;
-    private string _secret = "";
     private byte[] _hash = [];
     private ITokenLookup _lookup = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    protected override void Seeded()
     {
-        _app = new BenchApp();
-        _ = _app.Services;
-        _app.SeedAsync().GetAwaiter().GetResult();
-        _secret = _app.RestSecret;
-        _hash = TokenSecret.Hash(_secret);
-        _lookup = _app.Services.GetRequiredService<ITokenLookup>();
+        _hash = TokenSecret.Hash(Secret);
+        _lookup = App.Services.GetRequiredService<ITokenLookup>();
     }
 
-    [GlobalCleanup]
-    public void Cleanup() => _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     [Benchmark(Description = "SHA-256 of the secret")]
-    public byte[] Hash() => TokenSecret.Hash(_secret);
+    public byte[] Hash() => TokenSecret.Hash(Secret);
 
     [Benchmark(Description = "the lookup alone (no scope)")]
     public async Task<bool> Lookup() => await _lookup.FindByHashAsync(_hash) is not null;
@@ -41,7 +31,7 @@ public class ValidationPartsBenchmarks
     [Benchmark(Description = "a new scope and its TokenValidator")]
     public async Task<bool> Scope()
     {
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         return scope.ServiceProvider.GetRequiredService<TokenValidator>() is not null;
     }
 }
