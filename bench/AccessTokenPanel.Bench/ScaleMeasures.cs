@@ -74,10 +74,10 @@ internal static class ScaleMeasures
     {
         if (IsPostgres(db))
         {
-            return await Scalar(db, "SELECT pg_total_relation_size('\"AccessTokens\"')");
+            return await Scalar(db, "SELECT pg_total_relation_size('\"AccessTokens\"') AS \"Value\"");
         }
         await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
-        return await Scalar(db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+        return await Scalar(db, "SELECT page_count * page_size AS \"Value\" FROM pragma_page_count(), pragma_page_size()");
     }
 
     /// <summary>Prints the size, the token check, a start-up and the last migrations, as table rows.</summary>
@@ -100,7 +100,7 @@ internal static class ScaleMeasures
         if (IsPostgres(db))
         {
             var table = await TokenBytesAsync(db);
-            Console.WriteLine($"| database size | {await Scalar(db, "SELECT pg_database_size(current_database())") / 1048576.0:F0} MiB |");
+            Console.WriteLine($"| database size | {await Scalar(db, "SELECT pg_database_size(current_database()) AS \"Value\"") / 1048576.0:F0} MiB |");
             Console.WriteLine($"| AccessTokens with its indexes | {table / 1048576.0:F0} MiB, {table / (double)tokens:F0} bytes per token |");
         }
         else
@@ -113,17 +113,8 @@ internal static class ScaleMeasures
         }
     }
 
-    private static async Task<long> Scalar(PanelDbContext db, string sql)
-    {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync();
-        }
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
+    // EF Core's scalar query: the statement names its one column Value.
+    private static Task<long> Scalar(PanelDbContext db, string sql) => db.Database.SqlQueryRaw<long>(sql).SingleAsync();
 
     /// <summary>A REST token issued now among the seeded ones, checked as the bearer handler does (validation and the owner's permissions), each in a fresh scope.</summary>
     private static async Task TokenCheckAsync(IServiceProvider services, string ownerId)
